@@ -1,0 +1,51 @@
+# Everything a new user needs: `make run` (service on SQLite with demo data), `make test` (the suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/leads
+
+.PHONY: help venv run migrate seed test test-postgres check clean
+
+help:
+	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test           set up and run the whole test suite on SQLite"
+	@echo "make test-postgres  run the suite on PostgreSQL at DATABASE_URL ($(PG_URL))"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "  API        http://$(HOST):$(PORT)/api/leads/list/   (also /api/me/, /api/auth/token/)"
+	@echo "  API docs   http://$(HOST):$(PORT)/api/docs/   (ReDoc: /api/redoc/, schema: /api/schema/)"
+	@echo "  Admin      http://$(HOST):$(PORT)/admin/"
+	@echo "  Logins     admin, orgadmin_a, branch_a1, branch_a2, orgadmin_b, branch_b1, nobody"
+	@echo "             password for every demo user: demo-pass-123"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(PY) -m pytest
+
+test-postgres: venv
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/create_database.py
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest
+
+check: venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

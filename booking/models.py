@@ -1,0 +1,79 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from leads.identity import normalize_identity_fields
+from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_booking_reference() -> str:
+    """A short, unambiguous, random reference such as `BK-7QF3M9XK2D`."""
+    return "BK-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+
+
+class BookingStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+
+
+class BookingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Bookings of the branches `user` may act on (all for staff)."""
+        if user_sees_everything(user):
+            return self
+        return self.filter(branch_id__in=visible_branch_ids(user))
+
+
+class Booking(models.Model):
+    reference = models.CharField(max_length=20, unique=True, default=generate_booking_reference, editable=False)
+    customer_name = models.CharField(max_length=200)
+    passport_number = models.CharField(max_length=20, blank=True, default="")
+    contact_number = models.CharField(max_length=20)
+    cnic = models.CharField(max_length=15, blank=True, default="")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="bookings")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="bookings", editable=False)
+    total_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    status = models.CharField(max_length=20, choices=BookingStatus.choices, default=BookingStatus.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount__gte=0), name="booking_total_amount_not_negative"),
+            models.CheckConstraint(condition=Q(paid_amount__gte=0), name="booking_paid_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__lte=F("total_amount")), name="booking_paid_not_above_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=BookingStatus.values), name="booking_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "-created_at"], name="booking_branch_created_idx"),
+            models.Index(fields=["organization", "passport_number"], name="booking_org_passport_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} – {self.customer_name}"
+
+    def clean(self):
+        normalize_identity_fields(self)
+
+    def save(self, *args, **kwargs):
+        # The organization always follows the branch; identity fields are stored normalised.
+        self.organization_id = self.branch.organization_id
+        normalize_identity_fields(self)
+        super().save(*args, **kwargs)

@@ -1,0 +1,33 @@
+"""Domain errors raised by services, and the DRF handler that turns them into responses.
+
+Services raise Django's `ValidationError` (a 400 naming the field) or `StateConflict` (a 409:
+the request is well formed but the lead's state forbids it); views never translate by hand.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class StateConflict(Exception):
+    """The object's current state forbids the change (e.g. converting a lost lead)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, taught the domain errors: ValidationError → 400, StateConflict → 409."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, StateConflict):
+        exc = ConflictError(detail=exc.detail)
+    return drf_exception_handler(exc, context)

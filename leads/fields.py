@@ -1,0 +1,45 @@
+"""Serializer fields that accept identity data in any common spelling and store one form."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from leads.identity import normalize_cnic, normalize_contact_number, normalize_passport
+
+
+class _NormalizedCharField(serializers.CharField):
+    normalize = staticmethod(lambda value: value)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return self.normalize(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+@extend_schema_field({"type": "string", "example": "AB1234567", "maxLength": 20})
+class PassportField(_NormalizedCharField):
+    normalize = staticmethod(normalize_passport)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "example": "35202-1234567-1", "maxLength": 15})
+class CNICField(_NormalizedCharField):
+    normalize = staticmethod(normalize_cnic)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "example": "+923001234567", "maxLength": 20})
+class ContactNumberField(_NormalizedCharField):
+    normalize = staticmethod(normalize_contact_number)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)

@@ -1,0 +1,143 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from booking.models import Booking
+from booking.services import booking_create
+from leads.models import ContactMethod, Lead, LeadSource
+from leads.services import followup_record, lead_create, loan_commitment_create
+from organizations.models import Branch, Membership, MembershipRole, Organization
+
+DEMO_PASSWORD = "demo-pass-123"
+
+ORGANIZATIONS = {
+    "Alpha Travels": [("A1", "Lahore Main", "Lahore", "Gulberg"), ("A2", "Karachi Saddar", "Karachi", "Saddar")],
+    "Bravo Tours": [("B1", "Islamabad Blue Area", "Islamabad", "Blue Area")],
+}
+
+# username, organization, branch code (None for an org admin), flags
+USERS = [
+    ("admin", None, None, {"is_staff": True, "is_superuser": True}),
+    ("orgadmin_a", "Alpha Travels", None, {}),
+    ("branch_a1", "Alpha Travels", "A1", {}),
+    ("branch_a2", "Alpha Travels", "A2", {}),
+    ("orgadmin_b", "Bravo Tours", None, {}),
+    ("branch_b1", "Bravo Tours", "B1", {}),
+    ("nobody", None, None, {}),
+]
+
+# name, passport stem, mobile stem, source, follow-up offset in days (None: none), loan offset (None: none)
+LEADS = [
+    ("Muhammad Asif", "AS", "0300", LeadSource.WALK_IN, 0, -5),
+    ("Ayesha Khan", "AK", "0301", LeadSource.PHONE, 0, None),
+    ("Bilal Ahmed", "BA", "0321", LeadSource.REFERRAL, -2, -1),
+    ("Fatima Noor", "FN", "0333", LeadSource.SOCIAL_MEDIA, 3, 7),
+    ("Usman Tariq", "UT", "0345", LeadSource.WEBSITE, None, None),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo organizations, branches, users (password demo-pass-123), leads, follow-ups, "
+        "bookings and loan commitments. Idempotent: a second run changes nothing."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        branches = self._organizations()
+        users = self._users(branches)
+        created = 0
+        for index, branch in enumerate(sorted(branches.values(), key=lambda b: b.code)):
+            staff = users[f"branch_{branch.code.lower()}"]
+            created += self._branch_data(branch=branch, staff=staff, today=today, index=index)
+        self.stdout.write(
+            f"Demo data ready: {len(branches)} branches, {len(users)} users, {created} new leads "
+            f"(password for every demo user: {DEMO_PASSWORD})."
+        )
+
+    def _organizations(self) -> dict[str, Branch]:
+        branches = {}
+        for org_name, branch_rows in ORGANIZATIONS.items():
+            organization, _ = Organization.objects.get_or_create(name=org_name)
+            for code, name, city, area in branch_rows:
+                branch, _ = Branch.objects.get_or_create(
+                    organization=organization, code=code, defaults={"name": name, "city": city, "area": area}
+                )
+                branches[code] = branch
+        return branches
+
+    def _users(self, branches: dict[str, Branch]):
+        User = get_user_model()
+        users = {}
+        for username, org_name, code, flags in USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@demo.example", **flags}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            if code:
+                Membership.objects.get_or_create(
+                    user=user, branch=branches[code], role=MembershipRole.BRANCH_USER,
+                    defaults={"organization": branches[code].organization},
+                )
+            elif org_name:
+                Membership.objects.get_or_create(
+                    user=user, organization=Organization.objects.get(name=org_name), branch=None,
+                    role=MembershipRole.ORG_ADMIN,
+                )
+            users[username] = user
+        return users
+
+    def _branch_data(self, *, branch: Branch, staff, today, index: int) -> int:
+        created = 0
+        for number, (name, passport_stem, mobile_stem, source, followup_offset, loan_offset) in enumerate(LEADS):
+            passport = f"{passport_stem}{branch.code[0]}{index}{number:05d}"
+            if Lead.objects.filter(organization=branch.organization, passport_number=passport).exists():
+                continue
+            lead = lead_create(
+                branch=branch,
+                customer_name=name,
+                passport_number=passport,
+                contact_number=f"{mobile_stem}{index}{number:06d}",
+                cnic=f"35202{index}{number:06d}1",
+                area=branch.area,
+                lead_source=source,
+                remarks="Asked about Umrah packages for the family.",
+                created_by=staff,
+                assigned_to=staff,
+            )
+            created += 1
+            if followup_offset is not None:
+                followup_record(
+                    lead=lead,
+                    remarks="Called; wants the December Umrah package price list.",
+                    contact_method=ContactMethod.CALL,
+                    next_followup_date=today + timedelta(days=followup_offset),
+                    created_by=staff,
+                )
+            if loan_offset is not None:
+                loan_commitment_create(
+                    lead=lead,
+                    amount=Decimal("25000.00") + number * 5000,
+                    promised_clear_date=today + timedelta(days=loan_offset),
+                    remarks="Promised to clear the balance after salary.",
+                    created_by=staff,
+                )
+        booking_passport = f"BK{branch.code[0]}{index}000001"
+        if not Booking.objects.filter(organization=branch.organization, passport_number=booking_passport).exists():
+            booking_create(
+                branch=branch,
+                customer_name="Hamza Siddiqui",
+                passport_number=booking_passport,
+                contact_number=f"0312{index}000001",
+                total_amount=Decimal("350000.00"),
+                paid_amount=Decimal("200000.00"),
+                created_by=staff,
+            )
+        return created

@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from leads.identity import normalize_identity_fields
+from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
+
+
+class LeadSource(models.TextChoices):
+    WALK_IN = "walk_in", "Walk-in"
+    PHONE = "phone", "Phone"
+    REFERRAL = "referral", "Referral"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    WEBSITE = "website", "Website"
+    BOOKING = "booking", "Booking"
+    OTHER = "other", "Other"
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    INTERESTED = "interested", "Interested"
+    CONVERTED = "converted", "Converted"
+    LOST = "lost", "Lost"
+
+
+FINAL_LEAD_STATUSES = (LeadStatus.CONVERTED, LeadStatus.LOST)
+
+
+class ContactMethod(models.TextChoices):
+    CALL = "call", "Call"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    SMS = "sms", "SMS"
+    VISIT = "visit", "Visit"
+    EMAIL = "email", "Email"
+    OTHER = "other", "Other"
+
+
+class LoanStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    OVERDUE = "overdue", "Overdue"
+    CLEARED = "cleared", "Cleared"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_LOAN_STATUSES = (LoanStatus.PENDING, LoanStatus.OVERDUE)
+
+
+class LeadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Leads of the branches `user` may act on (all for staff); everything else is a 404."""
+        if user_sees_everything(user):
+            return self
+        return self.filter(branch_id__in=visible_branch_ids(user))
+
+    def open(self):
+        return self.exclude(lead_status__in=FINAL_LEAD_STATUSES)
+
+
+class Lead(models.Model):
+    customer_name = models.CharField(max_length=200)
+    passport_number = models.CharField(max_length=20, blank=True, default="")
+    contact_number = models.CharField(max_length=20)
+    cnic = models.CharField(max_length=15, blank=True, default="")
+    address = models.TextField(blank=True, default="")
+    area = models.CharField(max_length=100, blank=True, default="")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="leads")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="leads", editable=False)
+    lead_source = models.CharField(max_length=20, choices=LeadSource.choices, default=LeadSource.WALK_IN)
+    lead_status = models.CharField(max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    next_followup_date = models.DateField(null=True, blank=True)
+    last_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    booking = models.ForeignKey(
+        "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
+    )
+    converted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lost_reason = models.TextField(blank=True, default="")
+    lost_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_leads"
+    )
+    remarks = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeadQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "passport_number"],
+                condition=~Q(passport_number=""),
+                name="lead_unique_passport_per_org",
+            ),
+            models.CheckConstraint(condition=Q(lead_status__in=LeadStatus.values), name="lead_status_valid"),
+            models.CheckConstraint(condition=Q(lead_source__in=LeadSource.values), name="lead_source_valid"),
+            models.CheckConstraint(condition=~Q(customer_name=""), name="lead_customer_name_not_empty"),
+            models.CheckConstraint(condition=~Q(contact_number=""), name="lead_contact_number_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "contact_number"], name="lead_org_contact_idx"),
+            models.Index(fields=["branch", "lead_status", "-created_at"], name="lead_branch_status_idx"),
+            models.Index(fields=["branch", "next_followup_date"], name="lead_branch_followup_idx"),
+            models.Index(fields=["branch", "-created_at"], name="lead_branch_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_name} ({self.get_lead_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.lead_status not in FINAL_LEAD_STATUSES
+
+    def clean(self):
+        normalize_identity_fields(self)
+
+    def save(self, *args, **kwargs):
+        # The organization always follows the branch; identity fields are stored normalised.
+        self.organization_id = self.branch.organization_id
+        normalize_identity_fields(self)
+        super().save(*args, **kwargs)
+
+
+class FollowUpHistoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user_sees_everything(user):
+            return self
+        return self.filter(lead__branch_id__in=visible_branch_ids(user))
+
+
+class FollowUpHistory(models.Model):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="followups")
+    followup_at = models.DateTimeField(default=timezone.now)
+    contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.CALL)
+    remarks = models.TextField()
+    next_followup_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpHistoryQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-followup_at", "-id"]
+        verbose_name = "follow-up"
+        verbose_name_plural = "follow-ups"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_method__in=ContactMethod.values), name="followup_contact_method_valid"
+            ),
+            models.CheckConstraint(condition=~Q(remarks=""), name="followup_remarks_not_empty"),
+        ]
+        indexes = [models.Index(fields=["lead", "-followup_at"], name="followup_lead_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_contact_method_display()} with {self.lead.customer_name} at {self.followup_at:%Y-%m-%d %H:%M}"
+
+
+class LoanCommitmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user_sees_everything(user):
+            return self
+        return self.filter(lead__branch_id__in=visible_branch_ids(user))
+
+    def open(self):
+        return self.filter(status__in=OPEN_LOAN_STATUSES)
+
+
+class LoanCommitment(models.Model):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="loan_commitments")
+    booking = models.ForeignKey(
+        "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="loan_commitments"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    promised_clear_date = models.DateField()
+    status = models.CharField(max_length=20, choices=LoanStatus.choices, default=LoanStatus.PENDING)
+    remarks = models.TextField(blank=True, default="")
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LoanCommitmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["promised_clear_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=LoanStatus.values), name="loan_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "promised_clear_date"], name="loan_status_promised_idx"),
+            models.Index(fields=["lead", "-created_at"], name="loan_lead_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} by {self.promised_clear_date} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_LOAN_STATUSES

@@ -1,0 +1,39 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from leads.models import ContactMethod, FollowUpHistory, Lead, LeadSource, LoanCommitment
+from organizations.tests.factories import BranchFactory
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lead
+
+    customer_name = factory.Faker("name")
+    passport_number = factory.Sequence(lambda n: f"LP{n:07d}")
+    contact_number = factory.Sequence(lambda n: f"+92301{n:07d}")
+    cnic = factory.Sequence(lambda n: f"35202-{n:07d}-1")
+    area = "Gulberg"
+    branch = factory.SubFactory(BranchFactory)
+    lead_source = LeadSource.WALK_IN
+
+
+class FollowUpHistoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpHistory
+
+    lead = factory.SubFactory(LeadFactory)
+    contact_method = ContactMethod.CALL
+    remarks = "Called about the Umrah package."
+
+
+class LoanCommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LoanCommitment
+
+    lead = factory.SubFactory(LeadFactory)
+    amount = Decimal("50000.00")
+    promised_clear_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))

@@ -1,0 +1,45 @@
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase
+
+from booking.models import Booking
+from leads.models import FollowUpHistory, Lead, LoanCommitment
+from organizations.models import Branch, Membership
+
+
+def snapshot():
+    return {
+        model.__name__: model.objects.count()
+        for model in (get_user_model(), Branch, Membership, Lead, FollowUpHistory, LoanCommitment, Booking)
+    }
+
+
+class SeedDemoTests(TestCase):
+    def test_seed_demo_twice_creates_the_dataset_once(self):
+        call_command("seed_demo", stdout=StringIO())
+        first = snapshot()
+        call_command("seed_demo", stdout=StringIO())
+        self.assertEqual(snapshot(), first)
+        self.assertEqual(first["Branch"], 3)
+        self.assertGreaterEqual(first["Lead"], 15)
+
+    def test_demo_users_can_log_in_with_the_demo_password(self):
+        call_command("seed_demo", stdout=StringIO())
+        for username in ("admin", "orgadmin_a", "branch_a1", "branch_a2", "orgadmin_b", "branch_b1", "nobody"):
+            with self.subTest(username=username):
+                self.assertTrue(self.client.login(username=username, password="demo-pass-123"))
+
+    def test_demo_roles_match_the_contract(self):
+        call_command("seed_demo", stdout=StringIO())
+        roles = {(m.user.username, m.role, m.branch.code if m.branch else m.organization.name)
+                 for m in Membership.objects.select_related("user", "branch", "organization")}
+        self.assertEqual(roles, {
+            ("orgadmin_a", "org_admin", "Alpha Travels"),
+            ("branch_a1", "branch_user", "A1"),
+            ("branch_a2", "branch_user", "A2"),
+            ("orgadmin_b", "org_admin", "Bravo Tours"),
+            ("branch_b1", "branch_user", "B1"),
+        })
+        self.assertTrue(get_user_model().objects.get(username="admin").is_superuser)

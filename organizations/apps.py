@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class OrganizationsConfig(AppConfig):
+    default = True
+    name = "organizations"
+
+
+class LeadsAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the site that lets branch members in (see `admin_site.py`)."""
+
+    default = False
+    default_site = "organizations.admin_site.LeadsAdminSite"

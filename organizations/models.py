@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class MembershipRole(models.TextChoices):
+    ORG_ADMIN = "org_admin", "Organization admin"
+    BRANCH_USER = "branch_user", "Branch user"
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BranchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The branches `user` may act on: all for staff, else those their memberships reach."""
+        if user_sees_everything(user):
+            return self
+        return self.filter(id__in=visible_branch_ids(user))
+
+
+class Branch(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="branches")
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20)
+    city = models.CharField(max_length=100, blank=True)
+    area = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BranchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="branch_unique_code_per_org"),
+        ]
+        verbose_name_plural = "branches"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Membership(models.Model):
+    """A user's role: org admin of an organization, or branch user of one of its branches."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="memberships", null=True, blank=True
+    )
+    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id", "organization_id", "branch_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role=MembershipRole.ORG_ADMIN, branch__isnull=True))
+                | (Q(role=MembershipRole.BRANCH_USER, branch__isnull=False)),
+                name="membership_role_matches_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(branch__isnull=True),
+                name="membership_unique_org_admin",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "branch"],
+                condition=Q(branch__isnull=False),
+                name="membership_unique_branch_user",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.branch or self.organization
+        return f"{self.user} – {self.get_role_display()} of {scope}"
+
+    def save(self, *args, **kwargs):
+        # A branch membership always names the branch's own organization.
+        if self.branch_id is not None:
+            self.organization_id = self.branch.organization_id
+        super().save(*args, **kwargs)
+
+
+def user_sees_everything(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.is_staff))
+
+
+def visible_branch_ids(user) -> list[int]:
+    """Ids of the branches `user`'s memberships reach, memoised on the user for one request.
+
+    This is the single answer to "which branches may this user act on"; every queryset's
+    `visible_to(user)` is built on it. Staff and superusers are handled by the callers
+    (they see every row, which needs no id list).
+    """
+    if not (user and user.is_authenticated):
+        return []
+    cached = getattr(user, "_visible_branch_ids", None)
+    if cached is None:
+        cached = list(
+            Branch.objects.filter(
+                Q(memberships__user=user, memberships__role=MembershipRole.BRANCH_USER)
+                | Q(organization__memberships__user=user, organization__memberships__role=MembershipRole.ORG_ADMIN)
+            )
+            .order_by()
+            .values_list("id", flat=True)
+            .distinct()
+        )
+        user._visible_branch_ids = cached
+    return cached
+
+
+def has_any_membership(user) -> bool:
+    """True when the user may use the branch endpoints at all (staff, or any membership)."""
+    return user_sees_everything(user) or bool(visible_branch_ids(user)) or (
+        user is not None and user.is_authenticated and Membership.objects.filter(user=user).exists()
+    )

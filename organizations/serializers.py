@@ -1,0 +1,31 @@
+from rest_framework import serializers
+
+from organizations.models import Membership
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    branch_name = serializers.CharField(source="branch.name", read_only=True, allow_null=True, default=None)
+    branch_code = serializers.CharField(source="branch.code", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Membership
+        fields = ["organization", "organization_name", "branch", "branch_name", "branch_code", "role"]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    is_staff = serializers.BooleanField()
+    is_superuser = serializers.BooleanField()
+    memberships = MembershipSerializer(many=True)
