@@ -43,3 +43,21 @@ class ContactNumberField(_NormalizedCharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id limited to the rows the requesting user may see.
+
+    An id outside the caller's scope is answered exactly like an unknown one: a 400 on the field
+    ("Invalid pk … - object does not exist."), so the body never confirms another branch's rows.
+    The model's manager must offer `visible_to(user)`.
+    """
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.model.objects.visible_to(user)
