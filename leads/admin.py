@@ -1,24 +1,43 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from leads.models import FollowUpHistory, Lead, LoanCommitment
+from leads import services
+from leads.exceptions import StateConflict
+from leads.models import FINAL_LEAD_STATUSES, FollowUpHistory, Lead, LoanCommitment
 from organizations.admin_site import BranchScopedAdmin
 
 
 class FollowUpInline(admin.TabularInline):
+    """New follow-ups go through `followup_record`, so the lead's status and dates follow; old ones are history."""
+
     model = FollowUpHistory
     extra = 0
     fields = ["followup_at", "contact_method", "remarks", "next_followup_date", "created_by"]
     readonly_fields = ["created_by"]
     ordering = ["-followup_at"]
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 class LoanCommitmentInline(admin.TabularInline):
     model = LoanCommitment
     extra = 0
     fields = ["amount", "promised_clear_date", "status", "booking", "remarks", "cleared_at"]
-    readonly_fields = ["cleared_at"]
+    readonly_fields = ["status", "cleared_at"]
     raw_id_fields = ["booking"]
+
+
+class LeadAdminForm(forms.ModelForm):
+    def clean_lead_status(self):
+        # Closing or re-opening a lead has its own rules (timestamps, 409s): only the services do it.
+        status, initial = self.cleaned_data["lead_status"], self.initial.get("lead_status")
+        if status != initial and (status in FINAL_LEAD_STATUSES or initial in FINAL_LEAD_STATUSES):
+            raise forms.ValidationError(
+                "Converted and lost are final and set by the convert action or the API's convert/lost endpoints."
+            )
+        return status
 
 
 @admin.register(Lead)
@@ -36,12 +55,47 @@ class LeadAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
     ]
     raw_id_fields = ["assigned_to"]
     date_hierarchy = "created_at"
+    form = LeadAdminForm
     inlines = [FollowUpInline, LoanCommitmentInline]
+    actions = ["mark_converted"]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """New follow-ups and commitments are recorded by their services, so every rule applies."""
+        if formset.model not in (FollowUpHistory, LoanCommitment):
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if instance.pk:
+                instance.save()
+            elif isinstance(instance, FollowUpHistory):
+                services.followup_record(
+                    lead=form.instance, remarks=instance.remarks, contact_method=instance.contact_method,
+                    followup_at=instance.followup_at, next_followup_date=instance.next_followup_date,
+                    created_by=request.user,
+                )
+            else:
+                services.loan_commitment_create(
+                    lead=form.instance, amount=instance.amount, promised_clear_date=instance.promised_clear_date,
+                    booking=instance.booking, remarks=instance.remarks, created_by=request.user,
+                )
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+    @admin.action(description="Mark selected leads converted")
+    def mark_converted(self, request, queryset):
+        converted = 0
+        for lead in queryset:
+            try:
+                services.lead_convert(lead=lead, converted_by=request.user)
+                converted += 1
+            except StateConflict as exc:
+                self.message_user(request, f"{lead}: {exc.detail}", messages.WARNING)
+        self.message_user(request, f"{converted} lead(s) converted.")
 
 
 @admin.register(FollowUpHistory)
