@@ -7,6 +7,9 @@ scope through the same `visible_to(user)` the API uses.
 """
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from organizations.models import Branch, Membership, user_sees_everything
 
@@ -15,10 +18,24 @@ def is_member(user) -> bool:
     return bool(user.is_active and user.is_authenticated and Membership.objects.filter(user=user).exists())
 
 
+class MemberAuthenticationForm(AdminAuthenticationForm):
+    """The admin login form, admitting branch members as well as staff."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not (user.is_staff or is_member(user)):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
 class LeadsAdminSite(admin.AdminSite):
     site_header = "Leads back office"
     site_title = "Leads admin"
     index_title = "Leads, follow-ups and bookings"
+    login_form = MemberAuthenticationForm
 
     def has_permission(self, request):
         user = request.user
