@@ -29,3 +29,11 @@ class MeSerializer(serializers.Serializer):
     is_staff = serializers.BooleanField()
     is_superuser = serializers.BooleanField()
     memberships = MembershipSerializer(many=True)
+
+
+class SessionSerializer(serializers.Serializer):
+    """The browser session's state, with the CSRF token the SPA sends back as `X-CSRFToken`."""
+
+    authenticated = serializers.BooleanField()
+    username = serializers.CharField(allow_null=True)
+    csrf_token = serializers.CharField()

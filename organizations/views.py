@@ -1,15 +1,22 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from organizations.serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
+from organizations.serializers import (
+    MeSerializer,
+    SessionSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
 
 
 class TokenView(APIView):
@@ -83,3 +90,84 @@ class MeView(APIView):
                 }
             ).data
         )
+
+
+def _session_state(request) -> dict:
+    user = request.user
+    return {
+        "authenticated": bool(user and user.is_authenticated),
+        "username": user.get_username() if user and user.is_authenticated else None,
+        "csrf_token": get_token(request),
+    }
+
+
+class SessionView(APIView):
+    """Cookie sign-in for the browser SPA: read the CSRF token, sign in, sign out.
+
+    GET answers the session state and sets the `csrftoken` cookie (its value is also in the
+    body, for an SPA on another origin that cannot read the API's cookies). POST signs in with
+    username and password and DELETE signs out; both need the token in `X-CSRFToken`. Signing
+    in rotates the CSRF token, so the POST answer carries the new one.
+    """
+
+    authentication_classes = [SessionAuthentication]
+    throttle_scope = "login"
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    def get_throttles(self):
+        # Only password attempts count against the strict login rate.
+        return [ScopedRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+
+    @extend_schema(
+        summary="The browser session's state and CSRF token",
+        responses={200: SessionSerializer},
+        auth=[],
+        tags=["auth"],
+    )
+    def get(self, request):
+        return Response(SessionSerializer(_session_state(request)).data)
+
+    @extend_schema(
+        summary="Sign in with a session cookie (browser SPA)",
+        request=TokenRequestSerializer,
+        responses={
+            200: SessionSerializer,
+            400: OpenApiResponse(description="Missing or malformed username or password."),
+            401: OpenApiResponse(description="Wrong username or password."),
+            403: OpenApiResponse(description="CSRF token missing or wrong."),
+            429: OpenApiResponse(description="Too many attempts; see Retry-After."),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        # Login CSRF: the form must come from a page that read our token, even though nobody is signed in yet.
+        SessionAuthentication().enforce_csrf(request)
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("Unable to log in with the provided credentials.")
+        login(request._request, user)
+        request.user = user  # DRF cached the anonymous user before login
+        return Response(SessionSerializer(_session_state(request)).data)
+
+    @extend_schema(
+        summary="Sign out of the browser session",
+        request=None,
+        responses={
+            204: None,
+            401: OpenApiResponse(description="No session."),
+            403: OpenApiResponse(description="CSRF token missing or wrong."),
+        },
+        tags=["auth"],
+    )
+    def delete(self, request):
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def get_authenticate_header(self, request):
+        # A 401 here is about the session, yet still a 401 (not DRF's 403 fallback) for clients to tell apart.
+        return 'Session realm="api"'

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -55,4 +56,21 @@ class TokenAndMeTests(APITestCase):
         token = self.obtain_token().data["token"]
         self.client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         self.assertEqual(self.client.post(reverse("organizations:logout")).status_code, status.HTTP_204_NO_CONTENT)
+        self.assertEqual(self.client.get(reverse("organizations:me")).status_code, status.HTTP_401_UNAUTHORIZED)
+
+    @override_settings(REST_KNOX={"TOKEN_TTL": timedelta(hours=2), "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False})
+    def test_token_expiry_follows_the_configured_ttl(self):
+        before = timezone.now()
+        expiry = AuthToken.objects.get(pk=AuthToken.objects.create(self.user)[0].pk).expiry
+        self.assertTrue(before + timedelta(hours=2) <= expiry <= timezone.now() + timedelta(hours=2))
+
+    def test_logout_revokes_only_the_token_used(self):
+        first, second = self.obtain_token().data["token"], self.obtain_token().data["token"]
+        self.client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+        self.client.post(reverse("organizations:logout"))
+        self.client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+        self.assertEqual(self.client.get(reverse("organizations:me")).status_code, status.HTTP_200_OK)
+
+    def test_garbage_token_is_401(self):
+        self.client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
         self.assertEqual(self.client.get(reverse("organizations:me")).status_code, status.HTTP_401_UNAUTHORIZED)

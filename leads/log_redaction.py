@@ -1,0 +1,60 @@
+"""Keep personal data out of the logs: passports, CNICs and phone numbers never reach a log line.
+
+Code in this project logs ids, never identity values. This filter, installed on every log
+handler in settings, is the safety net for what others log: Django's request logger attaches
+the request (whose repr carries the query string, e.g. `?passport=…`), runserver logs the
+request line, and an exception's text may quote a value. Each record is rendered once, scrubbed,
+and passed on as plain text.
+"""
+
+import logging
+import re
+
+REDACTED = "[redacted]"
+
+_PATTERNS = (
+    # CNIC: 13 digits, with or without the dashes (#####-#######-#).
+    re.compile(r"(?<!\d)\d{5}-?\d{7}-?\d(?!\d)"),
+    # Phone numbers: a run of 10+ digits, optionally with a leading + and spaces or dashes inside.
+    re.compile(r"(?<![\w])\+?\d(?:[\s-]?\d){9,14}(?!\d)"),
+    # Passports: one or two letters followed by 6-8 digits (AB1234567), in any letter case.
+    re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\s?\d{6,8}(?![A-Za-z0-9])"),
+)
+_QUERY_STRING = re.compile(r"\?[^\s'\"]*")
+
+
+def redact(text: str) -> str:
+    """`text` with every passport-, CNIC- or phone-shaped value replaced by `[redacted]`."""
+    for pattern in _PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def _describe_request(request) -> str:
+    # Method and path only: the query string and the body may carry identity values.
+    method = getattr(request, "method", "")
+    path = getattr(request, "path", "")
+    return redact(f"{method} {path}".strip()) if (method or path) else "request"
+
+
+class RedactPersonalDataFilter(logging.Filter):
+    """Scrub identity values from a record's message, arguments, exception text and request."""
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record still gets logged, just unformatted
+            message = str(record.msg)
+        record.msg = redact(_QUERY_STRING.sub("?[query]", message))
+        record.args = ()
+        if record.exc_info:
+            record.exc_text = redact(self._formatter.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            record.request = _describe_request(request)
+        return True
