@@ -211,3 +211,27 @@ class LoanCommitment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_LOAN_STATUSES
+
+
+class FollowUpReminder(models.Model):
+    """A user's follow-up digest for one day: the row is the claim, taken before the email is sent.
+
+    The unique (user, day) constraint lets only one run (or host) send a user's digest for a day;
+    `sent_at` stays empty until the email is out, and a failed send deletes the row so a later run retries.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_reminders")
+    day = models.DateField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    lead_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="followup_reminder_unique_user_day"),
+        ]
+
+    def __str__(self):
+        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "claimed"
+        return f"Follow-up digest for {self.user} on {self.day} ({state}, {self.lead_count} leads)"
