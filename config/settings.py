@@ -180,6 +180,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its model so the components never collide.
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "booking.models.BookingStatus",
+        "LoanStatusEnum": "leads.models.LoanStatus",
+    },
 }
 
 # --- Email (follow-up reminders) ----------------------------------------------------------
