@@ -45,6 +45,7 @@ class ContactNumberField(_NormalizedCharField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1})
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id limited to the rows the requesting user may see.
 

@@ -2,9 +2,11 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 
-from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment
+from leads.models import OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LoanCommitment
+from organizations.models import MembershipRole, user_sees_everything, visible_branch_ids
 
 
 def leads_due_on(*, day: date, user=None) -> QuerySet[Lead]:
@@ -23,3 +25,75 @@ def overdue_loan_commitments(*, as_of: date, user=None) -> QuerySet[LoanCommitme
     """Commitments not cleared or cancelled whose promised date is before `as_of`, whether or not the job marked them."""
     commitments = LoanCommitment.objects.filter(status__in=OPEN_LOAN_STATUSES, promised_clear_date__lt=as_of)
     return commitments.visible_to(user) if user is not None else commitments
+
+
+# --- Reads behind the REST API. Each starts from `visible_to(user)`, so a row outside the
+# caller's scope never reaches a view, and loads what its serializer needs in a fixed number
+# of queries (no per-row lookups).
+
+RECENT_ITEMS_IN_DETAIL = 10
+
+
+def lead_list(*, user) -> QuerySet[Lead]:
+    """Leads `user` may see, with the branch and assignee a table row shows joined in."""
+    return Lead.objects.visible_to(user).select_related("branch", "assigned_to")
+
+
+def lead_detail(*, user) -> QuerySet[Lead]:
+    """Leads `user` may see, each with its latest follow-ups and loan commitments prefetched."""
+    recent_followups = FollowUpHistory.objects.order_by("-followup_at", "-id")[:RECENT_ITEMS_IN_DETAIL]
+    recent_commitments = LoanCommitment.objects.order_by("-created_at", "-id")[:RECENT_ITEMS_IN_DETAIL]
+    return lead_list(user=user).prefetch_related(
+        Prefetch("followups", queryset=recent_followups, to_attr="recent_followups"),
+        Prefetch("loan_commitments", queryset=recent_commitments, to_attr="recent_loan_commitments"),
+    )
+
+
+def lead_search(*, user, passport_number: str = "", contact_number: str = "", cnic: str = "") -> QuerySet[Lead]:
+    """Leads in scope matching every given (already normalised) identity value exactly."""
+    criteria = {
+        "passport_number": passport_number,
+        "contact_number": contact_number,
+        "cnic": cnic,
+    }
+    given = {field: value for field, value in criteria.items() if value}
+    if not given:
+        return Lead.objects.none()
+    return lead_list(user=user).filter(**given)
+
+
+def lead_followups(*, lead: Lead) -> QuerySet[FollowUpHistory]:
+    """The lead's follow-up history, newest first."""
+    return FollowUpHistory.objects.filter(lead=lead).order_by("-followup_at", "-id")
+
+
+def lead_loan_commitments(*, lead: Lead) -> QuerySet[LoanCommitment]:
+    """The lead's loan commitments, newest first."""
+    return LoanCommitment.objects.filter(lead=lead).order_by("-created_at", "-id")
+
+
+def loan_commitments_visible(*, user) -> QuerySet[LoanCommitment]:
+    """Commitments on leads `user` may see (the scope of the loan-promise endpoints)."""
+    return LoanCommitment.objects.visible_to(user).select_related("lead")
+
+
+def users_assignable_by(*, user) -> QuerySet:
+    """Active users `user` may assign a lead to: members of a branch `user` sees, or staff.
+
+    Staff and superusers may pick any active user.
+    """
+    users = get_user_model().objects.filter(is_active=True)
+    if user_sees_everything(user):
+        return users
+    branch_ids = visible_branch_ids(user)
+    return users.filter(
+        Q(is_staff=True)
+        | Q(is_superuser=True)
+        | Q(memberships__branch_id__in=branch_ids)
+        | Q(memberships__role=MembershipRole.ORG_ADMIN, memberships__organization__branches__id__in=branch_ids)
+    ).distinct()
+
+
+def user_reaches_branch(*, user, branch) -> bool:
+    """True when `user` may act on `branch` (a member of it or of its organization, or staff)."""
+    return user_sees_everything(user) or branch.pk in visible_branch_ids(user)

@@ -1,5 +1,24 @@
 from django.urls import path
 
+from leads import views
+
 app_name = "leads"
 
-urlpatterns: list = []
+# Paths are the public contract (../shared/CONTRACT.md); tests pin them literally.
+urlpatterns = [
+    path("create/", views.LeadCreateView.as_view(), name="create"),
+    path("list/", views.LeadListView.as_view(), name="list"),
+    path("detail/<int:pk>/", views.LeadDetailView.as_view(), name="detail"),
+    path("detail/<int:pk>/followups/", views.LeadFollowUpListView.as_view(), name="lead-followups"),
+    path("detail/<int:pk>/loan-commitments/", views.LeadLoanCommitmentListView.as_view(), name="lead-loan-commitments"),
+    path("update/<int:pk>/", views.LeadUpdateView.as_view(), name="update"),
+    path("followup/", views.FollowUpCreateView.as_view(), name="followup"),
+    path("followup/today/", views.FollowUpTodayView.as_view(), name="followup-today"),
+    path("loan-promise/", views.LoanPromiseView.as_view(), name="loan-promise"),
+    path("loan-promise/<int:pk>/clear/", views.LoanPromiseClearView.as_view(), name="loan-promise-clear"),
+    path("loan-promise/<int:pk>/cancel/", views.LoanPromiseCancelView.as_view(), name="loan-promise-cancel"),
+    path("search/", views.LeadSearchView.as_view(), name="search"),
+    path("convert/<int:pk>/", views.LeadConvertView.as_view(), name="convert"),
+    path("lost/<int:pk>/", views.LeadLostView.as_view(), name="lost"),
+    path("overdue-loans/", views.OverdueLoanListView.as_view(), name="overdue-loans"),
+]

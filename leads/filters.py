@@ -1,0 +1,129 @@
+"""Query-string filters of the lead lists (django-filter); a bad value is a 400 naming the parameter."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from leads.identity import normalize_cnic, normalize_contact_number, normalize_passport
+from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus, LoanCommitment
+from leads.serializers.common import MAX_ID
+
+ORDERING_FIELDS = (
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("next_followup_date", "next_followup_date"),
+    ("last_contacted_at", "last_contacted_at"),
+    ("customer_name", "customer_name"),
+    ("lead_status", "lead_status"),
+)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An exact match on an id; non-integers and ids beyond the database's range are a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """`ordering` with the id as tie-breaker, so pages never repeat or skip rows."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "-id")
+        return qs
+
+
+def _text_search_q(value: str) -> Q:
+    """Name contains the text; passport, contact number and CNIC match it in their stored form."""
+    condition = Q(customer_name__icontains=value)
+    compact = "".join(value.split())
+    if compact.isalnum():
+        condition |= Q(passport_number__contains=compact.upper())
+    if compact.replace("-", "").isdigit():
+        digits = compact.replace("-", "")
+        condition |= Q(contact_number__contains=digits) | Q(cnic__contains=compact)
+    for field, normalize in (
+        ("contact_number", normalize_contact_number),
+        ("cnic", normalize_cnic),
+        ("passport_number", normalize_passport),
+    ):
+        try:
+            normalized = normalize(value)
+        except ValidationError:
+            continue
+        condition |= Q(**{field: normalized})
+    return condition
+
+
+class LeadFilter(django_filters.FilterSet):
+    """Filters of `GET /api/leads/list/`."""
+
+    branch_id = IdFilter(field_name="branch_id", help_text="Only leads of this branch.")
+    lead_status = django_filters.MultipleChoiceFilter(
+        choices=LeadStatus.choices, help_text="One or more statuses (repeat the parameter)."
+    )
+    lead_source = django_filters.MultipleChoiceFilter(
+        choices=LeadSource.choices, help_text="One or more sources (repeat the parameter)."
+    )
+    is_open = django_filters.BooleanFilter(method="filter_is_open", help_text="true: not converted and not lost.")
+    next_followup_date = django_filters.DateFilter(help_text="Follow-up due on this day (YYYY-MM-DD).")
+    next_followup_date_after = django_filters.DateFilter(
+        field_name="next_followup_date", lookup_expr="gte", help_text="Follow-up due on or after this day."
+    )
+    next_followup_date_before = django_filters.DateFilter(
+        field_name="next_followup_date", lookup_expr="lte", help_text="Follow-up due on or before this day."
+    )
+    assigned_to = IdFilter(field_name="assigned_to_id", help_text="Assigned to this user id.")
+    created_at_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="Created on or after this (local) day."
+    )
+    created_at_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="Created on or before this (local) day."
+    )
+    area = django_filters.CharFilter(lookup_expr="iexact", max_length=100, help_text="Area, case-insensitive.")
+    q = django_filters.CharFilter(
+        method="filter_text",
+        max_length=100,
+        help_text="Text in the name, or a passport, contact number or CNIC in any spelling.",
+    )
+    ordering = StableOrderingFilter(fields=ORDERING_FIELDS, help_text="Sort field; prefix with - for descending.")
+
+    class Meta:
+        model = Lead
+        fields: list = []
+
+    def filter_is_open(self, queryset, name, value):
+        return queryset.open() if value else queryset.filter(lead_status__in=FINAL_LEAD_STATUSES)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(_text_search_q(value)) if value else queryset
+
+
+class DueLeadFilter(django_filters.FilterSet):
+    """Filters of today's follow-up list."""
+
+    branch_id = IdFilter(field_name="branch_id", help_text="Only leads of this branch.")
+    assigned_to = IdFilter(field_name="assigned_to_id", help_text="Assigned to this user id.")
+
+    class Meta:
+        model = Lead
+        fields: list = []
+
+
+class OverdueLoanFilter(django_filters.FilterSet):
+    """Filters of the overdue commitments list."""
+
+    branch_id = IdFilter(field_name="lead__branch_id", help_text="Only commitments of leads of this branch.")
+    lead = IdFilter(field_name="lead_id", help_text="Only this lead's commitments.")
+
+    class Meta:
+        model = LoanCommitment
+        fields: list = []

@@ -1,0 +1,58 @@
+"""OpenAPI pieces shared by the leads endpoints: the DRF error shapes as named components.
+
+Every operation lists the error statuses it can answer with these, so a generated client
+knows that a 400 is `{"field": ["message"]}` and every other error `{"detail": "message"}`.
+"""
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """Documentation only: DRF's 400 body, a map of field name to messages."""
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """Documentation only: DRF's body for every error but a 400."""
+
+    detail = serializers.CharField()
+
+
+class ValidationErrorSchema(OpenApiSerializerExtension):
+    target_class = ValidationErrorSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": "Field name (or `non_field_errors`) → list of messages.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"contact_number": ["Enter a valid phone number, such as 0300 1234567 or +923001234567."]},
+        }
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input; each offending field (or `non_field_errors`) lists its messages.",
+    401: "Not signed in: no, an invalid or an expired token.",
+    403: "Signed in, but not a member of any branch or organization.",
+    404: "Not found, or outside your branches (which is the same thing for you).",
+    409: "The lead's or commitment's current state forbids this change.",
+    429: "Too many requests; retry after the number of seconds in `Retry-After`.",
+}
+
+
+def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:
+    """OpenAPI responses for the given error statuses, with the DRF body shape of each.
+
+    `descriptions` override the default text per status, keyed `e400`, `e404`, ...
+    """
+    responses = {}
+    for code in codes:
+        description = descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code])
+        body = ValidationErrorSerializer if code == 400 else ErrorDetailSerializer
+        responses[code] = OpenApiResponse(response=body, description=description)
+    return responses
+
+
+# Every endpoint here needs a signed-in member and is throttled per user.
+ACCESS_ERRORS = (401, 403, 429)

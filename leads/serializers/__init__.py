@@ -1,0 +1,30 @@
+"""Serializers of the leads API: an input and an output serializer per operation."""
+
+from leads.serializers.followups import FollowUpCreateInputSerializer
+from leads.serializers.leads import (
+    FollowUpOutputSerializer,
+    LeadConvertInputSerializer,
+    LeadCreateInputSerializer,
+    LeadDetailOutputSerializer,
+    LeadListOutputSerializer,
+    LeadLostInputSerializer,
+    LeadSearchInputSerializer,
+    LeadUpdateInputSerializer,
+    LoanCommitmentOutputSerializer,
+)
+from leads.serializers.loans import LoanPromiseInputSerializer, OverdueLoanOutputSerializer
+
+__all__ = [
+    "FollowUpCreateInputSerializer",
+    "FollowUpOutputSerializer",
+    "LeadConvertInputSerializer",
+    "LeadCreateInputSerializer",
+    "LeadDetailOutputSerializer",
+    "LeadListOutputSerializer",
+    "LeadLostInputSerializer",
+    "LeadSearchInputSerializer",
+    "LeadUpdateInputSerializer",
+    "LoanCommitmentOutputSerializer",
+    "LoanPromiseInputSerializer",
+    "OverdueLoanOutputSerializer",
+]

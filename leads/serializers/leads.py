@@ -1,0 +1,172 @@
+"""Input and output serializers of the lead endpoints (one pair per operation)."""
+
+from rest_framework import serializers
+
+from booking.models import Booking
+from leads.fields import CNICField, ContactNumberField, PassportField, ScopedPrimaryKeyRelatedField
+from leads.models import FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment
+from leads.serializers.common import AssignableUserField, check_assignee_reaches_branch, check_not_in_past
+from organizations.models import Branch
+
+
+class _LeadWriteSerializer(serializers.Serializer):
+    """Fields a client may write on a lead; `organization` always follows `branch`."""
+
+    customer_name = serializers.CharField(max_length=200)
+    contact_number = ContactNumberField(help_text="Any common spelling; stored as E.164 (+923001234567).")
+    passport_number = PassportField(required=False, allow_blank=True, help_text="Stored upper-case without spaces.")
+    cnic = CNICField(required=False, allow_blank=True, help_text="13 digits, with or without dashes.")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    area = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    branch = ScopedPrimaryKeyRelatedField(model=Branch, help_text="A branch you belong to (or of your organization).")
+    lead_source = serializers.ChoiceField(choices=LeadSource.choices, required=False)
+    lead_status = serializers.ChoiceField(
+        choices=LeadStatus.choices,
+        required=False,
+        help_text="new, contacted or interested here; converted and lost have their own endpoints.",
+    )
+    next_followup_date = serializers.DateField(required=False, allow_null=True)
+    assigned_to = AssignableUserField(
+        required=False,
+        allow_null=True,
+        help_text="A user who can see the lead's branch (a member of it or of its organization, or staff).",
+    )
+    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class LeadCreateInputSerializer(_LeadWriteSerializer):
+    def validate_next_followup_date(self, value):
+        return check_not_in_past(value)
+
+    def validate(self, attrs):
+        check_assignee_reaches_branch(assignee=attrs.get("assigned_to"), branch=attrs.get("branch"))
+        return attrs
+
+
+class LeadUpdateInputSerializer(_LeadWriteSerializer):
+    """PUT needs customer_name, contact_number and branch; PATCH any subset. Omitted fields keep their value."""
+
+    lost_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def validate(self, attrs):
+        lead = self.context["lead"]
+        branch = attrs.get("branch", lead.branch)
+        if "assigned_to" in attrs or "branch" in attrs:
+            check_assignee_reaches_branch(assignee=attrs.get("assigned_to", lead.assigned_to), branch=branch)
+        return attrs
+
+
+class LeadConvertInputSerializer(serializers.Serializer):
+    booking = ScopedPrimaryKeyRelatedField(
+        model=Booking, required=False, allow_null=True, help_text="The booking the lead became (optional)."
+    )
+
+
+class LeadLostInputSerializer(serializers.Serializer):
+    lost_reason = serializers.CharField(max_length=2000, help_text="Why the lead was lost.")
+
+
+class LeadSearchInputSerializer(serializers.Serializer):
+    """Query parameters of the search; every value is normalised before the exact match."""
+
+    passport = PassportField(required=False, allow_blank=True, help_text="Passport number in any spelling.")
+    contact = ContactNumberField(required=False, allow_blank=True, help_text="Contact number in any spelling.")
+    cnic = CNICField(required=False, allow_blank=True, help_text="CNIC with or without dashes.")
+
+    def validate(self, attrs):
+        if not any(attrs.get(name) for name in ("passport", "contact", "cnic")):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Give at least one of passport, contact or cnic."]}
+            )
+        return attrs
+
+
+class LeadListOutputSerializer(serializers.ModelSerializer):
+    """One row of a lead table."""
+
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    branch_code = serializers.CharField(source="branch.code", read_only=True)
+    assigned_to_username = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "customer_name",
+            "contact_number",
+            "passport_number",
+            "cnic",
+            "area",
+            "branch",
+            "branch_name",
+            "branch_code",
+            "organization",
+            "lead_source",
+            "lead_status",
+            "is_open",
+            "next_followup_date",
+            "last_contacted_at",
+            "assigned_to",
+            "assigned_to_username",
+            "booking",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class FollowUpOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpHistory
+        fields = [
+            "id",
+            "lead",
+            "followup_at",
+            "contact_method",
+            "remarks",
+            "next_followup_date",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class LoanCommitmentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LoanCommitment
+        fields = [
+            "id",
+            "lead",
+            "booking",
+            "amount",
+            "promised_clear_date",
+            "status",
+            "remarks",
+            "cleared_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class LeadDetailOutputSerializer(LeadListOutputSerializer):
+    """Everything about a lead, plus its latest follow-ups and loan commitments (newest first)."""
+
+    recent_followups = FollowUpOutputSerializer(many=True, read_only=True)
+    recent_loan_commitments = LoanCommitmentOutputSerializer(many=True, read_only=True)
+
+    class Meta(LeadListOutputSerializer.Meta):
+        fields = [
+            *LeadListOutputSerializer.Meta.fields,
+            "address",
+            "converted_at",
+            "lost_reason",
+            "lost_at",
+            "remarks",
+            "created_by",
+            "recent_followups",
+            "recent_loan_commitments",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,38 @@
+"""Views of the leads API, one module per resource."""
+
+from leads.views.followups import FollowUpCreateView, LeadFollowUpListView
+from leads.views.leads import (
+    FollowUpTodayView,
+    LeadConvertView,
+    LeadCreateView,
+    LeadDetailView,
+    LeadListView,
+    LeadLostView,
+    LeadSearchView,
+    LeadUpdateView,
+)
+from leads.views.loans import (
+    LeadLoanCommitmentListView,
+    LoanPromiseCancelView,
+    LoanPromiseClearView,
+    LoanPromiseView,
+    OverdueLoanListView,
+)
+
+__all__ = [
+    "FollowUpCreateView",
+    "FollowUpTodayView",
+    "LeadConvertView",
+    "LeadCreateView",
+    "LeadDetailView",
+    "LeadFollowUpListView",
+    "LeadListView",
+    "LeadLoanCommitmentListView",
+    "LeadLostView",
+    "LeadSearchView",
+    "LeadUpdateView",
+    "LoanPromiseCancelView",
+    "LoanPromiseClearView",
+    "LoanPromiseView",
+    "OverdueLoanListView",
+]

@@ -1,0 +1,24 @@
+"""What every leads endpoint shares: who may call it, and how its rows are scoped."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework.generics import GenericAPIView
+
+from leads.permissions import IsBranchUser
+
+
+class BranchScopedAPIView(GenericAPIView):
+    """A leads endpoint: members only (IsBranchUser); rows come from `scoped_queryset(user=...)`.
+
+    Subclasses set `scoped_queryset = staticmethod(<selector>)`; objects named on the path are
+    looked up in it, so a row of another branch answers 404 exactly like a missing one.
+    """
+
+    permission_classes = [IsBranchUser]
+    filter_backends: list = []
+    scoped_queryset = None
+
+    def get_queryset(self):
+        return self.scoped_queryset(user=self.request.user)
+
+    def get_scoped_object(self, pk: int):
+        return get_object_or_404(self.get_queryset(), pk=pk)

@@ -1,0 +1,53 @@
+"""Follow-up endpoints: record one, and a lead's whole follow-up history."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from leads.schema import ACCESS_ERRORS, error_responses
+from leads.selectors import lead_followups, lead_list
+from leads.serializers import FollowUpCreateInputSerializer, FollowUpOutputSerializer
+from leads.services import followup_record
+from leads.views.base import BranchScopedAPIView
+
+TAGS = ["follow-ups"]
+
+
+class FollowUpCreateView(BranchScopedAPIView):
+    """POST /api/leads/followup/"""
+
+    scoped_queryset = staticmethod(lead_list)
+
+    @extend_schema(
+        operation_id="leads_followup_create",
+        summary="Record a follow-up with a lead",
+        description="Sets the lead's `last_contacted_at`, moves a `new` lead to `contacted`, and sets "
+        "its `next_followup_date` to the one given (or clears it). A lead outside your branches is a "
+        "400 on `lead`.",
+        request=FollowUpCreateInputSerializer,
+        responses={201: FollowUpOutputSerializer, **error_responses(400, *ACCESS_ERRORS)},
+        tags=TAGS,
+    )
+    def post(self, request):
+        serializer = FollowUpCreateInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        followup = followup_record(created_by=request.user, **serializer.validated_data)
+        return Response(FollowUpOutputSerializer(followup).data, status=status.HTTP_201_CREATED)
+
+
+class LeadFollowUpListView(BranchScopedAPIView):
+    """GET /api/leads/detail/<id>/followups/"""
+
+    scoped_queryset = staticmethod(lead_list)
+
+    @extend_schema(
+        operation_id="leads_followups_list",
+        summary="A lead's follow-up history",
+        description="Newest first, paginated.",
+        responses={200: FollowUpOutputSerializer(many=True), **error_responses(*ACCESS_ERRORS, 404)},
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        lead = self.get_scoped_object(pk)
+        page = self.paginate_queryset(lead_followups(lead=lead))
+        return self.get_paginated_response(FollowUpOutputSerializer(page, many=True).data)

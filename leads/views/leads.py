@@ -1,0 +1,260 @@
+"""Lead endpoints: create, list, detail, update, search, convert, lost, today's follow-ups."""
+
+from django.db.models import F
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+
+from leads.filters import DueLeadFilter, LeadFilter
+from leads.schema import ACCESS_ERRORS, error_responses
+from leads.selectors import lead_detail, lead_list, lead_search, leads_due_on
+from leads.serializers import (
+    LeadConvertInputSerializer,
+    LeadCreateInputSerializer,
+    LeadDetailOutputSerializer,
+    LeadListOutputSerializer,
+    LeadLostInputSerializer,
+    LeadSearchInputSerializer,
+    LeadUpdateInputSerializer,
+)
+from leads.services import lead_convert, lead_create, lead_mark_lost, lead_update
+from leads.views.base import BranchScopedAPIView
+
+TAGS = ["leads"]
+
+
+def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
+    """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments."""
+    lead = lead_detail(user=request.user).get(pk=lead.pk)
+    return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
+
+
+class LeadCreateView(BranchScopedAPIView):
+    """POST /api/leads/create/"""
+
+    scoped_queryset = staticmethod(lead_list)
+
+    @extend_schema(
+        operation_id="leads_create",
+        summary="Create a lead",
+        description="The organization follows the branch. Identity fields are normalised; a passport "
+        "already used in the organization is a 400 on `passport_number`.",
+        request=LeadCreateInputSerializer,
+        responses={201: LeadDetailOutputSerializer, **error_responses(400, *ACCESS_ERRORS)},
+        tags=TAGS,
+    )
+    def post(self, request):
+        serializer = LeadCreateInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        lead = lead_create(created_by=request.user, **serializer.validated_data)
+        return lead_detail_response(request, lead, status.HTTP_201_CREATED)
+
+
+class LeadListView(BranchScopedAPIView):
+    """GET /api/leads/list/"""
+
+    scoped_queryset = staticmethod(lead_list)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = LeadFilter
+
+    @extend_schema(
+        operation_id="leads_list",
+        summary="List leads in your branches",
+        description="Newest first unless `ordering` says otherwise; `page_size` at most 100.",
+        responses={
+            200: LeadListOutputSerializer(many=True),
+            **error_responses(400, *ACCESS_ERRORS, 404, e404="No such page."),
+        },
+        tags=TAGS,
+    )
+    def get(self, request):
+        leads = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(leads)
+        return self.get_paginated_response(LeadListOutputSerializer(page, many=True).data)
+
+
+class LeadDetailView(BranchScopedAPIView):
+    """GET /api/leads/detail/<id>/"""
+
+    scoped_queryset = staticmethod(lead_detail)
+
+    @extend_schema(
+        operation_id="leads_retrieve",
+        summary="A lead with its recent follow-ups and loan commitments",
+        description="`recent_followups` and `recent_loan_commitments` hold the latest 10 of each; "
+        "the full histories are `detail/<id>/followups/` and `detail/<id>/loan-commitments/`.",
+        responses={200: LeadDetailOutputSerializer, **error_responses(*ACCESS_ERRORS, 404)},
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        return Response(LeadDetailOutputSerializer(self.get_scoped_object(pk)).data)
+
+
+class LeadUpdateView(BranchScopedAPIView):
+    """PUT/PATCH /api/leads/update/<id>/"""
+
+    scoped_queryset = staticmethod(lead_list)
+    update_errors = error_responses(
+        400,
+        *ACCESS_ERRORS,
+        404,
+        409,
+        e409="The lead is converted or lost; its status cannot change.",
+    )
+
+    @extend_schema(
+        operation_id="leads_update",
+        summary="Update a lead",
+        description="`customer_name`, `contact_number` and `branch` are required; omitted optional "
+        "fields keep their value. Status moves among new/contacted/interested only; use convert and "
+        "lost for the final statuses. Moving a lead to a branch outside your scope is a 400.",
+        request=LeadUpdateInputSerializer,
+        responses={200: LeadDetailOutputSerializer, **update_errors},
+        tags=TAGS,
+    )
+    def put(self, request, pk: int):
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(
+        operation_id="leads_partial_update",
+        summary="Update some fields of a lead",
+        request=LeadUpdateInputSerializer(partial=True),
+        responses={200: LeadDetailOutputSerializer, **update_errors},
+        tags=TAGS,
+    )
+    def patch(self, request, pk: int):
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request, pk: int, *, partial: bool) -> Response:
+        lead = self.get_scoped_object(pk)
+        serializer = LeadUpdateInputSerializer(
+            data=request.data, partial=partial, context={"request": request, "lead": lead}
+        )
+        serializer.is_valid(raise_exception=True)
+        lead = lead_update(lead=lead, changed_by=request.user, **serializer.validated_data)
+        return lead_detail_response(request, lead)
+
+
+class LeadSearchView(BranchScopedAPIView):
+    """GET /api/leads/search/?passport=…&contact=…"""
+
+    scoped_queryset = staticmethod(lead_list)
+    pagination_class = None
+    throttle_classes = list(dict.fromkeys([*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]))
+    throttle_scope = "search"
+
+    @extend_schema(
+        operation_id="leads_search",
+        summary="Find leads by passport, contact number or CNIC",
+        description="Exact match on the normalised value (any common spelling is accepted) within "
+        "your branches. When several parameters are given, a lead must match all of them. At least "
+        "one is required. The answer is a plain list (not paginated).",
+        parameters=[LeadSearchInputSerializer],
+        responses={200: LeadListOutputSerializer(many=True), **error_responses(400, *ACCESS_ERRORS)},
+        tags=TAGS,
+    )
+    def get(self, request):
+        serializer = LeadSearchInputSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        leads = lead_search(
+            user=request.user,
+            passport_number=params.get("passport", ""),
+            contact_number=params.get("contact", ""),
+            cnic=params.get("cnic", ""),
+        )
+        return Response(LeadListOutputSerializer(leads, many=True).data)
+
+
+class LeadConvertView(BranchScopedAPIView):
+    """PUT /api/leads/convert/<id>/"""
+
+    scoped_queryset = staticmethod(lead_list)
+
+    @extend_schema(
+        operation_id="leads_convert",
+        summary="Mark a lead converted",
+        description="Optionally with the `booking` it became (a booking of your branches, in the "
+        "lead's organization). Converting a converted lead again changes nothing (200).",
+        request=LeadConvertInputSerializer,
+        responses={
+            200: LeadDetailOutputSerializer,
+            **error_responses(400, *ACCESS_ERRORS, 404, 409, e409="The lead is lost; it cannot be converted."),
+        },
+        tags=TAGS,
+    )
+    def put(self, request, pk: int):
+        lead = self.get_scoped_object(pk)
+        serializer = LeadConvertInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        lead = lead_convert(lead=lead, converted_by=request.user, booking=serializer.validated_data.get("booking"))
+        return lead_detail_response(request, lead)
+
+
+class LeadLostView(BranchScopedAPIView):
+    """PUT /api/leads/lost/<id>/"""
+
+    scoped_queryset = staticmethod(lead_list)
+
+    @extend_schema(
+        operation_id="leads_lost",
+        summary="Mark a lead lost",
+        description="`lost_reason` is required. Marking a lost lead lost again changes nothing (200).",
+        request=LeadLostInputSerializer,
+        responses={
+            200: LeadDetailOutputSerializer,
+            **error_responses(400, *ACCESS_ERRORS, 404, 409, e409="The lead is converted; it cannot be lost."),
+        },
+        tags=TAGS,
+    )
+    def put(self, request, pk: int):
+        lead = self.get_scoped_object(pk)
+        serializer = LeadLostInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lead = lead_mark_lost(lead=lead, marked_by=request.user, **serializer.validated_data)
+        return lead_detail_response(request, lead)
+
+
+def _due_today(*, user):
+    leads = leads_due_on(day=timezone.localdate(), user=user).select_related("branch", "assigned_to")
+    # Never-contacted leads first, then those waiting longest since the last contact.
+    return leads.order_by(F("last_contacted_at").asc(nulls_first=True), "id")
+
+
+class FollowUpTodayView(BranchScopedAPIView):
+    """GET /api/leads/followup/today/"""
+
+    scoped_queryset = staticmethod(_due_today)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DueLeadFilter
+
+    @extend_schema(
+        operation_id="leads_followup_today",
+        summary="Open leads whose follow-up is due today",
+        description="Today is the organization's local day (TIME_ZONE). Converted and lost leads "
+        "are left out. Never-contacted leads come first.",
+        responses={
+            200: LeadListOutputSerializer(many=True),
+            **error_responses(400, *ACCESS_ERRORS, 404, e404="No such page."),
+        },
+        tags=TAGS,
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(LeadListOutputSerializer(page, many=True).data)
+
+
+__all__ = [
+    "FollowUpTodayView",
+    "LeadConvertView",
+    "LeadCreateView",
+    "LeadDetailView",
+    "LeadListView",
+    "LeadLostView",
+    "LeadSearchView",
+    "LeadUpdateView",
+]

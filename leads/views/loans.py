@@ -1,0 +1,171 @@
+"""Loan commitment endpoints: add or update, clear, cancel, a lead's list, the overdue list."""
+
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from leads.filters import OverdueLoanFilter
+from leads.schema import ACCESS_ERRORS, error_responses
+from leads.selectors import lead_list, lead_loan_commitments, loan_commitments_visible, overdue_loan_commitments
+from leads.serializers import LoanCommitmentOutputSerializer, LoanPromiseInputSerializer, OverdueLoanOutputSerializer
+from leads.services import (
+    loan_commitment_cancel,
+    loan_commitment_clear,
+    loan_commitment_create,
+    loan_commitment_update,
+)
+from leads.views.base import BranchScopedAPIView
+
+TAGS = ["loan commitments"]
+
+
+class LoanPromiseView(BranchScopedAPIView):
+    """POST /api/leads/loan-promise/"""
+
+    scoped_queryset = staticmethod(loan_commitments_visible)
+
+    @extend_schema(
+        operation_id="leads_loan_promise",
+        summary="Add a loan commitment, or update one",
+        description="Without `id`: adds a commitment (`lead`, `amount`, `promised_clear_date` "
+        "required), answering 201. With `id`: changes that open commitment's amount, date, booking or "
+        "remarks, answering 200; an `id` outside your branches is a 404, a cleared or cancelled "
+        "commitment a 409. A promised date already past makes the commitment `overdue` at once.",
+        request=LoanPromiseInputSerializer,
+        responses={
+            201: OpenApiResponse(LoanCommitmentOutputSerializer, description="Added."),
+            200: OpenApiResponse(LoanCommitmentOutputSerializer, description="Updated (the body had `id`)."),
+            **error_responses(
+                400,
+                *ACCESS_ERRORS,
+                404,
+                409,
+                e404="No commitment with this `id` in your branches.",
+                e409="The commitment is cleared or cancelled.",
+            ),
+        },
+        tags=TAGS,
+    )
+    def post(self, request):
+        serializer = LoanPromiseInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        commitment_id = data.pop("id", None)
+        if commitment_id is None:
+            commitment = loan_commitment_create(created_by=request.user, **data)
+            return Response(LoanCommitmentOutputSerializer(commitment).data, status=status.HTTP_201_CREATED)
+        commitment = self.get_scoped_object(commitment_id)
+        lead = data.pop("lead", None)
+        if lead is not None and lead.pk != commitment.lead_id:
+            raise serializers.ValidationError({"lead": ["A commitment cannot move to another lead."]})
+        commitment = loan_commitment_update(commitment=commitment, changed_by=request.user, **data)
+        return Response(LoanCommitmentOutputSerializer(commitment).data)
+
+
+class _LoanPromiseCloseView(BranchScopedAPIView):
+    scoped_queryset = staticmethod(loan_commitments_visible)
+    close = None
+
+    def put(self, request, pk: int):
+        commitment = type(self).close(commitment=self.get_scoped_object(pk), **{self.actor_argument: request.user})
+        return Response(LoanCommitmentOutputSerializer(commitment).data)
+
+
+class LoanPromiseClearView(_LoanPromiseCloseView):
+    """PUT /api/leads/loan-promise/<id>/clear/"""
+
+    close = staticmethod(loan_commitment_clear)
+    actor_argument = "cleared_by"
+
+    @extend_schema(
+        operation_id="leads_loan_promise_clear",
+        summary="Mark a loan commitment cleared (paid)",
+        description="No body. Clearing a cleared commitment again changes nothing (200).",
+        request=None,
+        responses={
+            200: LoanCommitmentOutputSerializer,
+            **error_responses(*ACCESS_ERRORS, 404, 409, e409="The commitment is cancelled."),
+        },
+        tags=TAGS,
+    )
+    def put(self, request, pk: int):
+        return super().put(request, pk)
+
+
+class LoanPromiseCancelView(_LoanPromiseCloseView):
+    """PUT /api/leads/loan-promise/<id>/cancel/"""
+
+    close = staticmethod(loan_commitment_cancel)
+    actor_argument = "cancelled_by"
+
+    @extend_schema(
+        operation_id="leads_loan_promise_cancel",
+        summary="Cancel a loan commitment",
+        description="No body. Cancelling a cancelled commitment again changes nothing (200).",
+        request=None,
+        responses={
+            200: LoanCommitmentOutputSerializer,
+            **error_responses(*ACCESS_ERRORS, 404, 409, e409="The commitment is cleared."),
+        },
+        tags=TAGS,
+    )
+    def put(self, request, pk: int):
+        return super().put(request, pk)
+
+
+class LeadLoanCommitmentListView(BranchScopedAPIView):
+    """GET /api/leads/detail/<id>/loan-commitments/"""
+
+    scoped_queryset = staticmethod(lead_list)
+
+    @extend_schema(
+        operation_id="leads_loan_commitments_list",
+        summary="A lead's loan commitments",
+        description="Newest first, paginated; every status.",
+        responses={200: LoanCommitmentOutputSerializer(many=True), **error_responses(*ACCESS_ERRORS, 404)},
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        lead = self.get_scoped_object(pk)
+        page = self.paginate_queryset(lead_loan_commitments(lead=lead))
+        return self.get_paginated_response(LoanCommitmentOutputSerializer(page, many=True).data)
+
+
+def _overdue(*, user):
+    commitments = overdue_loan_commitments(as_of=timezone.localdate(), user=user)
+    return commitments.select_related("lead__branch").order_by("promised_clear_date", "id")
+
+
+class OverdueLoanListView(BranchScopedAPIView):
+    """GET /api/leads/overdue-loans/"""
+
+    scoped_queryset = staticmethod(_overdue)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OverdueLoanFilter
+
+    @extend_schema(
+        operation_id="leads_overdue_loans",
+        summary="Loan commitments past their promised date",
+        description="Not cleared or cancelled, promised before today (the organization's local day), "
+        "judged from the dates, so the list is right before the nightly job marks them. Oldest first.",
+        responses={
+            200: OverdueLoanOutputSerializer(many=True),
+            **error_responses(400, *ACCESS_ERRORS, 404, e404="No such page."),
+        },
+        tags=TAGS,
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {"as_of": timezone.localdate()}
+        return self.get_paginated_response(OverdueLoanOutputSerializer(page, many=True, context=context).data)
+
+
+__all__ = [
+    "LeadLoanCommitmentListView",
+    "LoanPromiseCancelView",
+    "LoanPromiseClearView",
+    "LoanPromiseView",
+    "OverdueLoanListView",
+]
