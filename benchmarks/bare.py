@@ -1,0 +1,75 @@
+"""Bare-Django twins of the read endpoints: the same filter and page, as `.values()` in a JsonResponse.
+
+No DRF, no authentication, no serializers: the floor that the API's own cost is compared with.
+The caller passes the branch ids the API would scope to (`scope=1,2`), so the SQL is the same work.
+"""
+
+from django.http import JsonResponse
+from django.utils import timezone
+
+from leads.identity import normalize_contact_number, normalize_passport
+from leads.models import FINAL_LEAD_STATUSES, OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LoanCommitment
+
+LEAD_VALUES = (
+    "id", "customer_name", "passport_number", "contact_number", "cnic", "address", "area", "branch_id",
+    "organization_id", "lead_source", "lead_status", "next_followup_date", "last_contacted_at", "booking_id",
+    "converted_at", "lost_reason", "lost_at", "assigned_to_id", "remarks", "created_by_id", "created_at",
+    "updated_at",
+)
+FOLLOWUP_VALUES = (
+    "id", "lead_id", "followup_at", "contact_method", "remarks", "next_followup_date", "created_by_id", "created_at",
+)
+COMMITMENT_VALUES = (
+    "id", "lead_id", "booking_id", "amount", "promised_clear_date", "status", "remarks", "cleared_at",
+    "created_by_id", "created_at", "updated_at",
+)
+
+
+def _scope(request) -> list[int]:
+    return [int(part) for part in request.GET.get("scope", "").split(",") if part]
+
+
+def _page(request, queryset) -> dict:
+    size = min(int(request.GET.get("page_size", 20)), 100)
+    page = int(request.GET.get("page", 1))
+    start = (page - 1) * size
+    return {"count": queryset.count(), "results": list(queryset[start : start + size])}
+
+
+def search(request):
+    leads = Lead.objects.filter(branch_id__in=_scope(request))
+    if request.GET.get("passport"):
+        leads = leads.filter(passport_number=normalize_passport(request.GET["passport"]))
+    if request.GET.get("contact"):
+        leads = leads.filter(contact_number=normalize_contact_number(request.GET["contact"]))
+    return JsonResponse(list(leads.values(*LEAD_VALUES)), safe=False)
+
+
+def lead_list(request):
+    leads = Lead.objects.filter(
+        branch_id__in=_scope(request), branch_id=request.GET["branch_id"], lead_status=request.GET["lead_status"]
+    )
+    return JsonResponse(_page(request, leads.values(*LEAD_VALUES)))
+
+
+def detail(request, pk):
+    lead = Lead.objects.filter(branch_id__in=_scope(request), pk=pk).values(*LEAD_VALUES).get()
+    lead["followups"] = list(FollowUpHistory.objects.filter(lead_id=pk).values(*FOLLOWUP_VALUES))
+    lead["loan_commitments"] = list(LoanCommitment.objects.filter(lead_id=pk).values(*COMMITMENT_VALUES))
+    return JsonResponse(lead)
+
+
+def followup_today(request):
+    leads = Lead.objects.filter(
+        branch_id__in=_scope(request), next_followup_date=timezone.localdate()
+    ).exclude(lead_status__in=FINAL_LEAD_STATUSES)
+    return JsonResponse(_page(request, leads.values(*LEAD_VALUES)))
+
+
+def overdue_loans(request):
+    commitments = LoanCommitment.objects.filter(
+        lead__branch_id__in=_scope(request),
+        status__in=OPEN_LOAN_STATUSES,
+        promised_clear_date__lt=timezone.localdate(),
+    )
+    return JsonResponse(_page(request, commitments.values(*COMMITMENT_VALUES)))
