@@ -61,6 +61,12 @@ def _check_open_status(lead_status: str) -> None:
         )
 
 
+def _attribute_history(obj, user) -> None:
+    """Name `user` on the history row this save writes (the request's user is only known inside a request)."""
+    if user is not None:
+        obj._history_user = user
+
+
 def _save_lead(lead: Lead, **save_kwargs) -> None:
     """Save, turning the passport constraint's IntegrityError (a lost race) into a 400."""
     try:
@@ -108,6 +114,7 @@ def lead_create(
     )
     normalize_identity_fields(lead)
     _check_passport_free(lead)
+    _attribute_history(lead, created_by)
     _save_lead(lead)
     return lead
 
@@ -131,6 +138,7 @@ def lead_update(*, lead: Lead, changed_by=None, **changes) -> Lead:
         setattr(lead, name, value)
     normalize_identity_fields(lead)
     _check_passport_free(lead)
+    _attribute_history(lead, changed_by)
     _save_lead(lead)
     return lead
 
@@ -150,7 +158,7 @@ def followup_record(
         raise ValidationError({"remarks": ["This field may not be blank."]})
     followup_at = followup_at or timezone.now()
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
-    followup = FollowUpHistory.objects.create(
+    followup = FollowUpHistory(
         lead=lead,
         followup_at=followup_at,
         contact_method=contact_method,
@@ -158,6 +166,8 @@ def followup_record(
         next_followup_date=next_followup_date,
         created_by=created_by,
     )
+    _attribute_history(followup, created_by)
+    followup.save()
     update_fields = ["last_contacted_at", "next_followup_date", "updated_at"]
     if lead.last_contacted_at is None or followup_at > lead.last_contacted_at:
         lead.last_contacted_at = followup_at
@@ -165,6 +175,7 @@ def followup_record(
     if lead.lead_status == LeadStatus.NEW:
         lead.lead_status = LeadStatus.CONTACTED
         update_fields.append("lead_status")
+    _attribute_history(lead, created_by)
     lead.save(update_fields=update_fields)
     followup.lead = lead
     return followup
@@ -186,6 +197,7 @@ def lead_convert(*, lead: Lead, booking=None, converted_by=None) -> Lead:
     if booking is not None:
         lead.booking = booking
         update_fields.append("booking")
+    _attribute_history(lead, converted_by)
     lead.save(update_fields=update_fields)
     return lead
 
@@ -203,6 +215,7 @@ def lead_mark_lost(*, lead: Lead, lost_reason: str, marked_by=None) -> Lead:
     lead.lead_status = LeadStatus.LOST
     lead.lost_reason = lost_reason
     lead.lost_at = timezone.now()
+    _attribute_history(lead, marked_by)
     lead.save(update_fields=["lead_status", "lost_reason", "lost_at", "updated_at"])
     return lead
 
@@ -234,7 +247,7 @@ def loan_commitment_create(
     """Record a customer's promise to clear `amount` by `promised_clear_date` (already overdue if that day has passed)."""
     _check_amount(amount)
     _check_booking_matches_lead(booking=booking, lead=lead)
-    return LoanCommitment.objects.create(
+    commitment = LoanCommitment(
         lead=lead,
         booking=booking,
         amount=amount,
@@ -243,6 +256,9 @@ def loan_commitment_create(
         remarks=remarks,
         created_by=created_by,
     )
+    _attribute_history(commitment, created_by)
+    commitment.save()
+    return commitment
 
 
 LOAN_EDITABLE_FIELDS = ("amount", "promised_clear_date", "booking", "remarks")
@@ -265,11 +281,12 @@ def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **cha
         setattr(commitment, name, value)
     if "promised_clear_date" in changes:
         commitment.status = _status_for_promise(commitment.promised_clear_date)
+    _attribute_history(commitment, changed_by)
     commitment.save()
     return commitment
 
 
-def _close_commitment(*, commitment: LoanCommitment, status: str) -> LoanCommitment:
+def _close_commitment(*, commitment: LoanCommitment, status: str, user=None) -> LoanCommitment:
     commitment = LoanCommitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status == status:
         return commitment
@@ -280,6 +297,7 @@ def _close_commitment(*, commitment: LoanCommitment, status: str) -> LoanCommitm
     if status == LoanStatus.CLEARED:
         commitment.cleared_at = timezone.now()
         update_fields.append("cleared_at")
+    _attribute_history(commitment, user)
     commitment.save(update_fields=update_fields)
     return commitment
 
@@ -287,10 +305,10 @@ def _close_commitment(*, commitment: LoanCommitment, status: str) -> LoanCommitm
 @transaction.atomic
 def loan_commitment_clear(*, commitment: LoanCommitment, cleared_by=None) -> LoanCommitment:
     """Mark an open commitment cleared (paid); clearing twice is a no-op, clearing a cancelled one a conflict."""
-    return _close_commitment(commitment=commitment, status=LoanStatus.CLEARED)
+    return _close_commitment(commitment=commitment, status=LoanStatus.CLEARED, user=cleared_by)
 
 
 @transaction.atomic
 def loan_commitment_cancel(*, commitment: LoanCommitment, cancelled_by=None) -> LoanCommitment:
     """Cancel an open commitment; cancelling twice is a no-op, cancelling a cleared one a conflict."""
-    return _close_commitment(commitment=commitment, status=LoanStatus.CANCELLED)
+    return _close_commitment(commitment=commitment, status=LoanStatus.CANCELLED, user=cancelled_by)
