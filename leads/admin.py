@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from leads import services
 from leads.exceptions import StateConflict
-from leads.models import FINAL_LEAD_STATUSES, FollowUpHistory, Lead, LoanCommitment
+from leads.models import FINAL_LEAD_STATUSES, FollowUpHistory, FollowUpReminder, Lead, LoanCommitment
 from organizations.admin_site import BranchScopedAdmin
 
 
@@ -114,3 +114,21 @@ class LoanCommitmentAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["lead__customer_name", "lead__passport_number", "lead__contact_number"]
     list_select_related = ["lead", "booking"]
     raw_id_fields = ["lead", "booking"]
+
+
+@admin.register(FollowUpReminder)
+class FollowUpReminderAdmin(admin.ModelAdmin):
+    """Staff-only view of who got their follow-up digest when; deleting a row lets the next run send it again."""
+
+    list_display = ["user", "day", "lead_count", "claimed_at", "sent_at"]
+    list_filter = ["day"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "day"
+    readonly_fields = ["user", "day", "lead_count", "claimed_at", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
