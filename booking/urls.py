@@ -1,5 +1,9 @@
 from django.urls import path
 
+from booking.views import BookingListCreateView
+
 app_name = "booking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", BookingListCreateView.as_view(), name="list-create"),
+]

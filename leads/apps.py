@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+BOOKING_LEAD_DISPATCH_UID = "leads.auto_create_lead_from_booking"
 
 
 class LeadsConfig(AppConfig):
     name = "leads"
+
+    def ready(self):
+        from leads import signals
+
+        post_save.connect(
+            signals.auto_create_lead_from_booking,
+            sender="booking.Booking",
+            dispatch_uid=BOOKING_LEAD_DISPATCH_UID,
+        )

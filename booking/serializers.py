@@ -1,0 +1,68 @@
+"""Input and output serializers of the bookings API, one pair per operation."""
+
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from booking.models import Booking, BookingStatus
+from leads.fields import CNICField, ContactNumberField, PassportField, ScopedPrimaryKeyRelatedField
+from organizations.models import Branch
+
+AMOUNT_KWARGS = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class BranchIdField(ScopedPrimaryKeyRelatedField):
+    """A branch id within the caller's scope, documented as an integer (the scoped field has no model to read)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(model=Branch, **kwargs)
+
+
+class BookingCreateInputSerializer(serializers.Serializer):
+    """A new booking; identity data is normalised, the branch must be one the caller may act on."""
+
+    branch = BranchIdField(help_text="Id of one of the caller's branches.")
+    customer_name = serializers.CharField(max_length=200)
+    passport_number = PassportField(required=False, allow_blank=True, default="")
+    contact_number = ContactNumberField()
+    cnic = CNICField(required=False, allow_blank=True, default="")
+    total_amount = serializers.DecimalField(**AMOUNT_KWARGS)
+    paid_amount = serializers.DecimalField(**AMOUNT_KWARGS, required=False, default=Decimal("0"))
+    status = serializers.ChoiceField(choices=BookingStatus.choices, required=False, default=BookingStatus.PENDING)
+
+    def validate(self, attrs):
+        if attrs["paid_amount"] > attrs["total_amount"]:
+            raise serializers.ValidationError({"paid_amount": ["The paid amount cannot exceed the total amount."]})
+        return attrs
+
+
+class BookingOutputSerializer(serializers.ModelSerializer):
+    lead = serializers.IntegerField(
+        source="lead_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the lead this booking is linked to (set automatically once the booking is saved), or null.",
+    )
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "reference",
+            "customer_name",
+            "passport_number",
+            "contact_number",
+            "cnic",
+            "branch",
+            "organization",
+            "total_amount",
+            "paid_amount",
+            "status",
+            "lead",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
