@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from leads.exceptions import StateConflict
@@ -312,6 +312,65 @@ def loan_commitment_clear(*, commitment: LoanCommitment, cleared_by=None) -> Loa
 def loan_commitment_cancel(*, commitment: LoanCommitment, cancelled_by=None) -> LoanCommitment:
     """Cancel an open commitment; cancelling twice is a no-op, cancelling a cleared one a conflict."""
     return _close_commitment(commitment=commitment, status=LoanStatus.CANCELLED, user=cancelled_by)
+
+
+MARK_OVERDUE_CHANGE_REASON = "mark_overdue_loans"
+
+
+def _insert_overdue_history_sql(*, connection) -> str:
+    """INSERT … SELECT writing one '~' history row (status already overdue) per commitment about to be marked.
+
+    Built from the historical model's _meta, so it follows the tracked fields and works on SQLite and
+    PostgreSQL. On PostgreSQL `FOR UPDATE` locks the rows first: an overlapping run waits, re-reads them
+    as overdue and neither writes history nor marks them a second time.
+    """
+    qn = connection.ops.quote_name
+    source = LoanCommitment._meta
+    history = LoanCommitment.history.model._meta
+    columns, values = [], []
+    for field in LoanCommitment.history.model.tracked_fields:
+        columns.append(qn(history.get_field(field.name).column))
+        values.append("%s" if field.name == "status" else f"{qn(source.db_table)}.{qn(field.column)}")
+    for name in ("history_date", "history_change_reason", "history_type"):
+        columns.append(qn(history.get_field(name).column))
+        values.append("%s")
+    columns.append(qn(history.get_field("history_user").column))
+    values.append("NULL")
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"INSERT INTO {qn(history.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {qn(source.db_table)} "
+        f"WHERE {qn(source.db_table)}.{qn(source.get_field('status').column)} = %s "
+        f"AND {qn(source.db_table)}.{qn(source.get_field('promised_clear_date').column)} < %s{lock}"
+    )
+
+
+def loan_commitments_mark_overdue(*, as_of: date, dry_run: bool = False) -> int:
+    """Mark every pending commitment promised before `as_of` overdue; return how many (or would be, with `dry_run`).
+
+    Set-based whatever the row count: one INSERT … SELECT for the audit rows (django-simple-history does
+    not see `QuerySet.update()`), then one conditional UPDATE, in one transaction. The `status = pending`
+    condition is the claim, so a second or overlapping run marks nothing again and ends in the same state.
+    """
+    due = LoanCommitment.objects.filter(status=LoanStatus.PENDING, promised_clear_date__lt=as_of)
+    if dry_run:
+        return due.count()
+    connection = connections[router.db_for_write(LoanCommitment)]
+    now = timezone.now()
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _insert_overdue_history_sql(connection=connection),
+                [
+                    LoanStatus.OVERDUE.value,
+                    connection.ops.adapt_datetimefield_value(now),
+                    MARK_OVERDUE_CHANGE_REASON,
+                    "~",
+                    LoanStatus.PENDING.value,
+                    connection.ops.adapt_datefield_value(as_of),
+                ],
+            )
+        return due.using(connection.alias).update(status=LoanStatus.OVERDUE, updated_at=now)
 
 
 class LeadService:
