@@ -1,5 +1,6 @@
 """The cron jobs: mark_overdue_loans and send_followup_reminders, through call_command as cron runs them."""
 
+import smtplib
 import threading
 import time
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from leads.models import FollowUpReminder, LeadStatus, LoanCommitment, LoanStatu
 from leads.reminders import STALE_CLAIM_AFTER, followup_digests
 from leads.services import MARK_OVERDUE_CHANGE_REASON, loan_commitments_mark_overdue
 from leads.tests.factories import FollowUpHistoryFactory, LeadFactory, LoanCommitmentFactory
-from organizations.tests.factories import BranchFactory, UserFactory, branch_user
+from organizations.tests.factories import BranchFactory, MembershipFactory, UserFactory, branch_user
 
 DAY = date(2026, 11, 27)
 HistoricalLoanCommitment = LoanCommitment.history.model
@@ -208,3 +209,205 @@ class OverlappingMarkOverdueRunsTests(TransactionTestCase):
                 if cursor.fetchone()[0]:
                     return
                 time.sleep(0.02)
+
+
+FAILING_ADDRESS = "refused@example.com"
+
+
+class RefusingBackend(LocmemBackend):
+    """The test outbox, except that mail to FAILING_ADDRESS fails the way a refused SMTP recipient does."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if FAILING_ADDRESS in message.to:
+                raise smtplib.SMTPRecipientsRefused({FAILING_ADDRESS: (550, b"mailbox unavailable")})
+        return super().send_messages(messages)
+
+
+class SendFollowupRemindersTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.lahore = BranchFactory(name="Lahore Main", code="A1")
+        cls.karachi = BranchFactory(name="Karachi Saddar", code="A2", organization=cls.lahore.organization)
+        cls.lahore_user = branch_user(cls.lahore, user__username="lahore_staff")
+        cls.karachi_user = branch_user(cls.karachi, user__username="karachi_staff")
+        cls.due = LeadFactory(
+            branch=cls.lahore, customer_name="Ayesha Khan", contact_number="+923001234567", next_followup_date=DAY
+        )
+        now = timezone.now()
+        FollowUpHistoryFactory(lead=cls.due, remarks="Asked for the brochure.", followup_at=now - timedelta(days=9))
+        FollowUpHistoryFactory(lead=cls.due, remarks="Wants the December package.", followup_at=now - timedelta(days=2))
+        cls.overdue = LeadFactory(
+            branch=cls.lahore, customer_name="Bilal Ahmed", contact_number="+923211112222",
+            next_followup_date=DAY - timedelta(days=2),
+        )
+        cls.tomorrow = LeadFactory(branch=cls.lahore, customer_name="Fatima Noor", next_followup_date=DAY + timedelta(days=1))
+        LeadFactory(branch=cls.lahore, customer_name="Converted Customer", next_followup_date=DAY, lead_status=LeadStatus.CONVERTED)
+        LeadFactory(branch=cls.lahore, customer_name="Lost Customer", next_followup_date=DAY, lead_status=LeadStatus.LOST)
+        cls.karachi_lead = LeadFactory(
+            branch=cls.karachi, customer_name="Usman Tariq", contact_number="+923451234567", next_followup_date=DAY
+        )
+
+    def send(self, *args):
+        return run("send_followup_reminders", "--date", DAY.isoformat(), *args)
+
+    def mail_to(self, user):
+        messages = [message for message in mail.outbox if user.email in message.to]
+        self.assertLessEqual(len(messages), 1, f"{user} got {len(messages)} digests")
+        return messages[0] if messages else None
+
+    def test_branch_user_gets_their_branch_leads_due_and_overdue_with_contact_and_last_remarks(self):
+        self.send()
+
+        message = self.mail_to(self.lahore_user)
+        self.assertEqual(message.subject, "Lead follow-ups for 27 Nov 2026: 1 due, 1 overdue")
+        self.assertEqual(message.to, [self.lahore_user.email])
+        for expected in ("Lahore Main (A1)", "Ayesha Khan", "+923001234567", "Wants the December package.",
+                         "Bilal Ahmed", "+923211112222", "was due 25 Nov"):
+            self.assertIn(expected, message.body)
+        for unexpected in ("Asked for the brochure.", "Fatima Noor", "Converted Customer", "Lost Customer", "Usman Tariq"):
+            self.assertNotIn(unexpected, message.body)
+        html, mimetype = message.alternatives[0]
+        self.assertEqual(mimetype, "text/html")
+        self.assertIn("Wants the December package.", html)
+
+    def test_another_branch_user_gets_only_their_own_branch_leads(self):
+        self.send()
+
+        body = self.mail_to(self.karachi_user).body
+        self.assertIn("Usman Tariq", body)
+        self.assertIn("+923451234567", body)
+        self.assertIn("no follow-up recorded yet", body)
+        self.assertNotIn("Ayesha Khan", body)
+        self.assertNotIn("Bilal Ahmed", body)
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_summary_counts_emails_and_distinct_leads(self):
+        self.assertEqual(self.send(), "Sent 2 reminder emails for 3 leads.")
+
+    def test_user_without_email_and_inactive_user_are_skipped(self):
+        no_email = branch_user(self.lahore, user__email="")
+        inactive = branch_user(self.lahore, user__is_active=False)
+
+        self.assertEqual(self.send(), "Sent 2 reminder emails for 3 leads.")
+        self.assertIsNone(self.mail_to(inactive))
+        self.assertFalse(FollowUpReminder.objects.filter(user__in=[no_email, inactive]).exists())
+
+    def test_assignee_outside_the_branch_gets_only_the_lead_assigned_to_them(self):
+        outsider = UserFactory(username="field_agent")
+        self.overdue.assigned_to = outsider
+        self.overdue.save()
+
+        self.assertEqual(self.send(), "Sent 3 reminder emails for 3 leads.")
+        message = self.mail_to(outsider)
+        self.assertEqual(message.subject, "Lead follow-ups for 27 Nov 2026: 0 due, 1 overdue")
+        self.assertIn("Bilal Ahmed", message.body)
+        self.assertNotIn("Ayesha Khan", message.body)
+
+    def test_assignee_from_another_branch_gets_one_digest_with_a_section_per_branch(self):
+        self.due.assigned_to = self.karachi_user
+        self.due.save()
+
+        self.send()
+
+        body = self.mail_to(self.karachi_user).body
+        self.assertIn("Karachi Saddar (A2)", body)
+        self.assertIn("Usman Tariq", body)
+        self.assertIn("Lahore Main (A1)", body)
+        self.assertIn("Ayesha Khan", body)
+        self.assertNotIn("Bilal Ahmed", body)
+
+    def test_member_of_two_branches_gets_one_digest_covering_both(self):
+        MembershipFactory(user=self.lahore_user, branch=self.karachi)
+
+        self.send()
+
+        body = self.mail_to(self.lahore_user).body
+        for expected in ("Lahore Main (A1)", "Karachi Saddar (A2)", "Ayesha Khan", "Bilal Ahmed", "Usman Tariq"):
+            self.assertIn(expected, body)
+
+    def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_sends_again(self):
+        self.send()
+        self.assertEqual(self.send(), "Sent 0 reminder emails for 0 leads.")
+        self.assertEqual(len(mail.outbox), 2)
+
+        next_day = run("send_followup_reminders", "--date", (DAY + timedelta(days=1)).isoformat())
+        self.assertEqual(next_day, "Sent 2 reminder emails for 4 leads.")
+
+    def test_the_claim_records_when_the_digest_went_out_and_how_many_leads_it_held(self):
+        before = timezone.now()
+        self.send()
+
+        claim = FollowUpReminder.objects.get(user=self.lahore_user, day=DAY)
+        self.assertEqual(claim.lead_count, 2)
+        self.assertGreaterEqual(claim.sent_at, before)
+
+    def test_a_user_claimed_by_another_run_is_skipped(self):
+        FollowUpReminder.objects.create(user=self.lahore_user, day=DAY)  # another host is sending it right now
+
+        self.assertEqual(self.send(), "Sent 1 reminder emails for 1 leads.")
+        self.assertIsNone(self.mail_to(self.lahore_user))
+        self.assertIsNotNone(self.mail_to(self.karachi_user))
+
+    def test_a_stale_unsent_claim_is_taken_over(self):
+        # The run that took this claim died before sending; after STALE_CLAIM_AFTER another run sends it.
+        FollowUpReminder.objects.create(
+            user=self.lahore_user, day=DAY, claimed_at=timezone.now() - STALE_CLAIM_AFTER - timedelta(minutes=1)
+        )
+
+        self.assertEqual(self.send(), "Sent 2 reminder emails for 3 leads.")
+        self.assertIsNotNone(self.mail_to(self.lahore_user))
+        self.assertIsNotNone(FollowUpReminder.objects.get(user=self.lahore_user, day=DAY).sent_at)
+
+    def test_a_failed_email_releases_the_claim_reports_it_and_the_next_run_retries(self):
+        self.lahore_user.email = FAILING_ADDRESS
+        self.lahore_user.save()
+        out, err = StringIO(), StringIO()
+
+        with override_settings(EMAIL_BACKEND="leads.tests.test_commands.RefusingBackend"):
+            with self.assertRaisesMessage(CommandError, "1 reminder emails failed"):
+                call_command("send_followup_reminders", "--date", DAY.isoformat(), stdout=out, stderr=err)
+
+        self.assertEqual(out.getvalue().strip(), "Sent 1 reminder emails for 1 leads.")
+        self.assertIn(FAILING_ADDRESS, err.getvalue())
+        self.assertFalse(FollowUpReminder.objects.filter(user=self.lahore_user).exists())
+        self.assertEqual(self.send(), "Sent 1 reminder emails for 2 leads.")
+        self.assertIsNotNone(self.mail_to(self.lahore_user))
+
+    def test_dry_run_counts_and_neither_claims_nor_sends(self):
+        FollowUpReminder.objects.create(user=self.karachi_user, day=DAY, sent_at=timezone.now())
+
+        self.assertEqual(self.send("--dry-run"), "Would send 1 reminder emails for 2 leads.")
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(FollowUpReminder.objects.count(), 1)
+
+    def test_date_option_sends_the_digest_for_that_day(self):
+        run("send_followup_reminders", "--date", (DAY + timedelta(days=1)).isoformat())
+
+        message = self.mail_to(self.lahore_user)
+        self.assertEqual(message.subject, "Lead follow-ups for 28 Nov 2026: 1 due, 2 overdue")
+        self.assertIn("Fatima Noor", message.body)
+
+    def test_without_date_the_day_is_local_today(self):
+        LeadFactory(branch=self.lahore, customer_name="Today Customer", next_followup_date=timezone.localdate())
+
+        run("send_followup_reminders")
+
+        self.assertIn("Today Customer", self.mail_to(self.lahore_user).body)
+        self.assertTrue(FollowUpReminder.objects.filter(user=self.lahore_user, day=timezone.localdate()).exists())
+
+    def test_a_bad_date_is_a_command_error(self):
+        with self.assertRaisesMessage(CommandError, "use YYYY-MM-DD"):
+            run("send_followup_reminders", "--date", "27-11-2026")
+        self.assertEqual(mail.outbox, [])
+
+    def test_building_the_digests_takes_two_queries_whatever_the_number_of_leads(self):
+        for extra in (0, 30):
+            with self.subTest(extra_leads=extra):
+                for branch in (self.lahore, self.karachi):
+                    for lead in LeadFactory.create_batch(extra // 2, branch=branch, next_followup_date=DAY):
+                        FollowUpHistoryFactory(lead=lead)
+                # The due leads with branch, assignee and last remarks joined in; the branch memberships with users.
+                with self.assertNumQueries(2):
+                    digests = followup_digests(day=DAY)
+                self.assertEqual(sum(len(d.lead_ids) for d in digests), 3 + extra)
