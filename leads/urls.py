@@ -1,6 +1,7 @@
 from django.urls import path
 
 from leads import views
+from leads.views.history import LeadHistoryView
 
 app_name = "leads"
 
@@ -21,4 +22,5 @@ urlpatterns = [
     path("convert/<int:pk>/", views.LeadConvertView.as_view(), name="convert"),
     path("lost/<int:pk>/", views.LeadLostView.as_view(), name="lost"),
     path("overdue-loans/", views.OverdueLoanListView.as_view(), name="overdue-loans"),
+    path("detail/<int:pk>/history/", LeadHistoryView.as_view(), name="history"),
 ]
