@@ -1,0 +1,237 @@
+"""The benchmark's steps after Django is set up: dataset, in-process timings, the job, the HTTP run."""
+
+import time
+from contextlib import contextmanager
+from io import StringIO
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from benchmarks import http
+from benchmarks.database import SEED_VERSION
+from benchmarks.measure import BENCH_PASSPORT_PREFIX, BENCH_REMARK, Runner, Workload, _call
+from benchmarks.seed import seed
+from booking.models import Booking
+from leads.models import FollowUpHistory, Lead, LeadStatus, LoanCommitment, LoanStatus
+from organizations.models import Branch, visible_branch_ids
+
+BENCH_USERNAME = "bench_a01"
+BIG_TABLES = (Lead, FollowUpHistory, LoanCommitment)
+
+
+def migrate() -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def ensure_dataset(*, leads: int, reseed: bool, marker: dict, write_marker, log) -> dict:
+    """Reuse the seeded dataset when it matches (size, day, seeder version); otherwise wipe and seed."""
+    today = timezone.localdate()
+    if (
+        not reseed
+        and marker.get("seeded_leads") == leads
+        and marker.get("seeded_on") == today.isoformat()
+        and marker.get("seed_version") == SEED_VERSION
+    ):
+        log(f"reusing the dataset of {leads:,} leads seeded today ({today})")
+        return {"reused": True, "seeded_on": marker["seeded_on"], "leads": leads}
+    write_marker(seeded_leads=None, seeded_on=None)
+    if get_user_model().objects.exists() or Lead.objects.exists():
+        log("wiping the previous benchmark data")
+        call_command("flush", interactive=False, verbosity=0)
+    log(f"seeding {leads:,} leads into {connection.vendor} {settings.DATABASES['default']['NAME']}")
+    summary = seed(leads=leads, today=today, progress=True)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            maintenance = "VACUUM (ANALYZE)"
+            for model in BIG_TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute("ANALYZE")
+        else:
+            maintenance = "ANALYZE"
+            cursor.execute("ANALYZE")
+    maintenance_seconds = time.perf_counter() - started
+    write_marker(seeded_leads=leads, seeded_on=today.isoformat())
+    log(f"seeded in {summary.seconds:.1f} s; {maintenance} {maintenance_seconds:.1f} s")
+    return {
+        "reused": False, "seeded_on": today.isoformat(), "leads": summary.leads, "followups": summary.followups,
+        "commitments": summary.commitments, "past_due_pending": summary.past_due_pending,
+        "due_today": summary.due_today, "seconds": round(summary.seconds, 1),
+        "rows_per_second": round((summary.leads + summary.followups + summary.commitments) / summary.seconds),
+        "maintenance": maintenance, "maintenance_seconds": round(maintenance_seconds, 1),
+    }
+
+
+def describe_environment() -> dict:
+    from benchmarks.report import machine, versions
+
+    found = versions()
+    database = {
+        "vendor": connection.vendor,
+        "name": str(settings.DATABASES["default"]["NAME"]),
+        "server_version": found.get("postgresql") or found.get("sqlite"),
+        "leads": Lead.objects.count(),
+        "followups": FollowUpHistory.objects.count(),
+        "commitments": LoanCommitment.objects.count(),
+    }
+    return {"machine": machine(), "versions": found, "database": database}
+
+
+def cleanup_bench_writes(*, since=None) -> None:
+    """Remove what the benchmark's own write requests added, so every run starts from the seeded data."""
+    FollowUpHistory.objects.filter(remarks=BENCH_REMARK).delete()
+    prefixes = Q()
+    for prefix in BENCH_PASSPORT_PREFIX.values():
+        prefixes |= Q(passport_number__startswith=prefix)
+    Lead.objects.filter(prefixes).delete()
+    Booking.objects.filter(passport_number__startswith=BENCH_PASSPORT_PREFIX["booking"]).delete()
+    if since is not None:
+        for model in BIG_TABLES:
+            model.history.filter(history_date__gte=since).delete()
+
+
+@contextmanager
+def bench_token():
+    from knox.models import AuthToken
+
+    user = get_user_model().objects.get(username=BENCH_USERNAME)
+    instance, token = AuthToken.objects.create(user=user)
+    try:
+        yield user, token
+    finally:
+        instance.delete()
+
+
+def measure_all(*, args, report: dict, log) -> int:
+    """Every measurement; returns how many failures (unexpected answers, HTTP errors) were seen."""
+    failures = 0
+    with bench_token() as (user, token):
+        cleanup_bench_writes()
+        since = timezone.now()
+        try:
+            branch = Branch.objects.get(code="A01", memberships__user=user)
+            scope = visible_branch_ids(user)
+            workload = Workload(branch_id=branch.id, scope=scope, today=timezone.localdate(), requests=args.requests)
+            runner = Runner(token=token, workload=workload, requests=args.requests, log=log)
+            cases = workload.cases()
+            if args.only:
+                words = [word.strip().lower() for word in args.only.split(",") if word.strip()]
+                cases = [case for case in cases if any(word in case.name.lower() for word in words)]
+            if args.profile:
+                _profile(runner, [case for case in cases if args.profile.lower() in case.name.lower()], log)
+                return 0
+            log(f"timing {len(cases)} endpoints, {args.requests} requests each, as {user.username} (branch {branch.code})")
+            results = [runner.run(case).as_dict() for case in cases]
+            report["requests"] = results
+            failures += sum(row["errors"] for row in results)
+            report["list_queries_by_page_size"] = runner.list_queries_by_page_size()
+            report["booking_leads"] = _booking_leads_check()
+            if args.explain:
+                report["explain"] = _explain(runner, [case for case in cases if case.bare], log)
+            if not args.no_job:
+                report["mark_overdue_loans"] = time_mark_overdue(log)
+            report["http"] = _http(args=args, token=token, workload=workload, log=log)
+            failures += sum(row.get("errors", 0) for row in report["http"])
+        finally:
+            cleanup_bench_writes(since=since)
+    return failures
+
+
+def _booking_leads_check() -> dict:
+    """Every booking the benchmark created must have got its lead (the on_commit hand-off ran)."""
+    bookings = Booking.objects.filter(passport_number__startswith=BENCH_PASSPORT_PREFIX["booking"])
+    linked = Lead.objects.filter(booking__in=bookings, lead_status=LeadStatus.CONVERTED).count()
+    return {"bookings": bookings.count(), "with_converted_lead": linked}
+
+
+def time_mark_overdue(log) -> dict:
+    """`mark_overdue_loans` over every commitment, then again (nothing left to do); the statuses are reset after."""
+    today = timezone.localdate()
+    commitments = LoanCommitment.objects.count()
+    figures = {"commitments": commitments}
+    for label in ("", "rerun_"):
+        output = StringIO()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            call_command("mark_overdue_loans", stdout=output)
+            figures[f"{label}seconds"] = round(time.perf_counter() - started, 3)
+        figures[f"{label}queries"] = len(captured.captured_queries)
+        figures[f"{label}output"] = output.getvalue().strip()
+    figures["marked"] = LoanCommitment.objects.filter(status=LoanStatus.OVERDUE).count()
+    # Back to the seeded state: the past-due commitments were seeded pending (none were overdue).
+    LoanCommitment.objects.filter(status=LoanStatus.OVERDUE).update(status=LoanStatus.PENDING)
+    log(
+        f"  mark_overdue_loans: marked {figures['marked']:,} of {commitments:,} in {figures['seconds']:.2f} s "
+        f"({figures['queries']} queries); rerun {figures['rerun_seconds']:.2f} s ({figures['rerun_queries']} queries)"
+    )
+    figures["as_of"] = today.isoformat()
+    return figures
+
+
+def _http(*, args, token: str, workload: Workload, log) -> list[dict]:
+    if args.no_http:
+        return [{"skipped": "--no-http"}]
+    if not http.wrk_available():
+        return [{"skipped": "wrk is not installed (the make targets install it)"}]
+    count = min(len(workload.samples), 200)
+    search = [f"/api/leads/search/?passport={workload.sample(i)[1]}" for i in range(count)]
+    listing = [f"/api/leads/list/?{urlencode(workload.list_query(i))}" for i in range(15)]
+    log_path = settings.BASE_DIR / "var" / "bench-gunicorn.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log(f"HTTP: gunicorn ({args.http_workers} workers) on 127.0.0.1:{args.http_port}, wrk {args.http_connections} connections")
+    results = []
+    with http.Server(port=args.http_port, workers=args.http_workers, log_path=log_path) as server:
+        server.wait_ready(token)
+        for name, paths in (("search by passport", search), ("list (branch+status, 50/page)", listing)):
+            status = server.check(paths[0], token)
+            if status != 200:
+                raise RuntimeError(f"GET {paths[0]} answered {status} under gunicorn; see {log_path}")
+            results.append(
+                http.run_wrk(
+                    name=name, port=args.http_port, token=token, paths=paths, seconds=args.http_seconds,
+                    connections=args.http_connections, log=log,
+                ).as_dict()
+            )
+    return results
+
+
+def _explain(runner: Runner, cases, log) -> dict:
+    """The plan of every query one API request of each read runs (EXPLAIN ANALYZE on PostgreSQL)."""
+    plans = {}
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    for case in cases:
+        path, _ = case.request(0)
+        entries = []
+        for sql in runner.queries_of(path):
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + sql)
+                plan = "\n".join(" | ".join(str(part) for part in row) for row in cursor.fetchall())
+            entries.append({"sql": sql, "plan": plan})
+            log(f"\n--- {case.name}\n{sql}\n{plan}")
+        plans[case.name] = entries
+    return plans
+
+
+def _profile(runner: Runner, cases, log) -> None:
+    from pyinstrument import Profiler
+
+    for case in cases:
+        for i in range(10):
+            path, body = case.request(i)
+            _call(runner.client, case.method, path, body)
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        for i in range(10, 10 + runner.requests):
+            path, body = case.request(i)
+            _call(runner.client, case.method, path, body)
+        profiler.stop()
+        log(f"\n=== {case.name}: {runner.requests} requests")
+        log(profiler.output_text(unicode=True, color=False))
