@@ -172,16 +172,18 @@ class OverlappingMarkOverdueRunsTests(TransactionTestCase):
                 except Exception as exc:  # surfaced by the assertion below
                     errors.append(exc)
                 finally:
-                    first_done.set()
                     connection.close()
             return threading.Thread(target=target)
 
         def first_run_holding_its_transaction_open():
-            with transaction.atomic():
-                marked = loan_commitments_mark_overdue(as_of=DAY)
-                first_done.set()
-                release_first.wait(timeout=30)
-            return marked
+            try:
+                with transaction.atomic():
+                    marked = loan_commitments_mark_overdue(as_of=DAY)
+                    first_done.set()
+                    release_first.wait(timeout=30)
+                return marked
+            finally:
+                first_done.set()  # never leave the main thread waiting, even if the run failed
 
         first = in_thread("first", first_run_holding_its_transaction_open)
         first.start()
