@@ -20,6 +20,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
@@ -107,8 +108,9 @@ def lead_for_booking(*, booking: Booking) -> BookingLeadResult:
 
 
 def _link_or_create(booking: Booking) -> BookingLeadResult:
-    # Lock the booking: the same booking is handled by one transaction at a time.
-    booking = Booking.objects.select_for_update().select_related("branch").get(pk=booking.pk)
+    # Lock the booking row (only it, not its branch): the same booking is handled by one transaction
+    # at a time, while bookings of one branch go on in parallel.
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("branch").get(pk=booking.pk)
     already = Lead.objects.filter(booking_id=booking.pk).order_by("id").first()
     if already is not None:
         return BookingLeadResult(lead=already, outcome=BookingLeadOutcome.UNCHANGED)
@@ -210,17 +212,18 @@ def _link_lead(lead: Lead, booking: Booking) -> Lead:
 
 
 def describe_failure(exc: BaseException) -> str:
-    """`IntegrityError at leads/booking_leads.py:123 in _create_lead`: where it failed, without the
-    exception's message, which may quote identity data (a database error repeats the key values)."""
-    frame = None
+    """`IntegrityError at leads/booking_leads.py:123 in _create_lead`: the error's class and the deepest
+    line of this project it passed through, without its message, which may quote identity data (a
+    database error repeats the conflicting key's values)."""
+    base_dir = f"{settings.BASE_DIR}/"
+    where = None
     tb = exc.__traceback__
     while tb is not None:
-        frame, tb = tb, tb.tb_next
-    if frame is None:
-        return type(exc).__name__
-    code = frame.tb_frame.f_code
-    filename = code.co_filename.rsplit("/site-packages/", 1)[-1]
-    return f"{type(exc).__name__} at {filename}:{frame.tb_lineno} in {code.co_name}"
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith(base_dir) and "/site-packages/" not in code.co_filename:
+            where = f"{code.co_filename.removeprefix(base_dir)}:{tb.tb_lineno} in {code.co_name}"
+        tb = tb.tb_next
+    return f"{type(exc).__name__} at {where}" if where else type(exc).__name__
 
 
 def log_failure(booking: Booking, exc: BaseException) -> None:

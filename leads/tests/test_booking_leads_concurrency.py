@@ -1,0 +1,101 @@
+"""Many bookings for one customer at the same moment, on a real PostgreSQL server with real threads."""
+
+import threading
+import unittest
+from decimal import Decimal
+from unittest import mock
+
+from django.db import connection
+from django.test import TransactionTestCase
+
+from booking.models import Booking
+from booking.services import booking_create
+from leads import booking_leads
+from leads.models import Lead, LeadStatus
+from organizations.tests.factories import BranchFactory, UserFactory
+
+THREADS = 30
+# How long a thread that has looked for the lead waits for the others to have looked too. Where the
+# code under test makes lookups take turns (a lock), the wait runs out and the threads go on in turn.
+LOOKUP_MEET_SECONDS = 2
+
+
+def lookups_meet_before_anyone_writes():
+    """Patch the lead lookup so every thread's first lookup finishes before any thread writes.
+
+    Thirty threads starting together still rarely overlap by chance; this forces the worst
+    interleaving, the one the constraint and the lock exist for: everybody finds no lead.
+    """
+    met = threading.Barrier(THREADS)
+    waited = threading.local()
+    real_find = booking_leads.find_lead_for_booking
+
+    def find_then_meet(*args, **kwargs):
+        lead = real_find(*args, **kwargs)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            try:
+                met.wait(timeout=LOOKUP_MEET_SECONDS)
+            except threading.BrokenBarrierError:
+                pass
+        return lead
+
+    return mock.patch.object(booking_leads, "find_lead_for_booking", side_effect=find_then_meet)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL: SQLite serialises every writer")
+class ConcurrentBookingsMakeOneLeadTests(TransactionTestCase):
+    def setUp(self):
+        self.branch = BranchFactory()
+        self.staff = UserFactory()
+
+    def book_all_at_once(self, make_fields) -> list[BaseException]:
+        """Start THREADS threads that each create one booking as soon as all of them are ready."""
+        barrier = threading.Barrier(THREADS)
+        errors: list[BaseException] = []
+
+        def book(number: int) -> None:
+            try:
+                barrier.wait(timeout=60)
+                # Outside any transaction: the booking commits, then its lead step runs (on_commit).
+                booking_create(
+                    branch=self.branch, created_by=self.staff, customer_name="Hamza Siddiqui",
+                    total_amount=Decimal("350000.00"), **make_fields(number),
+                )
+            except BaseException as exc:  # noqa: BLE001 - reported by the test thread below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=book, args=(number,)) for number in range(THREADS)]
+        with lookups_meet_before_anyone_writes():
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse(any(thread.is_alive() for thread in threads), "a booking thread hung")
+        return errors
+
+    def test_bookings_with_the_same_new_passport_make_exactly_one_lead(self):
+        # Different phone numbers: only the passport's unique constraint stands between them.
+        with self.assertNoLogs("leads", level="ERROR"):
+            errors = self.book_all_at_once(
+                lambda n: {"passport_number": "AB1234567", "contact_number": f"0300 10000{n:02d}"}
+            )
+
+        self.assertEqual(errors, [])
+        self.assertEqual(Booking.objects.filter(passport_number="AB1234567").count(), THREADS)
+        lead = Lead.objects.get()
+        self.assertEqual((lead.passport_number, lead.lead_status), ("AB1234567", LeadStatus.CONVERTED))
+        # The customer's lead follows the latest of their bookings.
+        self.assertEqual(lead.booking_id, Booking.objects.order_by("-id").values_list("id", flat=True).first())
+
+    def test_bookings_without_passport_for_the_same_new_number_make_exactly_one_lead(self):
+        # No constraint guards contact numbers: the advisory lock makes the lookups take turns.
+        with self.assertNoLogs("leads", level="ERROR"):
+            errors = self.book_all_at_once(lambda n: {"passport_number": "", "contact_number": "0300 1234567"})
+
+        self.assertEqual(errors, [])
+        self.assertEqual(Booking.objects.count(), THREADS)
+        lead = Lead.objects.get()
+        self.assertEqual((lead.contact_number, lead.lead_status), ("+923001234567", LeadStatus.CONVERTED))
