@@ -72,7 +72,11 @@ class LeadFilter(django_filters.FilterSet):
     lead_source = django_filters.MultipleChoiceFilter(
         choices=LeadSource.choices, help_text="One or more sources (repeat the parameter)."
     )
-    is_open = django_filters.BooleanFilter(method="filter_is_open", help_text="true: not converted and not lost.")
+    is_open = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_is_open",
+        help_text="true: not converted and not lost; false: converted or lost.",
+    )
     next_followup_date = django_filters.DateFilter(help_text="Follow-up due on this day (YYYY-MM-DD).")
     next_followup_date_after = django_filters.DateFilter(
         field_name="next_followup_date", lookup_expr="gte", help_text="Follow-up due on or after this day."
@@ -100,7 +104,7 @@ class LeadFilter(django_filters.FilterSet):
         fields: list = []
 
     def filter_is_open(self, queryset, name, value):
-        return queryset.open() if value else queryset.filter(lead_status__in=FINAL_LEAD_STATUSES)
+        return queryset.open() if value == "true" else queryset.filter(lead_status__in=FINAL_LEAD_STATUSES)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -26,7 +26,8 @@ class ValidationErrorSchema(OpenApiSerializerExtension):
         return {
             "type": "object",
             "description": "Field name (or `non_field_errors`) → list of messages.",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            # A body that is not even parseable JSON gets DRF's `{"detail": "JSON parse error …"}`.
+            "additionalProperties": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
             "example": {"contact_number": ["Enter a valid phone number, such as 0300 1234567 or +923001234567."]},
         }
 

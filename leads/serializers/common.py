@@ -19,6 +19,19 @@ class AssignableUserField(serializers.PrimaryKeyRelatedField):
         return users_assignable_by(user=getattr(request, "user", None))
 
 
+class ChoiceField(serializers.ChoiceField):
+    """A choice whose error lists the valid values instead of echoing the input.
+
+    Echoing would put whatever the client sent (a lone surrogate, say) into a response that
+    cannot then be encoded.
+    """
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, **kwargs)
+        allowed = ", ".join(str(key) for key in self.choices)
+        self.error_messages["invalid_choice"] = f"Not a valid choice; use one of: {allowed}."
+
+
 def check_assignee_reaches_branch(*, assignee, branch) -> None:
     """An assignee must be able to open the lead: a member of its branch or organization, or staff."""
     if assignee is not None and branch is not None and not user_reaches_branch(user=assignee, branch=branch):

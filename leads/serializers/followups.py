@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from leads.fields import ScopedPrimaryKeyRelatedField
 from leads.models import ContactMethod, Lead
-from leads.serializers.common import check_not_in_past
+from leads.serializers.common import ChoiceField, check_not_in_past
 
 # Clocks of phones and desks drift; a follow-up a few minutes "in the future" is still now.
 FOLLOWUP_CLOCK_SKEW = timedelta(minutes=5)
@@ -16,7 +16,7 @@ FOLLOWUP_CLOCK_SKEW = timedelta(minutes=5)
 class FollowUpCreateInputSerializer(serializers.Serializer):
     lead = ScopedPrimaryKeyRelatedField(model=Lead, help_text="A lead of your branches.")
     remarks = serializers.CharField(max_length=5000, help_text="What was said.")
-    contact_method = serializers.ChoiceField(choices=ContactMethod.choices, required=False)
+    contact_method = ChoiceField(choices=ContactMethod.choices, required=False)
     followup_at = serializers.DateTimeField(required=False, help_text="When the contact happened; default now.")
     next_followup_date = serializers.DateField(
         required=False,

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from booking.models import Booking
 from leads.fields import CNICField, ContactNumberField, PassportField, ScopedPrimaryKeyRelatedField
 from leads.models import FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment
-from leads.serializers.common import AssignableUserField, check_assignee_reaches_branch, check_not_in_past
+from leads.serializers.common import AssignableUserField, ChoiceField, check_assignee_reaches_branch, check_not_in_past
 from organizations.models import Branch
 
 
@@ -19,8 +19,8 @@ class _LeadWriteSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     area = serializers.CharField(required=False, allow_blank=True, max_length=100)
     branch = ScopedPrimaryKeyRelatedField(model=Branch, help_text="A branch you belong to (or of your organization).")
-    lead_source = serializers.ChoiceField(choices=LeadSource.choices, required=False)
-    lead_status = serializers.ChoiceField(
+    lead_source = ChoiceField(choices=LeadSource.choices, required=False)
+    lead_status = ChoiceField(
         choices=LeadStatus.choices,
         required=False,
         help_text="new, contacted or interested here; converted and lost have their own endpoints.",
@@ -86,7 +86,9 @@ class LeadListOutputSerializer(serializers.ModelSerializer):
 
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     branch_code = serializers.CharField(source="branch.code", read_only=True)
-    assigned_to_username = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+    assigned_to_username = serializers.CharField(
+        source="assigned_to.username", read_only=True, default=None, allow_null=True
+    )
     is_open = serializers.BooleanField(read_only=True)
 
     class Meta:
