@@ -44,7 +44,11 @@ class BookingOutputSerializer(serializers.ModelSerializer):
         source="lead_id",
         read_only=True,
         allow_null=True,
-        help_text="Id of the lead this booking is linked to (set automatically once the booking is saved), or null.",
+        help_text=(
+            "Id of the customer's lead: the lead linked to this booking (done automatically once the booking "
+            "is saved), else the organization's lead with its passport number (a returning customer's lead "
+            "links their latest booking), else null."
+        ),
     )
 
     class Meta:

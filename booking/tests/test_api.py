@@ -111,6 +111,9 @@ class BookingCreateTests(BookingApiTestCase):
         self.assertEqual(Booking.objects.count(), 2)
         lead = Lead.objects.get()
         self.assertEqual(lead.booking_id, second.data["id"])
+        # The earlier booking still names its customer's lead.
+        listed = self.client.get(BOOKINGS_URL).data["results"]
+        self.assertEqual({row["id"]: row["lead"] for row in listed}, {first.data["id"]: lead.pk, second.data["id"]: lead.pk})
 
     def test_booking_matching_an_existing_leads_passport_converts_that_lead(self):
         lead = LeadFactory(branch=self.branch, passport_number="AB1234567")
@@ -234,6 +237,11 @@ class BookingListTests(BookingApiTestCase):
                 response = self.client.get(BOOKINGS_URL, params)
                 self.assertEqual(response.status_code, status.HTTP_400_BAD_REQUEST)
                 self.assertIn(next(iter(params)), response.data)
+
+    def test_booking_without_a_linked_lead_or_passport_lead_shows_none(self):
+        self.client.force_authenticate(self.user)
+        LeadFactory(passport_number=self.own.passport_number)  # another organization's: never shown
+        self.assertIsNone(self.client.get(BOOKINGS_URL).data["results"][0]["lead"])
 
     def test_list_is_paginated_and_shows_the_linked_lead(self):
         lead = LeadFactory(branch=self.branch, booking=self.own)
