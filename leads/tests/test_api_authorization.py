@@ -95,6 +95,8 @@ class AuthorizationTableTests(LeadsAPITestCase):
                         self.assertEqual(lead.pk in shown_ids(response.data), expectation == IN_SCOPE)
                     if response.status_code in (401, 403, 404):
                         self.assertEqual(set(response.data), {"detail"})
+                    if response.status_code == 404:
+                        self.assertEqual(response.data["detail"], "Not found.")
                     transaction.set_rollback(True)
 
     def test_anonymous_gets_a_token_challenge(self):

@@ -1,6 +1,6 @@
 """What every leads endpoint shares: who may call it, and how its rows are scoped."""
 
-from django.shortcuts import get_object_or_404
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 
 from leads.permissions import IsBranchUser
@@ -21,4 +21,8 @@ class BranchScopedAPIView(GenericAPIView):
         return self.scoped_queryset(user=self.request.user)
 
     def get_scoped_object(self, pk: int):
-        return get_object_or_404(self.get_queryset(), pk=pk)
+        # One message for "missing" and "another branch's": the answer must not tell them apart.
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            raise NotFound()
+        return obj
