@@ -1,0 +1,58 @@
+"""The selectors behind the API: scoping, search and who may be assigned a lead."""
+
+from django.test import TestCase
+
+from leads.selectors import lead_detail, lead_search, user_reaches_branch, users_assignable_by
+from leads.tests.factories import FollowUpHistoryFactory, LeadFactory, LoanCommitmentFactory
+from organizations.tests.factories import BranchFactory, UserFactory, branch_user, org_admin
+
+
+class SelectorTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.branch = BranchFactory()
+        cls.sister = BranchFactory(organization=cls.branch.organization)
+        cls.foreign = BranchFactory()
+        cls.member = branch_user(cls.branch)
+        cls.sister_member = branch_user(cls.sister)
+        cls.admin = org_admin(cls.branch.organization)
+        cls.foreign_member = branch_user(cls.foreign)
+        cls.staff = UserFactory(is_staff=True)
+        cls.inactive_member = branch_user(cls.branch, user=UserFactory(is_active=False))
+
+    def test_lead_search_needs_a_value_and_matches_all_given(self):
+        lead = LeadFactory(branch=self.branch, passport_number="AB1234567", contact_number="+923001234567")
+        LeadFactory(branch=self.foreign, passport_number="AB1234567")
+        self.assertQuerySetEqual(lead_search(user=self.member), [])
+        self.assertQuerySetEqual(lead_search(user=self.member, passport_number="AB1234567"), [lead])
+        self.assertQuerySetEqual(
+            lead_search(user=self.member, passport_number="AB1234567", contact_number="+923009999999"), []
+        )
+        self.assertEqual(lead_search(user=self.staff, passport_number="AB1234567").count(), 2)
+
+    def test_users_assignable_by_a_branch_user(self):
+        assignable = set(users_assignable_by(user=self.member))
+        self.assertEqual(assignable, {self.member, self.admin, self.staff})
+
+    def test_users_assignable_by_an_org_admin_include_sister_branches(self):
+        assignable = set(users_assignable_by(user=self.admin))
+        self.assertEqual(assignable, {self.member, self.sister_member, self.admin, self.staff})
+
+    def test_staff_may_assign_any_active_user(self):
+        self.assertNotIn(self.inactive_member, users_assignable_by(user=self.staff))
+        self.assertIn(self.foreign_member, users_assignable_by(user=self.staff))
+
+    def test_user_reaches_branch(self):
+        self.assertTrue(user_reaches_branch(user=self.admin, branch=self.sister))
+        self.assertFalse(user_reaches_branch(user=self.member, branch=self.sister))
+        self.assertTrue(user_reaches_branch(user=self.staff, branch=self.foreign))
+
+    def test_lead_detail_prefetches_the_latest_ten_of_each_per_lead(self):
+        leads = [LeadFactory(branch=self.branch) for _ in range(3)]
+        for lead in leads:
+            FollowUpHistoryFactory.create_batch(12, lead=lead)
+            LoanCommitmentFactory.create_batch(11, lead=lead)
+        with self.assertNumQueries(3):  # leads, follow-ups, commitments (staff: no membership query)
+            rows = list(lead_detail(user=self.staff))
+            counts = [(len(row.recent_followups), len(row.recent_loan_commitments)) for row in rows]
+        self.assertEqual(counts, [(10, 10)] * 3)
