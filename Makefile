@@ -5,13 +5,18 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/leads
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/leads_bench
+BENCH_ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv run migrate seed test test-postgres check clean
+.PHONY: help venv run migrate seed test test-postgres check clean bench bench-postgres bench-tools
 
 help:
 	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test           set up and run the whole test suite on SQLite"
 	@echo "make test-postgres  run the suite on PostgreSQL at DATABASE_URL ($(PG_URL))"
+	@echo "make bench          benchmark on SQLite var/bench.sqlite3 (LEADS=100000)"
+	@echo "make bench-postgres benchmark on PostgreSQL at DATABASE_URL ($(BENCH_PG_URL)), e.g. LEADS=1000000"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +54,14 @@ check: venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Benchmarks (benchmarks/): each seeds a database of its own once (reused while it matches), then
+# times the API in-process and over HTTP (gunicorn + wrk). Extra runner flags: BENCH_ARGS="--json x.json".
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+
+bench: venv bench-tools
+	$(PY) -m benchmarks.run --database sqlite:///var/bench.sqlite3 --leads $(or $(LEADS),100000) $(BENCH_ARGS)
+
+bench-postgres: venv bench-tools
+	$(PY) -m benchmarks.run --database $${DATABASE_URL:-$(BENCH_PG_URL)} --leads $(or $(LEADS),1000000) $(BENCH_ARGS)
