@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from booking.models import Booking, BookingStatus
 from leads.fields import CNICField, ContactNumberField, PassportField, ScopedPrimaryKeyRelatedField
+from leads.serializers.common import ChoiceField
 from organizations.models import Branch
 
 AMOUNT_KWARGS = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
@@ -31,7 +32,7 @@ class BookingCreateInputSerializer(serializers.Serializer):
     cnic = CNICField(required=False, allow_blank=True, default="")
     total_amount = serializers.DecimalField(**AMOUNT_KWARGS)
     paid_amount = serializers.DecimalField(**AMOUNT_KWARGS, required=False, default=Decimal("0"))
-    status = serializers.ChoiceField(choices=BookingStatus.choices, required=False, default=BookingStatus.PENDING)
+    status = ChoiceField(choices=BookingStatus.choices, required=False, default=BookingStatus.PENDING)
 
     def validate(self, attrs):
         if attrs["paid_amount"] > attrs["total_amount"]:

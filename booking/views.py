@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -7,10 +7,7 @@ from booking.selectors import bookings_visible_to
 from booking.serializers import BookingCreateInputSerializer, BookingOutputSerializer
 from booking.services import booking_create
 from leads.permissions import IsBranchUser
-
-UNAUTHENTICATED = OpenApiResponse(description="Not signed in (no or an invalid token or session).")
-NO_MEMBERSHIP = OpenApiResponse(description="Signed in but not a member of any branch or organization.")
-THROTTLED = OpenApiResponse(description="Too many requests; retry after the `Retry-After` header's seconds.")
+from leads.schema import ACCESS_ERRORS, error_responses
 
 
 class BookingListCreateView(generics.ListAPIView):
@@ -29,10 +26,11 @@ class BookingListCreateView(generics.ListAPIView):
         parameters=[OpenApiParameter("branch_id", int, description="Only bookings of this branch.")],
         responses={
             200: BookingOutputSerializer(many=True),
-            400: OpenApiResponse(description="A malformed filter value, named in the body."),
-            401: UNAUTHENTICATED,
-            403: NO_MEMBERSHIP,
-            429: THROTTLED,
+            **error_responses(
+                400, *ACCESS_ERRORS, 404,
+                e400="A malformed filter or page size, named in the body.",
+                e404="No such page.",
+            ),
         },
         tags=["bookings"],
     )
@@ -50,13 +48,13 @@ class BookingListCreateView(generics.ListAPIView):
         request=BookingCreateInputSerializer,
         responses={
             201: BookingOutputSerializer,
-            400: OpenApiResponse(
-                description="Invalid input, named by field: a branch outside the caller's scope, an identity "
-                "value that cannot be normalised, a negative amount, or `paid_amount` above `total_amount`."
+            **error_responses(
+                400,
+                *ACCESS_ERRORS,
+                e400="Invalid input, named by field: a branch outside the caller's scope (answered like an "
+                "unknown id), an identity value that cannot be normalised, a negative amount, or "
+                "`paid_amount` above `total_amount`.",
             ),
-            401: UNAUTHENTICATED,
-            403: NO_MEMBERSHIP,
-            429: THROTTLED,
         },
         tags=["bookings"],
     )

@@ -243,6 +243,11 @@ class BookingListTests(BookingApiTestCase):
         LeadFactory(passport_number=self.own.passport_number)  # another organization's: never shown
         self.assertIsNone(self.client.get(BOOKINGS_URL).data["results"][0]["lead"])
 
+    def test_bad_page_size_is_400_and_a_page_past_the_end_is_404(self):
+        self.client.force_authenticate(self.user)
+        self.assertEqual(self.client.get(BOOKINGS_URL, {"page_size": "0"}).status_code, status.HTTP_400_BAD_REQUEST)
+        self.assertEqual(self.client.get(BOOKINGS_URL, {"page": "99"}).status_code, status.HTTP_404_NOT_FOUND)
+
     def test_list_is_paginated_and_shows_the_linked_lead(self):
         lead = LeadFactory(branch=self.branch, booking=self.own)
         self.client.force_authenticate(self.user)

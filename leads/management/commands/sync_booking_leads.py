@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -5,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from booking.models import Booking
 from leads.booking_leads import BookingLeadOutcome, bookings_without_lead, find_lead_for_booking, planned_outcome
 from leads.services import LeadService
+
+logger = logging.getLogger("leads")
 
 
 def _parse_date(value: str) -> date:
@@ -46,7 +49,9 @@ class Command(BaseCommand):
                     failed += 1
                 else:
                     counts[result.outcome] += 1
-        self.stdout.write(self._summary(counts, failed, total, dry_run))
+        summary = self._summary(counts, failed, total, dry_run)
+        logger.info("sync_booking_leads: %s", summary, extra={"event": "sync_booking_leads.done"})
+        self.stdout.write(summary)
 
     @staticmethod
     def _batches(bookings, batch_size: int):
