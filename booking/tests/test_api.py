@@ -169,6 +169,8 @@ class BookingCreateTests(BookingApiTestCase):
             ({"branch": "abc"}, "branch"),
             ({"branch": None}, "branch"),
             ({"branch": [1]}, "branch"),
+            ({"branch": 2**70}, "branch"),
+            ({"branch": -1}, "branch"),
             ({"customer_name": {"a": 1}}, "customer_name"),
         ]
         for overrides, field in cases:
