@@ -44,7 +44,10 @@ class LeadFollowUpListView(BranchScopedAPIView):
         operation_id="leads_followups_list",
         summary="A lead's follow-up history",
         description="Newest first, paginated.",
-        responses={200: FollowUpOutputSerializer(many=True), **error_responses(*ACCESS_ERRORS, 404)},
+        responses={
+            200: FollowUpOutputSerializer(many=True),
+            **error_responses(400, *ACCESS_ERRORS, 404, e404="No such lead in your branches, or no such page."),
+        },
         tags=TAGS,
     )
     def get(self, request, pk: int):

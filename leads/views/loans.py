@@ -124,7 +124,10 @@ class LeadLoanCommitmentListView(BranchScopedAPIView):
         operation_id="leads_loan_commitments_list",
         summary="A lead's loan commitments",
         description="Newest first, paginated; every status.",
-        responses={200: LoanCommitmentOutputSerializer(many=True), **error_responses(*ACCESS_ERRORS, 404)},
+        responses={
+            200: LoanCommitmentOutputSerializer(many=True),
+            **error_responses(400, *ACCESS_ERRORS, 404, e404="No such lead in your branches, or no such page."),
+        },
         tags=TAGS,
     )
     def get(self, request, pk: int):
