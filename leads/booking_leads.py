@@ -19,6 +19,7 @@ many transactions at once:
 import hashlib
 import logging
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -36,7 +37,7 @@ logger = logging.getLogger("leads")
 MAX_ATTEMPTS = 3
 
 
-class BookingLeadOutcome:
+class BookingLeadOutcome(StrEnum):
     CREATED = "created"  # a new converted lead was made from the booking
     LINKED = "linked"  # an existing lead now links the booking and is converted
     UNCHANGED = "unchanged"  # nothing to do: the lead already links this booking or a later one

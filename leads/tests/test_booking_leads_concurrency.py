@@ -1,17 +1,23 @@
 """Many bookings for one customer at the same moment, on a real PostgreSQL server with real threads."""
 
+import io
+import re
 import threading
 import unittest
 from decimal import Decimal
 from unittest import mock
 
+from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test import TransactionTestCase
 
 from booking.models import Booking
 from booking.services import booking_create
 from leads import booking_leads
+from leads.apps import BOOKING_LEAD_DISPATCH_UID
 from leads.models import Lead, LeadStatus
+from leads.signals import auto_create_lead_from_booking
 from organizations.tests.factories import BranchFactory, UserFactory
 
 THREADS = 30
@@ -99,3 +105,45 @@ class ConcurrentBookingsMakeOneLeadTests(TransactionTestCase):
         self.assertEqual(Booking.objects.count(), THREADS)
         lead = Lead.objects.get()
         self.assertEqual((lead.contact_number, lead.lead_status), ("+923001234567", LeadStatus.CONVERTED))
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL: SQLite serialises every writer")
+class OverlappingSyncRunsTests(TransactionTestCase):
+    def test_two_overlapping_sync_runs_handle_each_booking_once(self):
+        # Twenty bookings saved while the receiver was off, then two repair runs started together.
+        branch = BranchFactory()
+        post_save.disconnect(sender=Booking, dispatch_uid=BOOKING_LEAD_DISPATCH_UID)
+        try:
+            for number in range(20):
+                booking_create(
+                    branch=branch, customer_name="Customer", passport_number=f"PK{number:07d}",
+                    contact_number=f"0300 20000{number:02d}", total_amount=Decimal("1000.00"),
+                )
+        finally:
+            post_save.connect(auto_create_lead_from_booking, sender=Booking, dispatch_uid=BOOKING_LEAD_DISPATCH_UID)
+
+        barrier = threading.Barrier(2)
+        outputs, errors = [], []
+
+        def run() -> None:
+            try:
+                barrier.wait(timeout=60)
+                out = io.StringIO()
+                call_command("sync_booking_leads", "--batch-size", "5", stdout=out)
+                outputs.append(out.getvalue().strip())
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+        self.assertEqual(errors, [])
+        self.assertEqual(Lead.objects.count(), 20)
+        self.assertEqual(set(Lead.objects.values_list("booking_id", flat=True)), set(Booking.objects.values_list("id", flat=True)))
+        created = sum(int(re.search(r"created (\d+)", line).group(1)) for line in outputs)
+        self.assertEqual(created, 20, outputs)

@@ -18,6 +18,11 @@ def _parse_date(value: str) -> date:
 
 
 class Command(BaseCommand):
+    """Heal bookings that no lead links by running the booking → lead service on them, in id batches.
+
+    Idempotent and safe to overlap: the service locks each booking and skips one already linked.
+    """
+
     help = (
         "Link or create the lead of every booking that no lead links yet (a missed signal, a restore, an "
         "import), with the same rules as the automatic booking → lead step. Idempotent; safe to overlap."
