@@ -12,6 +12,12 @@ class IdFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        # Beyond a bigint the database driver itself fails (a 500), so the form refuses it first.
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
 
 class BookingFilter(django_filters.FilterSet):
     branch_id = IdFilter(field_name="branch_id", help_text="Only bookings of this branch.")

@@ -150,6 +150,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Clients send JSON (the contract); form encodings are not parsed, so one body format is validated.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "leads.pagination.StandardPagination",
     "PAGE_SIZE": 20,
@@ -161,6 +163,9 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # No OPTIONS self-description (it would instantiate serializers without their context); the
+    # OpenAPI schema describes every operation, and CORS preflights are answered by corsheaders.
+    "DEFAULT_METADATA_CLASS": None,
     "EXCEPTION_HANDLER": "leads.exceptions.api_exception_handler",
 }
 
@@ -180,6 +185,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "leads.schema_hooks.document_query_conventions",
+    ],
     # Several models have a `status`; name each enum after its model so the components never collide.
     "ENUM_NAME_OVERRIDES": {
         "BookingStatusEnum": "booking.models.BookingStatus",

@@ -11,3 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
+
+# JSON bodies for API paths that match no route, or fail outside a DRF view.
+handler404 = "organizations.error_views.not_found"
+handler500 = "organizations.error_views.server_error"

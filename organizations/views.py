@@ -18,6 +18,9 @@ from organizations.serializers import (
     TokenResponseSerializer,
 )
 
+# Every endpoint is throttled per user (or per address when anonymous); logins more strictly.
+THROTTLED = OpenApiResponse(description="Too many requests; retry after the number of seconds in `Retry-After`.")
+
 
 class TokenView(APIView):
     """Exchange a username and password for an expiring API token (stored hashed)."""
@@ -58,7 +61,7 @@ class LogoutView(KnoxLogoutView):
     @extend_schema(
         summary="Revoke the current token",
         request=None,
-        responses={204: None, 401: OpenApiResponse(description="Not signed in with a token.")},
+        responses={204: None, 401: OpenApiResponse(description="Not signed in with a token."), 429: THROTTLED},
         tags=["auth"],
     )
     def post(self, request, format=None):
@@ -73,7 +76,7 @@ class MeView(APIView):
 
     @extend_schema(
         summary="The signed-in user and their memberships",
-        responses={200: MeSerializer, 401: OpenApiResponse(description="Not signed in.")},
+        responses={200: MeSerializer, 401: OpenApiResponse(description="Not signed in."), 429: THROTTLED},
         tags=["auth"],
     )
     def get(self, request):
@@ -122,7 +125,7 @@ class SessionView(APIView):
 
     @extend_schema(
         summary="The browser session's state and CSRF token",
-        responses={200: SessionSerializer},
+        responses={200: SessionSerializer, 429: THROTTLED},
         auth=[],
         tags=["auth"],
     )
@@ -161,6 +164,7 @@ class SessionView(APIView):
             204: None,
             401: OpenApiResponse(description="No session."),
             403: OpenApiResponse(description="CSRF token missing or wrong."),
+            429: THROTTLED,
         },
         tags=["auth"],
     )
