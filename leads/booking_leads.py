@@ -101,11 +101,13 @@ def lead_for_booking(*, booking: Booking) -> BookingLeadResult:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                return _link_or_create(booking)
+                result = _link_or_create(booking)
+            break
         except IntegrityError:
             if attempt == MAX_ATTEMPTS:
                 raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    _log_result(result, booking)
+    return result
 
 
 def _link_or_create(booking: Booking) -> BookingLeadResult:
@@ -119,24 +121,29 @@ def _link_or_create(booking: Booking) -> BookingLeadResult:
     lead = find_lead_for_booking(booking, for_update=True)
     outcome = planned_outcome(booking, lead)
     if outcome == BookingLeadOutcome.CREATED:
-        lead = _create_lead(booking)
-        logger.info(
-            "Created lead %s from booking %s (%s).", lead.pk, booking.pk, booking.reference,
-            extra={"event": "booking_lead.created", "lead_id": lead.pk, "booking_id": booking.pk,
-                   "booking_reference": booking.reference},
-        )
-        return BookingLeadResult(lead=lead, outcome=outcome)
+        return BookingLeadResult(lead=_create_lead(booking), outcome=outcome)
     if outcome == BookingLeadOutcome.UNCHANGED:
         return BookingLeadResult(lead=lead, outcome=outcome)
     was_lost = lead.lead_status == LeadStatus.LOST
-    lead = _link_lead(lead, booking)
-    logger.info(
-        "Linked lead %s to booking %s (%s)%s.", lead.pk, booking.pk, booking.reference,
-        ", converting a lead marked lost" if was_lost else "",
-        extra={"event": "booking_lead.linked", "lead_id": lead.pk, "booking_id": booking.pk,
-               "booking_reference": booking.reference, "was_lost": was_lost},
-    )
-    return BookingLeadResult(lead=lead, outcome=outcome, was_lost=was_lost)
+    return BookingLeadResult(lead=_link_lead(lead, booking), outcome=outcome, was_lost=was_lost)
+
+
+def _log_result(result: BookingLeadResult, booking: Booking) -> None:
+    """`created` and `linked` at INFO with ids only (never identity data); `unchanged` at DEBUG."""
+    ids = {"lead_id": result.lead.pk if result.lead else None, "booking_id": booking.pk,
+           "booking_reference": booking.reference}
+    if result.outcome == BookingLeadOutcome.CREATED:
+        logger.info("Created lead %s from booking %s (%s).", ids["lead_id"], booking.pk, booking.reference,
+                    extra={"event": "booking_lead.created", **ids})
+    elif result.outcome == BookingLeadOutcome.LINKED:
+        logger.info(
+            "Linked lead %s to booking %s (%s)%s.", ids["lead_id"], booking.pk, booking.reference,
+            ", converting a lead marked lost" if result.was_lost else "",
+            extra={"event": "booking_lead.linked", "was_lost": result.was_lost, **ids},
+        )
+    else:
+        logger.debug("Booking %s (%s) already has its lead %s.", booking.pk, booking.reference, ids["lead_id"],
+                     extra={"event": "booking_lead.unchanged", **ids})
 
 
 def _lock_contact_number(booking: Booking) -> None:
@@ -171,7 +178,7 @@ def _create_lead(booking: Booking) -> Lead:
         lead_status=LeadStatus.CONVERTED,
         converted_at=timezone.now(),
         booking=booking,
-        created_by=booking.created_by,
+        created_by_id=booking.created_by_id,
         remarks=f"Created automatically from booking {booking.reference}.",
     )
     lead._change_reason = _change_reason(booking)
