@@ -9,7 +9,7 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/leads_bench
 BENCH_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv run migrate seed test test-postgres check clean bench bench-postgres bench-tools
+.PHONY: help venv run migrate seed test test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
 
 help:
 	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,9 @@ help:
 	@echo "make test-postgres  run the suite on PostgreSQL at DATABASE_URL ($(PG_URL))"
 	@echo "make bench          benchmark on SQLite var/bench.sqlite3 (LEADS=100000)"
 	@echo "make bench-postgres benchmark on PostgreSQL at DATABASE_URL ($(BENCH_PG_URL)), e.g. LEADS=1000000"
+	@echo "make serve          production server: migrate, collectstatic, gunicorn on $(HOST):$(PORT) (static via whitenoise)"
+	@echo "make fuzz           schemathesis against /api/schema/ on a scratch database as branch_a1"
+	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/ (e2e/output/)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,3 +68,25 @@ bench: venv bench-tools
 
 bench-postgres: venv bench-tools
 	$(PY) -m benchmarks.run --database $${DATABASE_URL:-$(BENCH_PG_URL)} --leads $(or $(LEADS),1000000) $(BENCH_ARGS)
+
+# Production-style serving: gunicorn with static files from the app (whitenoise), so the admin and
+# /api/docs/ need no web server in front. Configure with the environment (README); the access log
+# records paths without query strings, which may carry passport or phone numbers.
+WORKERS ?= 2
+serve: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
+# Property-based API fuzzing (fuzz/run.sh): scratch SQLite database, demo data, gunicorn on 127.0.0.1:8019.
+fuzz: venv
+	bash fuzz/run.sh
+
+# Debian's Chromium and its driver, from apt, only when missing; never a browser download.
+install-chromium:
+	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+
+e2e: venv install-chromium
+	$(PY) -m pytest e2e -p no:cacheprovider

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Property-based fuzzing of the whole API with schemathesis, as a branch user, against a scratch
+# SQLite database with the demo data. `make fuzz` runs this; it exits non-zero on any failure.
+#
+# Tunables (environment): FUZZ_PORT (8019), FUZZ_MAX_EXAMPLES (30 per operation), FUZZ_SEED,
+# FUZZ_USER (branch_a1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+PORT=${FUZZ_PORT:-8019}
+BASE=http://127.0.0.1:$PORT
+OUT=var/fuzz
+mkdir -p "$OUT"
+rm -f var/fuzz.sqlite3
+
+# Production-like settings (debug off) on plain HTTP and a scratch database; throttles high
+# enough that the fuzzer's bursts measure the API, not the rate limits (tested on their own).
+export DATABASE_URL="sqlite:///$PWD/var/fuzz.sqlite3"
+export DJANGO_DEBUG=false
+export DJANGO_SECRET_KEY="fuzz-only-$(date +%s%N)-not-a-production-key"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export DJANGO_SECURE_SSL_REDIRECT=false
+export DJANGO_SESSION_COOKIE_SECURE=false DJANGO_CSRF_COOKIE_SECURE=false DJANGO_SECURE_HSTS_SECONDS=0
+export DJANGO_THROTTLE_USER=100000/minute DJANGO_THROTTLE_LOGIN=100000/minute DJANGO_THROTTLE_SEARCH=100000/minute
+export REDIS_URL=""
+
+$PY manage.py migrate --noinput >"$OUT/migrate.log"
+$PY manage.py seed_demo >"$OUT/seed.log"
+
+# One sync worker: SQLite takes one writer at a time, and the fuzzer runs one request at a time.
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers 1 --timeout 60 \
+  --error-logfile "$OUT/server.log" --capture-output &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
+
+for _ in $(seq 60); do
+  curl -fsS -o /dev/null "$BASE/api/schema/" && break
+  sleep 0.5
+done
+
+TOKEN=$(curl -fsS -X POST "$BASE/api/auth/token/" -H "Content-Type: application/json" \
+  -d "{\"username\": \"${FUZZ_USER:-branch_a1}\", \"password\": \"demo-pass-123\"}" \
+  | $PY -c "import json, sys; print(json.load(sys.stdin)['token'])")
+
+# Logout would revoke the fuzzer's own token half-way; it is covered by organizations' tests.
+.venv/bin/schemathesis run "$BASE/api/schema/" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
+  --header "Authorization: Token $TOKEN" \
+  --exclude-path /api/auth/logout/ \
+  --max-examples "${FUZZ_MAX_EXAMPLES:-30}" \
+  --seed "${FUZZ_SEED:-20261127}" \
+  --workers 1 \
+  --phases examples,coverage,fuzzing \
+  --request-timeout 30 \
+  --generation-database none \
+  --no-color \
+  --report junit --report-dir "$OUT" \
+  "$@"
