@@ -77,7 +77,7 @@ def followup_today(request):
 
 def overdue_loans(request):
     commitments = LoanCommitment.objects.filter(
-        lead__branch_id__in=_scope(request),
+        branch_id__in=_scope(request),
         status__in=OPEN_LOAN_STATUSES,
         promised_clear_date__lt=timezone.localdate(),
     ).order_by("promised_clear_date", "id")

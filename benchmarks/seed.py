@@ -97,7 +97,7 @@ FOLLOWUP_FIELDS = (
     "id", "lead", "followup_at", "contact_method", "remarks", "next_followup_date", "created_by", "created_at",
 )
 COMMITMENT_FIELDS = (
-    "id", "lead", "booking", "amount", "promised_clear_date", "status", "remarks", "cleared_at", "created_by",
+    "id", "lead", "branch", "booking", "amount", "promised_clear_date", "status", "remarks", "cleared_at", "created_by",
     "created_at", "updated_at",
 )
 DAY = 86_400
@@ -308,7 +308,7 @@ def _lead_rows(index, lead_id, first_followup_id, branch, rng, clock):
     return lead, followups
 
 
-def _commitment_row(index, commitment_id, lead_id, staff_id, rng, clock):
+def _commitment_row(index, commitment_id, lead_id, branch, rng, clock):
     slot = index % 10
     if slot in PAST_DUE_PENDING_SLOTS:
         status, offset = LoanStatus.PENDING, -rng.randrange(1, 91)
@@ -323,8 +323,8 @@ def _commitment_row(index, commitment_id, lead_id, staff_id, rng, clock):
     cleared = clock.ts(min(promised_ts - rng.randrange(0, 5) * DAY, clock.now_ts)) if status == LoanStatus.CLEARED else None
     amount = f"{rng.randrange(10, 1_000) * 500}.00"
     return (
-        commitment_id, lead_id, None, amount, clock.day(offset), status,
-        rng.choice(REMARKS) if rng.random() < 0.4 else "", cleared, staff_id, clock.ts(created),
+        commitment_id, lead_id, branch.id, None, amount, clock.day(offset), status,
+        rng.choice(REMARKS) if rng.random() < 0.4 else "", cleared, branch.staff_id, clock.ts(created),
         cleared or clock.ts(created),
     )
 
@@ -332,7 +332,7 @@ def _commitment_row(index, commitment_id, lead_id, staff_id, rng, clock):
 def _write_leads(leads, branches, pick_branch, rng, clock, writer, summary, bar) -> array:
     first_lead_id = _next_id(Lead)
     followup_id = _next_id(FollowUpHistory)
-    branch_of_lead = array("B")  # branch position per lead, for the commitments' created_by
+    branch_of_lead = array("B")  # branch position per lead: a commitment carries its lead's branch
     summary.first_lead_id = first_lead_id
     for start in range(0, leads, CHUNK):
         lead_rows, followup_rows = [], []
@@ -358,8 +358,8 @@ def _write_commitments(total, leads, branches, branch_of_lead, rng, clock, write
         rows = []
         for index in range(start, min(start + CHUNK, total)):
             lead_index = rng.randrange(leads)
-            staff_id = branches[branch_of_lead[lead_index]].staff_id
-            rows.append(_commitment_row(index, commitment_id, summary.first_lead_id + lead_index, staff_id, rng, clock))
+            branch = branches[branch_of_lead[lead_index]]
+            rows.append(_commitment_row(index, commitment_id, summary.first_lead_id + lead_index, branch, rng, clock))
             commitment_id += 1
             summary.past_due_pending += index % 10 in PAST_DUE_PENDING_SLOTS
         writer.write(LoanCommitment, COMMITMENT_FIELDS, rows)

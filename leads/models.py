@@ -105,10 +105,17 @@ class Lead(models.Model):
             models.CheckConstraint(condition=~Q(contact_number=""), name="lead_contact_number_not_empty"),
         ]
         indexes = [
-            models.Index(fields=["organization", "contact_number"], name="lead_org_contact_idx"),
+            # Search by number in any scope (staff: no branch filter) and the booking → lead match
+            # (organization + number); the passport and CNIC searches likewise lead with the value.
+            models.Index(fields=["contact_number", "organization"], name="lead_contact_org_idx"),
+            models.Index(fields=["passport_number"], name="lead_passport_idx"),
+            models.Index(fields=["cnic"], name="lead_cnic_idx"),
             models.Index(fields=["branch", "lead_status", "-created_at"], name="lead_branch_status_idx"),
             models.Index(fields=["branch", "next_followup_date"], name="lead_branch_followup_idx"),
             models.Index(fields=["branch", "-created_at"], name="lead_branch_created_idx"),
+            # Also `lead_due_open_idx` (migration 0003, raw SQL): today's follow-ups of a branch in the
+            # list's order (last contact, never-contacted first; then id), open leads only. Django
+            # cannot declare it portably: SQLite refuses NULLS FIRST in an index, PostgreSQL needs it.
         ]
 
     def __str__(self):
@@ -125,7 +132,16 @@ class Lead(models.Model):
         # The organization always follows the branch; identity fields are stored normalised.
         self.organization_id = self.branch.organization_id
         normalize_identity_fields(self)
+        moving = not self._state.adding and _saves_field(kwargs, "branch")
         super().save(*args, **kwargs)
+        if moving:
+            # A lead's commitments carry its branch (for scoping without a join): they move with it.
+            self.loan_commitments.exclude(branch_id=self.branch_id).update(branch_id=self.branch_id)
+
+
+def _saves_field(save_kwargs: dict, name: str) -> bool:
+    update_fields = save_kwargs.get("update_fields")
+    return update_fields is None or name in update_fields
 
 
 class FollowUpHistoryQuerySet(models.QuerySet):
@@ -169,7 +185,7 @@ class LoanCommitmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user_sees_everything(user):
             return self
-        return self.filter(lead__branch_id__in=visible_branch_ids(user))
+        return self.filter(branch_id__in=visible_branch_ids(user))
 
     def open(self):
         return self.filter(status__in=OPEN_LOAN_STATUSES)
@@ -177,6 +193,9 @@ class LoanCommitmentQuerySet(models.QuerySet):
 
 class LoanCommitment(models.Model):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="loan_commitments")
+    # The lead's branch, copied on save and moved with the lead: the overdue list of a branch is
+    # then one index range instead of a join over every lead of the branch.
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="loan_commitments", editable=False)
     booking = models.ForeignKey(
         "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="loan_commitments"
     )
@@ -203,6 +222,12 @@ class LoanCommitment(models.Model):
         indexes = [
             models.Index(fields=["status", "promised_clear_date"], name="loan_status_promised_idx"),
             models.Index(fields=["lead", "-created_at"], name="loan_lead_created_idx"),
+            # The overdue list: a branch's open commitments by promised date, count and page alike.
+            models.Index(
+                fields=["branch", "promised_clear_date", "id"],
+                condition=Q(status__in=OPEN_LOAN_STATUSES),
+                name="loan_branch_open_promised_idx",
+            ),
         ]
 
     def __str__(self):
@@ -211,6 +236,11 @@ class LoanCommitment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_LOAN_STATUSES
+
+    def save(self, *args, **kwargs):
+        if _saves_field(kwargs, "branch"):
+            self.branch_id = self.lead.branch_id
+        super().save(*args, **kwargs)
 
 
 class FollowUpReminder(models.Model):
