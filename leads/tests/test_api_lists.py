@@ -1,6 +1,7 @@
 """The lead list, today's follow-ups and overdue loans: filters, pagination, scoping, query counts."""
 
 import datetime
+from unittest import mock
 
 from django.utils import timezone
 
@@ -218,14 +219,15 @@ class FollowUpTodayTests(LeadsAPITestCase):
         self.assertStatus(response, 200)
         self.assertEqual(ids(response), [due.pk, contacted.pk])  # never contacted first
 
-    def test_today_is_the_local_day(self):
-        local_today = timezone.localdate()
-        lead = LeadFactory(branch=self.branch_a1, next_followup_date=local_today)
+    def test_today_is_the_organizations_local_day_not_utcs(self):
+        # 20:00 UTC on 1 March is already 01:00 on 2 March in Karachi (UTC+5).
+        instant = datetime.datetime(2026, 3, 1, 20, 0, tzinfo=datetime.timezone.utc)
+        local_day = LeadFactory(branch=self.branch_a1, next_followup_date=datetime.date(2026, 3, 2))
+        LeadFactory(branch=self.branch_a1, next_followup_date=datetime.date(2026, 3, 1))
         self.login(self.user_a1)
-        with self.settings(TIME_ZONE="Pacific/Kiritimati"):
-            kiritimati_today = timezone.localdate()
+        with self.settings(TIME_ZONE="Asia/Karachi"), mock.patch("django.utils.timezone.now", return_value=instant):
             response = self.client.get(self.url("followup-today"))
-        self.assertEqual(lead.pk in ids(response), kiritimati_today == local_today)
+        self.assertEqual(ids(response), [local_day.pk])
 
     def test_filters(self):
         today = timezone.localdate()
@@ -258,6 +260,17 @@ class OverdueLoanTests(LeadsAPITestCase):
         first = response.data["results"][0]
         self.assertEqual((first["days_overdue"], first["status"], first["customer_name"]), (3, "pending", "Muhammad Asif"))
         self.assertEqual(first["branch"], self.branch_a1.pk)
+
+    def test_overdue_is_judged_on_the_organizations_local_day(self):
+        # 20:00 UTC on 1 March is already 2 March in Karachi: a promise for 1 March is one day late.
+        instant = datetime.datetime(2026, 3, 1, 20, 0, tzinfo=datetime.timezone.utc)
+        late = LoanCommitmentFactory(lead=self.lead, promised_clear_date=datetime.date(2026, 3, 1))
+        LoanCommitmentFactory(lead=self.lead, promised_clear_date=datetime.date(2026, 3, 2))
+        self.login(self.user_a1)
+        with self.settings(TIME_ZONE="Asia/Karachi"), mock.patch("django.utils.timezone.now", return_value=instant):
+            response = self.client.get(self.url("overdue-loans"))
+        self.assertEqual(ids(response), [late.pk])
+        self.assertEqual(response.data["results"][0]["days_overdue"], 1)
 
     def test_only_returns_commitments_of_the_callers_branches(self):
         past = timezone.localdate() - datetime.timedelta(days=3)
