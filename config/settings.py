@@ -169,6 +169,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "leads.exceptions.api_exception_handler",
 }
 
+# Audit trail (django-simple-history): history pages show, never revert (reverts would bypass the services).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Hashed, expiring tokens (django-rest-knox); `Authorization: Token <key>` as the contract says.
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("DJANGO_TOKEN_TTL_HOURS", default=24 * 7)),

@@ -46,7 +46,11 @@ class LeadAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
         "customer_name", "contact_number", "passport_number", "branch", "lead_status", "lead_source",
         "next_followup_date", "assigned_to", "created_at",
     ]
-    list_filter = ["lead_status", "lead_source", "organization", "branch", "next_followup_date"]
+    # RelatedOnly: a member's filter lists only organizations and branches of rows they can see.
+    list_filter = [
+        "lead_status", "lead_source", ("organization", admin.RelatedOnlyFieldListFilter),
+        ("branch", admin.RelatedOnlyFieldListFilter), "next_followup_date",
+    ]
     search_fields = ["customer_name", "passport_number", "contact_number", "cnic"]
     list_select_related = ["branch", "assigned_to"]
     readonly_fields = [

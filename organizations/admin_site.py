@@ -7,6 +7,9 @@ scope through the same `visible_to(user)` the API uses.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -77,6 +80,23 @@ class BranchScopedAdmin(admin.ModelAdmin):
         if self._is_scoped_member(request):
             return False
         return super().has_delete_permission(request, obj)
+
+    # History pages (django-simple-history) look objects up outside get_queryset: scope them here,
+    # and keep them read-only, since a "revert" would save a past version past the services' rules.
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        if request.method == "POST":
+            raise PermissionDenied("History is read-only; change the object itself.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Branch:
