@@ -192,12 +192,22 @@ class LoanCommitmentQuerySet(models.QuerySet):
 
 
 class LoanCommitment(models.Model):
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="loan_commitments")
+    # Foreign keys without their own index (db_index=False): every index is rewritten when the nightly
+    # job flips 100,000 statuses. `lead` is served by loan_lead_created_idx, `branch` by the overdue
+    # index; bookings, users and branches are practically never deleted (a rare scan is fine).
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="loan_commitments", db_index=False)
     # The lead's branch, copied on save and moved with the lead: the overdue list of a branch is
     # then one index range instead of a join over every lead of the branch.
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="loan_commitments", editable=False)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="loan_commitments", editable=False, db_index=False
+    )
     booking = models.ForeignKey(
-        "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="loan_commitments"
+        "booking.Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="loan_commitments",
+        db_index=False,
     )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     promised_clear_date = models.DateField()
@@ -205,7 +215,7 @@ class LoanCommitment(models.Model):
     remarks = models.TextField(blank=True, default="")
     cleared_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
