@@ -7,7 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.models import Booking, BookingStatus
-from leads.fields import CNICField, ContactNumberField, PassportField, ScopedPrimaryKeyRelatedField
+from leads.fields import (
+    CNICField,
+    ContactNumberField,
+    PassportField,
+    ScopedPrimaryKeyRelatedField,
+    StrictCharField,
+)
 from leads.serializers.common import ChoiceField
 from organizations.models import Branch
 
@@ -26,7 +32,7 @@ class BookingCreateInputSerializer(serializers.Serializer):
     """A new booking; identity data is normalised, the branch must be one the caller may act on."""
 
     branch = BranchIdField(help_text="Id of one of the caller's branches.")
-    customer_name = serializers.CharField(max_length=200)
+    customer_name = StrictCharField(max_length=200)
     passport_number = PassportField(required=False, allow_blank=True, default="")
     contact_number = ContactNumberField()
     cnic = CNICField(required=False, allow_blank=True, default="")

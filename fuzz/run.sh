@@ -44,7 +44,7 @@ TOKEN=$(curl -fsS -X POST "$BASE/api/auth/token/" -H "Content-Type: application/
   | $PY -c "import json, sys; print(json.load(sys.stdin)['token'])")
 
 # Logout would revoke the fuzzer's own token half-way; it is covered by organizations' tests.
-.venv/bin/schemathesis run "$BASE/api/schema/" \
+.venv/bin/schemathesis --config-file fuzz/schemathesis.toml run "$BASE/api/schema/" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --header "Authorization: Token $TOKEN" \
   --exclude-path /api/auth/logout/ \

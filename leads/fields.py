@@ -7,6 +7,15 @@ from rest_framework import serializers
 from leads.identity import normalize_cnic, normalize_contact_number, normalize_passport
 
 
+class StrictCharField(serializers.CharField):
+    """A text field that takes JSON strings only: DRF's CharField would store `0` or `1.5` as text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class _NormalizedCharField(serializers.CharField):
     normalize = staticmethod(lambda value: value)
 

@@ -3,7 +3,13 @@
 from rest_framework import serializers
 
 from booking.models import Booking
-from leads.fields import CNICField, ContactNumberField, PassportField, ScopedPrimaryKeyRelatedField
+from leads.fields import (
+    CNICField,
+    ContactNumberField,
+    PassportField,
+    ScopedPrimaryKeyRelatedField,
+    StrictCharField,
+)
 from leads.models import FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment
 from leads.serializers.common import AssignableUserField, ChoiceField, check_assignee_reaches_branch, check_not_in_past
 from organizations.models import Branch
@@ -12,12 +18,12 @@ from organizations.models import Branch
 class _LeadWriteSerializer(serializers.Serializer):
     """Fields a client may write on a lead; `organization` always follows `branch`."""
 
-    customer_name = serializers.CharField(max_length=200)
+    customer_name = StrictCharField(max_length=200)
     contact_number = ContactNumberField(help_text="Any common spelling; stored as E.164 (+923001234567).")
     passport_number = PassportField(required=False, allow_blank=True, help_text="Stored upper-case without spaces.")
     cnic = CNICField(required=False, allow_blank=True, help_text="13 digits, with or without dashes.")
-    address = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    area = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    address = StrictCharField(required=False, allow_blank=True, max_length=2000)
+    area = StrictCharField(required=False, allow_blank=True, max_length=100)
     branch = ScopedPrimaryKeyRelatedField(model=Branch, help_text="A branch you belong to (or of your organization).")
     lead_source = ChoiceField(choices=LeadSource.choices, required=False)
     lead_status = ChoiceField(
@@ -31,7 +37,7 @@ class _LeadWriteSerializer(serializers.Serializer):
         allow_null=True,
         help_text="A user who can see the lead's branch (a member of it or of its organization, or staff).",
     )
-    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    remarks = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
 
 class LeadCreateInputSerializer(_LeadWriteSerializer):
@@ -46,7 +52,7 @@ class LeadCreateInputSerializer(_LeadWriteSerializer):
 class LeadUpdateInputSerializer(_LeadWriteSerializer):
     """PUT needs customer_name, contact_number and branch; PATCH any subset. Omitted fields keep their value."""
 
-    lost_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    lost_reason = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
     def validate(self, attrs):
         lead = self.context["lead"]
@@ -63,7 +69,7 @@ class LeadConvertInputSerializer(serializers.Serializer):
 
 
 class LeadLostInputSerializer(serializers.Serializer):
-    lost_reason = serializers.CharField(max_length=2000, help_text="Why the lead was lost.")
+    lost_reason = StrictCharField(max_length=2000, help_text="Why the lead was lost.")
 
 
 class LeadSearchInputSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from booking.models import Booking
-from leads.fields import ScopedPrimaryKeyRelatedField
+from leads.fields import ScopedPrimaryKeyRelatedField, StrictCharField
 from leads.models import Lead, LoanCommitment
 from leads.serializers.common import MAX_ID
 
@@ -23,7 +23,7 @@ class LoanPromiseInputSerializer(serializers.Serializer):
     booking = ScopedPrimaryKeyRelatedField(model=Booking, required=False, allow_null=True)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False)
     promised_clear_date = serializers.DateField(required=False)
-    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    remarks = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
     def validate(self, attrs):
         if "id" not in attrs:

@@ -105,3 +105,27 @@ class SchemaConventionTests(TestCase):
 
     def test_history_operation_is_listed(self):
         self.assertIn("get", self.schema["paths"]["/api/leads/detail/{id}/history/"])
+
+
+class StrictTextTests(APITestCase):
+    """Text fields take JSON strings only (found by make fuzz: `{"lost_reason": 0}` was stored as "0")."""
+
+    def setUp(self):
+        self.branch = BranchFactory()
+        self.client.force_authenticate(branch_user(self.branch))
+        self.lead = LeadFactory(branch=self.branch)
+
+    def test_numbers_and_booleans_in_text_fields_are_400_naming_the_field(self):
+        cases = [
+            ("leads:lost", [self.lead.pk], "put", {"lost_reason": 0}, "lost_reason"),
+            ("leads:followup", [], "post", {"lead": self.lead.pk, "remarks": 12}, "remarks"),
+            ("leads:update", [self.lead.pk], "patch", {"area": 1.5}, "area"),
+            ("leads:create", [], "post", {"customer_name": 7, "contact_number": "03001234567", "branch": self.branch.pk}, "customer_name"),
+        ]
+        for name, args, method, body, field in cases:
+            with self.subTest(name=name):
+                response = getattr(self.client, method)(reverse(name, args=args), body, format="json")
+                self.assertEqual(response.status_code, 400, response.content)
+                self.assertIn(field, response.json())
+        self.lead.refresh_from_db()
+        self.assertNotEqual(self.lead.lead_status, "lost")
