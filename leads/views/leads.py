@@ -11,7 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from leads.filters import DueLeadFilter, LeadFilter
 from leads.schema import ACCESS_ERRORS, error_responses
-from leads.selectors import lead_detail, lead_list, lead_search, leads_due_on
+from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
     LeadConvertInputSerializer,
     LeadCreateInputSerializer,
@@ -29,7 +29,7 @@ TAGS = ["leads"]
 
 def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
     """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments."""
-    lead = lead_detail(user=request.user).get(pk=lead.pk)
+    lead = lead_with_recent_items(lead_list(user=request.user).get(pk=lead.pk))
     return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
 
 
@@ -80,7 +80,7 @@ class LeadListView(BranchScopedAPIView):
 class LeadDetailView(BranchScopedAPIView):
     """GET /api/leads/detail/<id>/"""
 
-    scoped_queryset = staticmethod(lead_detail)
+    scoped_queryset = staticmethod(lead_list)
 
     @extend_schema(
         operation_id="leads_retrieve",
@@ -91,7 +91,7 @@ class LeadDetailView(BranchScopedAPIView):
         tags=TAGS,
     )
     def get(self, request, pk: int):
-        return Response(LeadDetailOutputSerializer(self.get_scoped_object(pk)).data)
+        return Response(LeadDetailOutputSerializer(lead_with_recent_items(self.get_scoped_object(pk))).data)
 
 
 class LeadUpdateView(BranchScopedAPIView):
