@@ -15,8 +15,9 @@ REDACTED = "[redacted]"
 _PATTERNS = (
     # CNIC: 13 digits, with or without the dashes (#####-#######-#).
     re.compile(r"(?<!\d)\d{5}-?\d{7}-?\d(?!\d)"),
-    # Phone numbers: a run of 10+ digits, optionally with a leading + and spaces or dashes inside.
-    re.compile(r"(?<![\w])\+?\d(?:[\s-]?\d){9,14}(?!\d)"),
+    # Phone numbers: a run of 10+ digits, optionally with a leading + and spaces or dashes inside
+    # (but not an ISO date followed by a time, "2026-11-27 08:10").
+    re.compile(r"(?<![\w])(?!\d{4}-\d{2}-\d{2}\b)\+?\d(?:[\s-]?\d){9,14}(?!\d)"),
     # Passports: one or two letters followed by 6-8 digits (AB1234567), in any letter case.
     re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\s?\d{6,8}(?![A-Za-z0-9])"),
 )

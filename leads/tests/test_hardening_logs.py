@@ -53,8 +53,13 @@ class RedactionFilterTests(TestCase):
         self.assertEqual(record.getMessage(), "lead 42 passport=[redacted] cnic=[redacted] phone=[redacted]")
 
     def test_ids_dates_and_amounts_survive(self):
-        text = "lead 42 branch 7 due 2026-11-27 amount 150000.00 page_size=100"
+        text = "lead 42 branch 7 due 2026-11-27 08:10:00 amount 150000.00 page_size=100"
         self.assertEqual(redact(text), text)
+
+    def test_phone_spellings_are_scrubbed(self):
+        for phone in ("+923001234567", "03001234567", "0300 1234567", "0300-1234567", "+92 300 1234567"):
+            with self.subTest(phone=phone):
+                self.assertEqual(redact(f"call {phone} now"), "call [redacted] now")
 
     def test_exception_text_is_scrubbed(self):
         try:
