@@ -19,7 +19,7 @@ from leads.models import FINAL_LEAD_STATUSES, Lead, LeadStatus
 from leads.selectors import overdue_loan_commitments
 
 WARMUP = 10
-QUERY_SAMPLES = 5
+QUERY_SAMPLES = 9
 PAGE_SIZE = 50
 BENCH_PASSPORT_PREFIX = {"lead": "ZZ", "booking": "ZY"}  # never used by the seeder
 BENCH_CONTACT_PREFIX = "+92355"  # a valid mobile prefix the seeder never uses
@@ -49,6 +49,7 @@ class Result:
     bare_p50_ms: float | None = None
     bare_p95_ms: float | None = None
     bare_queries: list = field(default_factory=list)
+    sql_ms: float | None = None  # median time executing SQL per request (from the query-count pass)
     ratio_p50: float | None = None
     errors: int = 0
     error_sample: str = ""
@@ -208,6 +209,20 @@ class Workload:
         }
 
 
+class _SqlTimer:
+    """An execute wrapper adding up the time spent executing SQL (driver and database, no compilation)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 def _call(client: Client, method: str, path: str, body):
     if method == "get":
         return client.get(path)
@@ -248,9 +263,10 @@ class Runner:
                         bare_times.append(bare_elapsed)
         result = Result(
             name=case.name, n=len(api_times), p50_ms=percentile(api_times, 0.5), p95_ms=percentile(api_times, 0.95),
-            mean_ms=sum(api_times) / len(api_times), queries=self.count_queries(case),
-            target_p50_ms=case.target_p50_ms, errors=errors, error_sample=sample,
+            mean_ms=sum(api_times) / len(api_times), queries=[], target_p50_ms=case.target_p50_ms,
+            errors=errors, error_sample=sample,
         )
+        result.queries, result.sql_ms = self.count_queries(case, with_sql_time=True)
         if case.bare:
             result.bare_p50_ms = percentile(bare_times, 0.5)
             result.bare_p95_ms = percentile(bare_times, 0.95)
@@ -261,19 +277,24 @@ class Runner:
             self.log(f"    {errors} unexpected answers, e.g. {sample}")
         return result
 
-    def count_queries(self, case: Case, *, bare: bool = False) -> list[int]:
-        """Distinct query counts over a few requests: one number when the count is constant."""
-        counts = set()
+    def count_queries(self, case: Case, *, bare: bool = False, with_sql_time: bool = False):
+        """Distinct query counts over a few requests (one number when constant), and optionally the
+        median time the database took per request."""
+        counts, sql_times = set(), []
         for _ in range(QUERY_SAMPLES):
             i = self.counter
             self.counter += 1
-            with CaptureQueriesContext(connection) as captured:
+            timer = _SqlTimer()
+            with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
                 if bare:
                     self.bare_client.get(case.bare(i))
                 else:
                     path, body = case.request(i)
                     _call(self.client, case.method, path, body)
             counts.add(len(captured.captured_queries))
+            sql_times.append(timer.seconds * 1000)
+        if with_sql_time:
+            return sorted(counts), percentile(sql_times, 0.5)
         return sorted(counts)
 
     def queries_of(self, path: str) -> list[str]:

@@ -79,11 +79,12 @@ def table(report: dict) -> str:
         f"{report['machine']['nproc']} CPUs, {report['machine']['memory_gib']} GiB · "
         f"{report['settings']['requests']} requests per endpoint"
     )
-    header = f"{'endpoint':<30} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'bare p50':>9} {'bare p95':>9} {'ratio':>6} {'target p50':>10}  verdict"
+    header = f"{'endpoint':<30} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'sql ms':>7} {'bare p50':>9} {'bare p95':>9} {'ratio':>6} {'target p50':>10}  verdict"
     lines += [header, "-" * len(header)]
     for row in report["requests"]:
         lines.append(
             f"{row['name']:<30} {_fmt(row['p50_ms']):>8} {_fmt(row['p95_ms']):>8} {_queries(row['queries']):>7} "
+            f"{_fmt(row.get('sql_ms')):>7} "
             f"{_fmt(row['bare_p50_ms']):>9} {_fmt(row['bare_p95_ms']):>9} {_fmt(row['ratio_p50'], 2, 'x'):>6} "
             f"{_fmt(row['target_p50_ms'], 0, ' ms'):>10}  {request_verdict(row)}"
         )
