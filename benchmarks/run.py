@@ -16,7 +16,6 @@ import sys
 import time
 from datetime import datetime
 from datetime import timezone as dt_timezone
-from io import StringIO
 
 from benchmarks.database import (
     BASE_DIR,
