@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
@@ -48,6 +49,8 @@ class TokenView(APIView):
         user = authenticate(request, **serializer.validated_data)
         if user is None or not user.is_active:
             raise AuthenticationFailed("Unable to log in with the provided credentials.")
+        # The sweep knox does on every request (see organizations.authentication), once per login.
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
         instance, token = AuthToken.objects.create(user)
         return Response(TokenResponseSerializer({"token": token, "expiry": instance.expiry}).data)
 
