@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from organizations.authentication import TokenAuthentication
 from organizations.serializers import (
     MeSerializer,
     SessionSerializer,
@@ -60,6 +61,8 @@ class TokenView(APIView):
 
 class LogoutView(KnoxLogoutView):
     """Revoke the token used for this request."""
+
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(
         summary="Revoke the current token",
