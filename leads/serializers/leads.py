@@ -12,6 +12,7 @@ from leads.fields import (
 )
 from leads.models import FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment
 from leads.serializers.common import AssignableUserField, ChoiceField, check_assignee_reaches_branch, check_not_in_past
+from leads.serializers.rows import FastRowMixin
 from organizations.models import Branch
 
 
@@ -87,7 +88,7 @@ class LeadSearchInputSerializer(serializers.Serializer):
         return attrs
 
 
-class LeadListOutputSerializer(serializers.ModelSerializer):
+class LeadListOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     """One row of a lead table."""
 
     branch_name = serializers.CharField(source="branch.name", read_only=True)
@@ -124,7 +125,7 @@ class LeadListOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FollowUpOutputSerializer(serializers.ModelSerializer):
+class FollowUpOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     class Meta:
         model = FollowUpHistory
         fields = [
@@ -140,7 +141,7 @@ class FollowUpOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LoanCommitmentOutputSerializer(serializers.ModelSerializer):
+class LoanCommitmentOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     class Meta:
         model = LoanCommitment
         fields = [

@@ -8,6 +8,7 @@ from booking.models import Booking
 from leads.fields import ScopedPrimaryKeyRelatedField, StrictCharField
 from leads.models import Lead, LoanCommitment
 from leads.serializers.common import MAX_ID
+from leads.serializers.rows import FastRowMixin
 
 
 class LoanPromiseInputSerializer(serializers.Serializer):
@@ -33,7 +34,7 @@ class LoanPromiseInputSerializer(serializers.Serializer):
         return attrs
 
 
-class OverdueLoanOutputSerializer(serializers.ModelSerializer):
+class OverdueLoanOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     """An overdue commitment with the customer to call about it."""
 
     customer_name = serializers.CharField(source="lead.customer_name", read_only=True)
