@@ -97,3 +97,13 @@ class FastRowRepresentationTests(TestCase):
         row = LeadListOutputSerializer(lead).data
         self.assertIn("assigned_to_username", row)
         self.assertIsNone(row["assigned_to_username"])
+
+
+class FastRowSchemaTests(TestCase):
+    def test_the_mixin_adds_no_description_to_the_schema_components(self):
+        from drf_spectacular.generators import SchemaGenerator
+
+        schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+        for name in ("FollowUpOutput", "LoanCommitmentOutput"):
+            self.assertNotIn("description", schemas[name])
+        self.assertEqual(schemas["LeadListOutput"]["description"], "One row of a lead table.")
