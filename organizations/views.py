@@ -22,6 +22,21 @@ from organizations.serializers import (
 
 # Every endpoint is throttled per user (or per address when anonymous); logins more strictly.
 THROTTLED = OpenApiResponse(description="Too many requests; retry after the number of seconds in `Retry-After`.")
+CREDENTIAL_ERRORS = {
+    400: OpenApiResponse(description="Missing or malformed username or password."),
+    401: OpenApiResponse(description="Wrong username or password."),
+    429: OpenApiResponse(description="Too many attempts; see Retry-After."),
+}
+
+
+def _user_from_credentials(request):
+    """The active user named by the body's username and password; 400 when malformed, 401 when wrong."""
+    serializer = TokenRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    user = authenticate(request, **serializer.validated_data)
+    if user is None or not user.is_active:
+        raise AuthenticationFailed("Unable to log in with the provided credentials.")
+    return user
 
 
 class TokenView(APIView):
@@ -35,21 +50,12 @@ class TokenView(APIView):
     @extend_schema(
         summary="Obtain an API token",
         request=TokenRequestSerializer,
-        responses={
-            200: TokenResponseSerializer,
-            400: OpenApiResponse(description="Missing or malformed username or password."),
-            401: OpenApiResponse(description="Wrong username or password."),
-            429: OpenApiResponse(description="Too many attempts; see Retry-After."),
-        },
+        responses={200: TokenResponseSerializer, **CREDENTIAL_ERRORS},
         auth=[],
         tags=["auth"],
     )
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
-        if user is None or not user.is_active:
-            raise AuthenticationFailed("Unable to log in with the provided credentials.")
+        user = _user_from_credentials(request)
         # The sweep knox does on every request (see organizations.authentication), once per login.
         AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
         instance, token = AuthToken.objects.create(user)
@@ -143,10 +149,8 @@ class SessionView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: SessionSerializer,
-            400: OpenApiResponse(description="Missing or malformed username or password."),
-            401: OpenApiResponse(description="Wrong username or password."),
+            **CREDENTIAL_ERRORS,
             403: OpenApiResponse(description="CSRF token missing or wrong."),
-            429: OpenApiResponse(description="Too many attempts; see Retry-After."),
         },
         auth=[],
         tags=["auth"],
@@ -154,11 +158,7 @@ class SessionView(APIView):
     def post(self, request):
         # Login CSRF: the form must come from a page that read our token, even though nobody is signed in yet.
         SessionAuthentication().enforce_csrf(request)
-        serializer = TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
-        if user is None or not user.is_active:
-            raise AuthenticationFailed("Unable to log in with the provided credentials.")
+        user = _user_from_credentials(request)
         login(request._request, user)
         request.user = user  # DRF cached the anonymous user before login
         return Response(SessionSerializer(_session_state(request)).data)
