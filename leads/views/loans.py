@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -65,21 +65,19 @@ class LoanPromiseView(BranchScopedAPIView):
 
 
 class _LoanPromiseCloseView(BranchScopedAPIView):
+    """PUT on a commitment in scope: `close` (a service) moves it to its final status."""
+
     scoped_queryset = staticmethod(loan_commitments_visible)
     close = None
+    actor_argument = ""
 
     def put(self, request, pk: int):
         commitment = type(self).close(commitment=self.get_scoped_object(pk), **{self.actor_argument: request.user})
         return Response(LoanCommitmentOutputSerializer(commitment).data)
 
 
-class LoanPromiseClearView(_LoanPromiseCloseView):
-    """PUT /api/leads/loan-promise/<id>/clear/"""
-
-    close = staticmethod(loan_commitment_clear)
-    actor_argument = "cleared_by"
-
-    @extend_schema(
+@extend_schema_view(
+    put=extend_schema(
         operation_id="leads_loan_promise_clear",
         summary="Mark a loan commitment cleared (paid)",
         description="No body. Clearing a cleared commitment again changes nothing (200).",
@@ -90,17 +88,16 @@ class LoanPromiseClearView(_LoanPromiseCloseView):
         },
         tags=TAGS,
     )
-    def put(self, request, pk: int):
-        return super().put(request, pk)
+)
+class LoanPromiseClearView(_LoanPromiseCloseView):
+    """PUT /api/leads/loan-promise/<id>/clear/"""
+
+    close = staticmethod(loan_commitment_clear)
+    actor_argument = "cleared_by"
 
 
-class LoanPromiseCancelView(_LoanPromiseCloseView):
-    """PUT /api/leads/loan-promise/<id>/cancel/"""
-
-    close = staticmethod(loan_commitment_cancel)
-    actor_argument = "cancelled_by"
-
-    @extend_schema(
+@extend_schema_view(
+    put=extend_schema(
         operation_id="leads_loan_promise_cancel",
         summary="Cancel a loan commitment",
         description="No body. Cancelling a cancelled commitment again changes nothing (200).",
@@ -111,8 +108,12 @@ class LoanPromiseCancelView(_LoanPromiseCloseView):
         },
         tags=TAGS,
     )
-    def put(self, request, pk: int):
-        return super().put(request, pk)
+)
+class LoanPromiseCancelView(_LoanPromiseCloseView):
+    """PUT /api/leads/loan-promise/<id>/cancel/"""
+
+    close = staticmethod(loan_commitment_cancel)
+    actor_argument = "cancelled_by"
 
 
 class LeadLoanCommitmentListView(BranchScopedAPIView):
