@@ -8,7 +8,7 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.utils import timezone
 
-from leads.identity import normalize_contact_number, normalize_passport
+from common.identity import normalize_contact_number, normalize_passport
 from leads.models import FINAL_LEAD_STATUSES, OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LoanCommitment
 
 # The same columns the API's serializers show, joins included (branch name, assignee, customer).

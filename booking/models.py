@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from leads.identity import normalize_identity_fields
+from common.identity import normalize_identity_fields
 from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -7,14 +7,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.models import Booking, BookingStatus
-from leads.fields import (
+from common.api.fields import (
     CNICField,
     ContactNumberField,
     PassportField,
     ScopedPrimaryKeyRelatedField,
     StrictCharField,
 )
-from leads.serializers.common import ChoiceField
+from common.api.fields import ChoiceField
 from organizations.models import Branch
 
 AMOUNT_KWARGS = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from booking.models import Booking, BookingStatus
-from leads.identity import normalize_identity_fields
+from common.identity import normalize_identity_fields
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ from booking.filters import BookingFilter
 from booking.selectors import bookings_visible_to
 from booking.serializers import BookingCreateInputSerializer, BookingOutputSerializer
 from booking.services import booking_create
-from leads.permissions import IsBranchUser
-from leads.schema import ACCESS_ERRORS, error_responses
+from organizations.permissions import IsBranchUser
+from common.api.schema import ACCESS_ERRORS, error_responses
 
 
 class BookingListCreateView(generics.ListAPIView):

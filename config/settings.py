@@ -153,7 +153,7 @@ REST_FRAMEWORK = {
     # Clients send JSON (the contract); form encodings are not parsed, so one body format is validated.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "leads.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
     # No OPTIONS self-description (it would instantiate serializers without their context); the
     # OpenAPI schema describes every operation, and CORS preflights are answered by corsheaders.
     "DEFAULT_METADATA_CLASS": None,
-    "EXCEPTION_HANDLER": "leads.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exceptions.api_exception_handler",
 }
 
 # Audit trail (django-simple-history): history pages show, never revert (reverts would bypass the services).
@@ -190,7 +190,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "leads.schema_hooks.document_query_conventions",
+        "common.api.schema_hooks.document_query_conventions",
     ],
     # Several models have a `status`; name each enum after its model so the components never collide.
     "ENUM_NAME_OVERRIDES": {
@@ -225,7 +225,7 @@ LOGGING = {
         },
     },
     # Every record passes the redaction filter: no passport, CNIC or phone number reaches a log line.
-    "filters": {"redact_personal_data": {"()": "leads.log_redaction.RedactPersonalDataFilter"}},
+    "filters": {"redact_personal_data": {"()": "common.log_redaction.RedactPersonalDataFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from leads import services
-from leads.exceptions import StateConflict
+from common.errors import StateConflict
 from leads.models import FINAL_LEAD_STATUSES, FollowUpHistory, FollowUpReminder, Lead, LoanCommitment
 from organizations.admin_site import BranchScopedAdmin
 

@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from leads.identity import normalize_cnic, normalize_contact_number, normalize_passport
+from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
 from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus, LoanCommitment
-from leads.serializers.common import MAX_ID
+from common.api.fields import MAX_ID
 
 ORDERING_FIELDS = (
     ("created_at", "created_at"),

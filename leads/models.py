@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from leads.identity import normalize_identity_fields
+from common.identity import normalize_identity_fields
 from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
 
 

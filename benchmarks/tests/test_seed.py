@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from benchmarks.seed import BRANCHES_PER_ORG, ORGANIZATIONS, seed
-from leads.identity import normalize_cnic, normalize_contact_number, normalize_passport
+from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
 from leads.models import FollowUpHistory, Lead, LeadStatus, LoanCommitment, LoanStatus
 from leads.selectors import leads_due_on, overdue_loan_commitments
 from organizations.models import Branch, Membership

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
-from leads.fields import ScopedPrimaryKeyRelatedField, StrictCharField
+from common.api.fields import ScopedPrimaryKeyRelatedField, StrictCharField
 from leads.models import ContactMethod, Lead
 from leads.serializers.common import ChoiceField, check_not_in_past
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from booking.models import Booking
-from leads.fields import (
+from common.api.fields import (
     CNICField,
     ContactNumberField,
     PassportField,

@@ -5,9 +5,9 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from booking.models import Booking
-from leads.fields import ScopedPrimaryKeyRelatedField, StrictCharField
+from common.api.fields import ScopedPrimaryKeyRelatedField, StrictCharField
 from leads.models import Lead, LoanCommitment
-from leads.serializers.common import MAX_ID
+from common.api.fields import MAX_ID
 from leads.serializers.rows import FastRowMixin
 
 

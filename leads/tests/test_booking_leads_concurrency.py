@@ -14,7 +14,7 @@ from django.test import TransactionTestCase
 
 from booking.models import Booking
 from booking.services import booking_create
-from leads import booking_leads
+from leads.services import booking_leads
 from leads.apps import BOOKING_LEAD_DISPATCH_UID
 from leads.models import Lead, LeadStatus
 from leads.signals import auto_create_lead_from_booking

@@ -9,7 +9,7 @@ from django.test import TestCase
 from rest_framework.test import APIClient
 
 from leads import services
-from leads.log_redaction import RedactPersonalDataFilter, redact
+from common.log_redaction import RedactPersonalDataFilter, redact
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
 
 PASSPORT = "AB1234567"

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 
-from leads.identity import normalize_cnic, normalize_contact_number, normalize_passport
+from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
 
 GOOD = [
     (normalize_passport, "AB1234567", "AB1234567"),

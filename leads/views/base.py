@@ -3,7 +3,7 @@
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 
-from leads.permissions import IsBranchUser
+from organizations.permissions import IsBranchUser
 
 
 class BranchScopedAPIView(GenericAPIView):

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from leads.schema import ACCESS_ERRORS, error_responses
+from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_followups, lead_list
 from leads.serializers import FollowUpCreateInputSerializer, FollowUpOutputSerializer
 from leads.services import followup_record

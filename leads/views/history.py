@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema
 
 from leads.audit import history_changes, lead_history_entries
-from leads.schema import ACCESS_ERRORS, error_responses
+from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_list
 from leads.serializers.history import HistoryEntryOutputSerializer
 from leads.views.base import BranchScopedAPIView

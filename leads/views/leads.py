@@ -10,7 +10,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from leads.filters import DueLeadFilter, LeadFilter
-from leads.schema import ACCESS_ERRORS, error_responses
+from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
     LeadConvertInputSerializer,

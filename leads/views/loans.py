@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from leads.filters import OverdueLoanFilter
-from leads.schema import ACCESS_ERRORS, error_responses
+from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_list, lead_loan_commitments, loan_commitments_visible, overdue_loan_commitments
 from leads.serializers import LoanCommitmentOutputSerializer, LoanPromiseInputSerializer, OverdueLoanOutputSerializer
 from leads.services import (

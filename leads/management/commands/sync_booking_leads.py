@@ -4,7 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from booking.models import Booking
-from leads.booking_leads import BookingLeadOutcome, bookings_without_lead, find_lead_for_booking, planned_outcome
+from leads.services.booking_leads import BookingLeadOutcome, bookings_without_lead, find_lead_for_booking, planned_outcome
 from leads.services import LeadService
 
 logger = logging.getLogger("leads")

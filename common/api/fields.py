@@ -4,7 +4,24 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from leads.identity import normalize_cnic, normalize_contact_number, normalize_passport
+from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
+
+
+# Largest id the database can hold (BigAutoField): larger ids are refused as a 400, not looked up.
+MAX_ID = 2**63 - 1
+
+
+class ChoiceField(serializers.ChoiceField):
+    """A choice whose error lists the valid values instead of echoing the input.
+
+    Echoing would put whatever the client sent (a lone surrogate, say) into a response that
+    cannot then be encoded.
+    """
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, **kwargs)
+        allowed = ", ".join(str(key) for key in self.choices)
+        self.error_messages["invalid_choice"] = f"Not a valid choice; use one of: {allowed}."
 
 
 class StrictCharField(serializers.CharField):

@@ -1,4 +1,4 @@
-"""Domain errors raised by services, and the DRF handler that turns them into responses.
+"""The DRF handler that turns the services' domain errors into responses.
 
 Services raise Django's `ValidationError` (a 400 naming the field) or `StateConflict` (a 409:
 the request is well formed but the lead's state forbids it); views never translate by hand.
@@ -8,13 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class StateConflict(Exception):
-    """The object's current state forbids the change (e.g. converting a lost lead)."""
-
-    def __init__(self, detail: str):
-        super().__init__(detail)
-        self.detail = detail
+from common.errors import StateConflict
 
 
 class ConflictError(exceptions.APIException):

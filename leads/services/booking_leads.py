@@ -13,7 +13,7 @@ many transactions at once:
   guards, so on PostgreSQL a transaction-level advisory lock keyed by (organization, contact
   number) makes concurrent lookups for the same number take turns.
 
-`LeadService` in `leads.services` is the public face of this module; signals and commands call it.
+`LeadService` (below) is the public face of this module; signals and commands call it.
 """
 
 import hashlib
@@ -28,7 +28,7 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from booking.models import Booking
-from leads import services as lead_services
+from leads.services.leads import lead_convert
 from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus
 
 logger = logging.getLogger("leads")
@@ -201,7 +201,7 @@ def _fill_blank_identity(lead: Lead, booking: Booking) -> None:
 def _link_lead(lead: Lead, booking: Booking) -> Lead:
     _fill_blank_identity(lead, booking)
     if lead.is_open:
-        lead = lead_services.lead_convert(lead=lead, booking=booking)
+        lead = lead_convert(lead=lead, booking=booking)
         update_change_reason(lead, _change_reason(booking))
         return lead
     update_fields = ["booking", "updated_at"]
@@ -244,3 +244,34 @@ def log_failure(booking: Booking, exc: BaseException) -> None:
                "error_type": type(exc).__name__},
     )
 
+
+class LeadService:
+    """The booking → lead automation the contract names; the rules are the functions above.
+
+    Every new booking ends up on its customer's lead (same passport, else same contact number, in
+    the booking's organization), converted, or on a new converted lead with `lead_source=booking`.
+    """
+
+    @staticmethod
+    def auto_create_from_booking(booking):
+        """Link `booking` to its customer's lead and convert it, or create a converted lead; idempotent.
+
+        Returns a `BookingLeadResult` (lead, outcome `created`/`linked`/`unchanged`); raises on failure.
+        """
+        return lead_for_booking(booking=booking)
+
+    @classmethod
+    def auto_create_from_booking_safely(cls, booking):
+        """`auto_create_from_booking` that never raises: a failure is logged at ERROR on logger `leads`
+        with the booking's id and reference (no customer data) and answers None."""
+        try:
+            return cls.auto_create_from_booking(booking)
+        except Exception as exc:  # noqa: BLE001 - a lead problem must never break the booking
+            log_failure(booking, exc)
+            return None
+
+    @classmethod
+    def auto_create_from_booking_on_commit(cls, booking) -> None:
+        """Run the automation for a new booking once the current transaction commits (at once when there
+        is none); it never fails or rolls back the caller's transaction."""
+        transaction.on_commit(lambda: cls.auto_create_from_booking_safely(booking), robust=True)

@@ -4,7 +4,7 @@
   input sends) means "not given": django-filter and the paginator both skip it. The schema says
   so with `allowEmptyValue`, so clients and fuzzers know the empty value is accepted.
 - Every paginated operation answers 400 for a `page_size` that is not a positive integer
-  (`leads.pagination.StandardPagination`), whether or not its view lists other 400s.
+  (`common.api.pagination.StandardPagination`), whether or not its view lists other 400s.
 """
 
 PAGE_SIZE_ERROR = "Invalid input, e.g. a `page_size` that is not a positive integer; each offending parameter lists its messages."

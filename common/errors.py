@@ -1,0 +1,9 @@
+"""Errors the services raise besides Django's `ValidationError` (a 400 naming the field)."""
+
+
+class StateConflict(Exception):
+    """The object's current state forbids the change (e.g. converting a lost lead)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail

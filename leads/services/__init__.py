@@ -1,0 +1,44 @@
+"""Every write to leads, follow-ups and loan commitments: the one place each business rule lives.
+
+Each service takes keyword-only arguments, runs in one transaction, validates (raising Django's
+`ValidationError` naming the field, or `StateConflict` for a forbidden state change), writes, and
+returns the object. Views, admin, signals, commands and imports all call these. One module per resource.
+"""
+
+from leads.services.booking_leads import LeadService
+from leads.services.followups import followup_record
+from leads.services.leads import (
+    DUPLICATE_PASSPORT_MESSAGE,
+    LEAD_EDITABLE_FIELDS,
+    lead_convert,
+    lead_create,
+    lead_mark_lost,
+    lead_update,
+)
+from leads.services.loans import (
+    LOAN_EDITABLE_FIELDS,
+    MARK_OVERDUE_CHANGE_REASON,
+    loan_commitment_cancel,
+    loan_commitment_clear,
+    loan_commitment_create,
+    loan_commitment_update,
+    loan_commitments_mark_overdue,
+)
+
+__all__ = [
+    "DUPLICATE_PASSPORT_MESSAGE",
+    "LEAD_EDITABLE_FIELDS",
+    "LOAN_EDITABLE_FIELDS",
+    "MARK_OVERDUE_CHANGE_REASON",
+    "LeadService",
+    "followup_record",
+    "lead_convert",
+    "lead_create",
+    "lead_mark_lost",
+    "lead_update",
+    "loan_commitment_cancel",
+    "loan_commitment_clear",
+    "loan_commitment_create",
+    "loan_commitment_update",
+    "loan_commitments_mark_overdue",
+]

@@ -1,0 +1,165 @@
+"""Loan commitment writes: promises, their changes, clearing and cancelling, and the nightly overdue mark."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+from common.errors import StateConflict
+from leads.models import Lead, LoanCommitment, LoanStatus
+from leads.services.attribution import attribute_history
+
+
+def _status_for_promise(promised_clear_date: date) -> str:
+    return LoanStatus.OVERDUE if promised_clear_date < timezone.localdate() else LoanStatus.PENDING
+
+
+def _check_booking_matches_lead(*, booking, lead: Lead) -> None:
+    if booking is not None and booking.organization_id != lead.organization_id:
+        raise ValidationError({"booking": ["The booking belongs to another organization."]})
+
+
+def _check_amount(amount: Decimal) -> None:
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
+
+
+@transaction.atomic
+def loan_commitment_create(
+    *,
+    lead: Lead,
+    amount: Decimal,
+    promised_clear_date: date,
+    booking=None,
+    remarks: str = "",
+    created_by=None,
+) -> LoanCommitment:
+    """Record a customer's promise to clear `amount` by `promised_clear_date` (already overdue if that day has passed)."""
+    _check_amount(amount)
+    _check_booking_matches_lead(booking=booking, lead=lead)
+    commitment = LoanCommitment(
+        lead=lead,
+        booking=booking,
+        amount=amount,
+        promised_clear_date=promised_clear_date,
+        status=_status_for_promise(promised_clear_date),
+        remarks=remarks,
+        created_by=created_by,
+    )
+    attribute_history(commitment, created_by)
+    commitment.save()
+    return commitment
+
+
+LOAN_EDITABLE_FIELDS = ("amount", "promised_clear_date", "booking", "remarks")
+
+
+@transaction.atomic
+def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **changes) -> LoanCommitment:
+    """Change an open commitment's amount, date, booking or remarks; a new date re-judges pending/overdue."""
+    unknown = set(changes) - set(LOAN_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed here."] for name in sorted(unknown)})
+    commitment = LoanCommitment.objects.select_for_update().select_related("lead").get(pk=commitment.pk)
+    if not commitment.is_open:
+        raise StateConflict(f"A {commitment.status} commitment cannot be changed.")
+    if "amount" in changes:
+        _check_amount(changes["amount"])
+    if "booking" in changes:
+        _check_booking_matches_lead(booking=changes["booking"], lead=commitment.lead)
+    for name, value in changes.items():
+        setattr(commitment, name, value)
+    if "promised_clear_date" in changes:
+        commitment.status = _status_for_promise(commitment.promised_clear_date)
+    attribute_history(commitment, changed_by)
+    commitment.save()
+    return commitment
+
+
+def _close_commitment(*, commitment: LoanCommitment, status: str, user=None) -> LoanCommitment:
+    commitment = LoanCommitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status == status:
+        return commitment
+    if not commitment.is_open:
+        raise StateConflict(f"A {commitment.status} commitment cannot be {status}.")
+    commitment.status = status
+    update_fields = ["status", "updated_at"]
+    if status == LoanStatus.CLEARED:
+        commitment.cleared_at = timezone.now()
+        update_fields.append("cleared_at")
+    attribute_history(commitment, user)
+    commitment.save(update_fields=update_fields)
+    return commitment
+
+
+@transaction.atomic
+def loan_commitment_clear(*, commitment: LoanCommitment, cleared_by=None) -> LoanCommitment:
+    """Mark an open commitment cleared (paid); clearing twice is a no-op, clearing a cancelled one a conflict."""
+    return _close_commitment(commitment=commitment, status=LoanStatus.CLEARED, user=cleared_by)
+
+
+@transaction.atomic
+def loan_commitment_cancel(*, commitment: LoanCommitment, cancelled_by=None) -> LoanCommitment:
+    """Cancel an open commitment; cancelling twice is a no-op, cancelling a cleared one a conflict."""
+    return _close_commitment(commitment=commitment, status=LoanStatus.CANCELLED, user=cancelled_by)
+
+
+MARK_OVERDUE_CHANGE_REASON = "mark_overdue_loans"
+
+
+def _insert_overdue_history_sql(*, connection) -> str:
+    """INSERT … SELECT writing one '~' history row (status already overdue) per commitment about to be marked.
+
+    Built from the historical model's _meta, so it follows the tracked fields and works on SQLite and
+    PostgreSQL. On PostgreSQL `FOR UPDATE` locks the rows first: an overlapping run waits, re-reads them
+    as overdue and neither writes history nor marks them a second time.
+    """
+    qn = connection.ops.quote_name
+    source = LoanCommitment._meta
+    history = LoanCommitment.history.model._meta
+    columns, values = [], []
+    for field in LoanCommitment.history.model.tracked_fields:
+        columns.append(qn(history.get_field(field.name).column))
+        values.append("%s" if field.name == "status" else f"{qn(source.db_table)}.{qn(field.column)}")
+    for name in ("history_date", "history_change_reason", "history_type"):
+        columns.append(qn(history.get_field(name).column))
+        values.append("%s")
+    columns.append(qn(history.get_field("history_user").column))
+    values.append("NULL")
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"INSERT INTO {qn(history.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {qn(source.db_table)} "
+        f"WHERE {qn(source.db_table)}.{qn(source.get_field('status').column)} = %s "
+        f"AND {qn(source.db_table)}.{qn(source.get_field('promised_clear_date').column)} < %s{lock}"
+    )
+
+
+def loan_commitments_mark_overdue(*, as_of: date, dry_run: bool = False) -> int:
+    """Mark every pending commitment promised before `as_of` overdue; return how many (or would be, with `dry_run`).
+
+    Set-based whatever the row count: one INSERT … SELECT for the audit rows (django-simple-history does
+    not see `QuerySet.update()`), then one conditional UPDATE, in one transaction. The `status = pending`
+    condition is the claim, so a second or overlapping run marks nothing again and ends in the same state.
+    """
+    due = LoanCommitment.objects.filter(status=LoanStatus.PENDING, promised_clear_date__lt=as_of)
+    if dry_run:
+        return due.count()
+    connection = connections[router.db_for_write(LoanCommitment)]
+    now = timezone.now()
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _insert_overdue_history_sql(connection=connection),
+                [
+                    LoanStatus.OVERDUE.value,
+                    connection.ops.adapt_datetimefield_value(now),
+                    MARK_OVERDUE_CHANGE_REASON,
+                    "~",
+                    LoanStatus.PENDING.value,
+                    connection.ops.adapt_datefield_value(as_of),
+                ],
+            )
+        return due.using(connection.alias).update(status=LoanStatus.OVERDUE, updated_at=now)
