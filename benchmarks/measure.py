@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from leads.models import FINAL_LEAD_STATUSES, Lead, LeadStatus
-from leads.selectors import overdue_loan_commitments
+from leads.selectors import overdue_loan_commitments_unscoped
 
 WARMUP = 10
 QUERY_SAMPLES = 9
@@ -113,7 +113,7 @@ class Workload:
             leads.filter(next_followup_date=self.today).exclude(lead_status__in=FINAL_LEAD_STATUSES).count()
         )
         found["overdue"] = pages(
-            overdue_loan_commitments(as_of=self.today).filter(lead__branch_id=self.branch_id).count()
+            overdue_loan_commitments_unscoped(as_of=self.today).filter(lead__branch_id=self.branch_id).count()
         )
         return found
 

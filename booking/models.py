@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from common.identity import normalize_identity_fields
-from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
+from organizations.models import Branch, Organization
+from organizations.scoping import ScopedQuerySet
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -22,12 +23,10 @@ class BookingStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
-class BookingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Bookings of the branches `user` may act on (all for staff)."""
-        if user_sees_everything(user):
-            return self
-        return self.filter(branch_id__in=visible_branch_ids(user))
+class BookingQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: bookings of the branches `user` may act on."""
+
+    branch_path = "branch_id"
 
 
 class Booking(models.Model):

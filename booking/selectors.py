@@ -1,23 +1,21 @@
 """Reads of bookings shared by views, commands and tests."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from booking.models import Booking
-from leads.models import Lead
+
+
+def _customer_leads_visible_to(user) -> QuerySet:
+    """Leads `user` may open, reached through the reverse relation leads declared on `Booking` (`leads`):
+    the leads app sits above booking, which never imports it."""
+    return Booking.leads.field.model.objects.visible_to(user)
 
 
 def bookings_visible_to(*, user) -> QuerySet[Booking]:
     """Bookings of the branches `user` may act on, each annotated with `lead_id`: its customer's lead.
 
-    That is the lead linking the booking, else the organization's lead holding its passport (a
-    returning customer's lead links their latest booking, and their earlier bookings still show it),
-    else None.
+    Which lead that is, is the leads' own rule (`LeadQuerySet.customer_lead_id_of_booking`), applied to
+    the leads `user` may open: a lead outside the caller's scope shows as None, never as an id.
     """
-    linked = Lead.objects.filter(booking_id=OuterRef("pk")).order_by("id").values("id")[:1]
-    same_passport = (
-        Lead.objects.filter(organization_id=OuterRef("organization_id"), passport_number=OuterRef("passport_number"))
-        .exclude(passport_number="")
-        .values("id")[:1]
-    )
-    return Booking.objects.visible_to(user).annotate(lead_id=Coalesce(Subquery(linked), Subquery(same_passport)))
+    lead_id = _customer_leads_visible_to(user).customer_lead_id_of_booking()
+    return Booking.objects.visible_to(user).annotate(lead_id=lead_id)

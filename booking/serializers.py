@@ -54,7 +54,7 @@ class BookingOutputSerializer(serializers.ModelSerializer):
         help_text=(
             "Id of the customer's lead: the lead linked to this booking (done automatically once the booking "
             "is saved), else the organization's lead with its passport number (a returning customer's lead "
-            "links their latest booking), else null."
+            "links their latest booking), else null; null too when that lead is in a branch you cannot open."
         ),
     )
 

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.identity import normalize_identity_fields
-from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
+from organizations.models import Branch, Organization
+from organizations.scoping import ScopedQuerySet
 
 
 class LeadSource(models.TextChoices):
@@ -48,15 +50,33 @@ class LoanStatus(models.TextChoices):
 OPEN_LOAN_STATUSES = (LoanStatus.PENDING, LoanStatus.OVERDUE)
 
 
-class LeadQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Leads of the branches `user` may act on (all for staff); everything else is a 404."""
-        if user_sees_everything(user):
-            return self
-        return self.filter(branch_id__in=visible_branch_ids(user))
+class LeadQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: leads of the branches `user` may act on; everything else is a 404."""
+
+    branch_path = "branch_id"
 
     def open(self):
         return self.exclude(lead_status__in=FINAL_LEAD_STATUSES)
+
+    def holding_passport(self, *, organization_id, passport_number):
+        """The organization's lead holding this passport (at most one); an empty passport matches none.
+
+        Values or `OuterRef`s: the booking automation and the booking list decide "the customer's lead" with it.
+        """
+        return self.filter(organization_id=organization_id, passport_number=passport_number).exclude(passport_number="")
+
+    def customer_lead_id_of_booking(self):
+        """For an outer `Booking`: the id of its customer's lead among these rows, else None.
+
+        The lead linking the booking, else the organization's lead holding its passport (a returning
+        customer's lead links their latest booking; their earlier bookings still name it). Call it on a
+        scoped queryset so a lead the caller cannot open is never named.
+        """
+        linked = self.filter(booking_id=OuterRef("pk")).order_by("id").values("id")[:1]
+        same_passport = self.holding_passport(
+            organization_id=OuterRef("organization_id"), passport_number=OuterRef("passport_number")
+        ).values("id")[:1]
+        return Coalesce(Subquery(linked), Subquery(same_passport))
 
 
 class Lead(models.Model):
@@ -144,11 +164,10 @@ def _saves_field(save_kwargs: dict, name: str) -> bool:
     return update_fields is None or name in update_fields
 
 
-class FollowUpHistoryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if user_sees_everything(user):
-            return self
-        return self.filter(lead__branch_id__in=visible_branch_ids(user))
+class FollowUpHistoryQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: follow-ups of leads `user` may see."""
+
+    branch_path = "lead__branch_id"
 
 
 class FollowUpHistory(models.Model):
@@ -181,11 +200,10 @@ class FollowUpHistory(models.Model):
         return f"{self.get_contact_method_display()} with {self.lead.customer_name} at {self.followup_at:%Y-%m-%d %H:%M}"
 
 
-class LoanCommitmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if user_sees_everything(user):
-            return self
-        return self.filter(branch_id__in=visible_branch_ids(user))
+class LoanCommitmentQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: commitments of the branches `user` may act on (their own copy of the lead's branch)."""
+
+    branch_path = "branch_id"
 
     def open(self):
         return self.filter(status__in=OPEN_LOAN_STATUSES)

@@ -2,8 +2,9 @@
 
 A user's digest lists, per branch, the open leads whose next follow-up is the day and those already
 past it, with the last follow-up's remarks. Branch users of a branch get all of its leads; a lead's
-`assigned_to` gets that lead even from a branch they are not a member of. A user in several branches
-gets one digest with a section per branch.
+`assigned_to` gets that lead too, but only while the lead is in their current scope (a member of its
+branch or org admin of its organization, or staff): an assignee who lost access hears nothing of it.
+A user in several branches gets one digest with a section per branch.
 
 At most one digest per user per day, across cron re-runs and hosts: the (user, day) row of
 `FollowUpReminder` is inserted before the email is sent, and its unique constraint lets only one run
@@ -17,13 +18,14 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from leads.models import FollowUpHistory, FollowUpReminder, Lead
-from leads.selectors import leads_due_by
+from leads.selectors import leads_due_by_unscoped
 from organizations.models import Branch, Membership, MembershipRole
+from organizations.scoping import user_sees_everything
 
 logger = logging.getLogger("leads")
 
@@ -66,12 +68,13 @@ class ReminderRun:
 
 
 def followup_digest_leads(*, day: date) -> QuerySet[Lead]:
-    """Open leads due on `day` or before, with branch and assignee joined and `last_remarks` annotated (one query)."""
+    """Open leads of every tenant due on `day` or before, with branch and assignee joined and `last_remarks`
+    annotated (one query); `followup_digests` narrows them to each recipient's scope."""
     last_remarks = (
         FollowUpHistory.objects.filter(lead=OuterRef("pk")).order_by("-followup_at", "-id").values("remarks")[:1]
     )
     return (
-        leads_due_by(day=day)
+        leads_due_by_unscoped(day=day)
         .select_related("branch", "assigned_to")
         .annotate(last_remarks=Subquery(last_remarks))
         .order_by("next_followup_date", "customer_name", "id")
@@ -84,9 +87,16 @@ def followup_digests(*, day: date) -> list[Digest]:
     leads_by_branch: dict[int, list[Lead]] = {}
     for lead in leads:
         leads_by_branch.setdefault(lead.branch_id, []).append(lead)
-    members = Membership.objects.filter(
-        role=MembershipRole.BRANCH_USER, branch_id__in=leads_by_branch
-    ).select_related("user")
+    assignee_ids = {lead.assigned_to_id for lead in leads if lead.assigned_to_id is not None}
+    # One query: the branch users of the leads' branches, and every membership of the assignees (their scope).
+    memberships = list(
+        Membership.objects.filter(
+            Q(role=MembershipRole.BRANCH_USER, branch_id__in=leads_by_branch) | Q(user_id__in=assignee_ids)
+        ).select_related("user")
+    )
+    memberships_of: dict[int, list[Membership]] = {}
+    for membership in memberships:
+        memberships_of.setdefault(membership.user_id, []).append(membership)
 
     users: dict[int, object] = {}
     leads_per_user: dict[int, dict[int, Lead]] = {}
@@ -95,12 +105,14 @@ def followup_digests(*, day: date) -> list[Digest]:
         users.setdefault(user.pk, user)
         leads_per_user.setdefault(user.pk, {})[lead.pk] = lead
 
-    for membership in members:
-        for lead in leads_by_branch[membership.branch_id]:
-            tell(membership.user, lead)
+    for membership in memberships:
+        if membership.role == MembershipRole.BRANCH_USER:
+            for lead in leads_by_branch.get(membership.branch_id, ()):
+                tell(membership.user, lead)
     for lead in leads:
-        if lead.assigned_to is not None:
-            tell(lead.assigned_to, lead)
+        assignee = lead.assigned_to
+        if assignee is not None and _in_scope(assignee, lead, memberships_of.get(assignee.pk, ())):
+            tell(assignee, lead)
 
     digests = []
     for user_id in sorted(users):
@@ -109,6 +121,11 @@ def followup_digests(*, day: date) -> list[Digest]:
             continue
         digests.append(Digest(user=user, day=day, sections=_sections(leads_per_user[user_id].values(), day=day)))
     return digests
+
+
+def _in_scope(user, lead: Lead, memberships) -> bool:
+    """Whether `lead` is in `user`'s current scope, judged from their memberships already loaded."""
+    return user_sees_everything(user) or any(membership.reaches(lead.branch) for membership in memberships)
 
 
 def _sections(leads, *, day: date) -> list[BranchSection]:

@@ -9,22 +9,35 @@ from leads.models import OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LoanCommitme
 from organizations.models import MembershipRole, user_sees_everything, visible_branch_ids
 
 
-def leads_due_on(*, day: date, user=None) -> QuerySet[Lead]:
-    """Open leads (not converted, not lost) whose next follow-up is `day`, within `user`'s scope when given."""
-    leads = Lead.objects.open().filter(next_followup_date=day)
-    return leads.visible_to(user) if user is not None else leads
+def leads_due_on(*, day: date, user) -> QuerySet[Lead]:
+    """Open leads (not converted, not lost) in `user`'s scope whose next follow-up is `day`."""
+    return leads_due_on_unscoped(day=day).visible_to(user)
 
 
-def leads_due_by(*, day: date, user=None) -> QuerySet[Lead]:
-    """Open leads whose next follow-up is `day` or already past it."""
-    leads = Lead.objects.open().filter(next_followup_date__lte=day)
-    return leads.visible_to(user) if user is not None else leads
+def leads_due_on_unscoped(*, day: date) -> QuerySet[Lead]:
+    """`leads_due_on` across every tenant: for jobs and benchmarks, never for a request."""
+    return Lead.objects.unscoped().open().filter(next_followup_date=day)
 
 
-def overdue_loan_commitments(*, as_of: date, user=None) -> QuerySet[LoanCommitment]:
-    """Commitments not cleared or cancelled whose promised date is before `as_of`, whether or not the job marked them."""
-    commitments = LoanCommitment.objects.filter(status__in=OPEN_LOAN_STATUSES, promised_clear_date__lt=as_of)
-    return commitments.visible_to(user) if user is not None else commitments
+def leads_due_by(*, day: date, user) -> QuerySet[Lead]:
+    """Open leads in `user`'s scope whose next follow-up is `day` or already past it."""
+    return leads_due_by_unscoped(day=day).visible_to(user)
+
+
+def leads_due_by_unscoped(*, day: date) -> QuerySet[Lead]:
+    """Open leads whose next follow-up is `day` or already past it, across every tenant (the reminder job
+    narrows them to each recipient's scope)."""
+    return Lead.objects.unscoped().open().filter(next_followup_date__lte=day)
+
+
+def overdue_loan_commitments(*, as_of: date, user) -> QuerySet[LoanCommitment]:
+    """Commitments in `user`'s scope, not cleared or cancelled, promised before `as_of`, whether or not the job marked them."""
+    return overdue_loan_commitments_unscoped(as_of=as_of).visible_to(user)
+
+
+def overdue_loan_commitments_unscoped(*, as_of: date) -> QuerySet[LoanCommitment]:
+    """`overdue_loan_commitments` across every tenant: for jobs and benchmarks."""
+    return LoanCommitment.objects.unscoped().filter(status__in=OPEN_LOAN_STATUSES, promised_clear_date__lt=as_of)
 
 
 # --- Reads behind the REST API. Each starts from `visible_to(user)`, so a row outside the

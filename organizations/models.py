@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from organizations.scoping import ScopedQuerySet, user_sees_everything  # noqa: F401  (re-exported)
+
 
 class MembershipRole(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organization admin"
@@ -19,12 +21,10 @@ class Organization(models.Model):
         return self.name
 
 
-class BranchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The branches `user` may act on: all for staff, else those their memberships reach."""
-        if user_sees_everything(user):
-            return self
-        return self.filter(id__in=visible_branch_ids(user))
+class BranchQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: the branches `user` may act on."""
+
+    branch_path = "id"
 
 
 class Branch(models.Model):
@@ -83,15 +83,17 @@ class Membership(models.Model):
         scope = self.branch or self.organization
         return f"{self.user} – {self.get_role_display()} of {scope}"
 
+    def reaches(self, branch) -> bool:
+        """Whether this membership lets its user act on `branch` (the rule `visible_branch_ids` applies in SQL)."""
+        if self.role == MembershipRole.BRANCH_USER:
+            return self.branch_id == branch.pk
+        return self.organization_id == branch.organization_id
+
     def save(self, *args, **kwargs):
         # A branch membership always names the branch's own organization.
         if self.branch_id is not None:
             self.organization_id = self.branch.organization_id
         super().save(*args, **kwargs)
-
-
-def user_sees_everything(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.is_staff))
 
 
 def visible_branch_ids(user) -> list[int]:

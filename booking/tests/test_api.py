@@ -245,6 +245,16 @@ class BookingListTests(BookingApiTestCase):
         LeadFactory(passport_number=self.own.passport_number)  # another organization's: never shown
         self.assertIsNone(self.client.get(BOOKINGS_URL).data["results"][0]["lead"])
 
+    def test_customer_lead_outside_the_callers_branches_is_never_named(self):
+        # The customer's lead lives in the sibling branch: its org admin sees the id, the branch user None.
+        sibling_lead = LeadFactory(branch=self.sibling_branch, passport_number=self.own.passport_number)
+        admin = org_admin(self.branch.organization)
+        for user, expected in ((self.user, None), (admin, sibling_lead.pk)):
+            with self.subTest(user=user.username):
+                self.client.force_authenticate(get_user_model().objects.get(pk=user.pk))
+                rows = {row["id"]: row["lead"] for row in self.client.get(BOOKINGS_URL).data["results"]}
+                self.assertEqual(rows[self.own.pk], expected)
+
     def test_bad_page_size_is_400_and_a_page_past_the_end_is_404(self):
         self.client.force_authenticate(self.user)
         self.assertEqual(self.client.get(BOOKINGS_URL, {"page_size": "0"}).status_code, status.HTTP_400_BAD_REQUEST)

@@ -52,7 +52,7 @@ class BookingLeadResult:
 
 def bookings_without_lead() -> QuerySet[Booking]:
     """Bookings that no lead links: what `sync_booking_leads` looks at."""
-    return Booking.objects.filter(~Exists(Lead.objects.filter(booking_id=OuterRef("pk"))))
+    return Booking.objects.unscoped().filter(~Exists(Lead.objects.unscoped().filter(booking_id=OuterRef("pk"))))
 
 
 def find_lead_for_booking(booking: Booking, *, for_update: bool = False) -> Lead | None:
@@ -62,16 +62,17 @@ def find_lead_for_booking(booking: Booking, *, for_update: bool = False) -> Lead
     lost ones, the most recent first; a lead holding a different passport is another person
     (families often share one phone), so it is never matched by number alone.
     """
-    leads = Lead.objects.filter(organization_id=booking.organization_id)
+    leads = Lead.objects.unscoped()
     if for_update:
         leads = leads.select_for_update()
-    if booking.passport_number:
-        lead = leads.filter(passport_number=booking.passport_number).first()
-        if lead is not None:
-            return lead
+    lead = leads.holding_passport(
+        organization_id=booking.organization_id, passport_number=booking.passport_number
+    ).first()
+    if lead is not None:
+        return lead
     if not booking.contact_number:
         return None
-    by_contact = leads.filter(contact_number=booking.contact_number)
+    by_contact = leads.filter(organization_id=booking.organization_id, contact_number=booking.contact_number)
     if booking.passport_number:
         by_contact = by_contact.filter(passport_number="")
     closed_last = Case(

@@ -14,10 +14,11 @@ from django.db import OperationalError, connection, transaction
 from django.test import TestCase, TransactionTestCase, override_settings, skipUnlessDBFeature
 from django.utils import timezone
 
-from leads.models import FollowUpReminder, LeadStatus, LoanCommitment, LoanStatus
+from leads.models import FollowUpReminder, Lead, LeadStatus, LoanCommitment, LoanStatus
 from leads.reminders import STALE_CLAIM_AFTER, followup_digests
 from leads.services import MARK_OVERDUE_CHANGE_REASON, loan_commitments_mark_overdue
 from leads.tests.factories import FollowUpHistoryFactory, LeadFactory, LoanCommitmentFactory
+from organizations.models import Membership, MembershipRole
 from organizations.tests.factories import BranchFactory, MembershipFactory, UserFactory, branch_user
 
 DAY = date(2026, 11, 27)
@@ -295,29 +296,47 @@ class SendFollowupRemindersTests(TestCase):
         self.assertIsNone(self.mail_to(inactive))
         self.assertFalse(FollowUpReminder.objects.filter(user__in=[no_email, inactive]).exists())
 
-    def test_assignee_outside_the_branch_gets_only_the_lead_assigned_to_them(self):
+    def test_assignee_with_no_membership_gets_nothing_about_the_lead(self):
         outsider = UserFactory(username="field_agent")
-        self.overdue.assigned_to = outsider
-        self.overdue.save()
+        Lead.objects.filter(pk=self.overdue.pk).update(assigned_to=outsider)
 
-        self.assertEqual(self.send(), "Sent 3 reminder emails for 3 leads.")
-        message = self.mail_to(outsider)
-        self.assertEqual(message.subject, "Lead follow-ups for 27 Nov 2026: 0 due, 1 overdue")
-        self.assertIn("Bilal Ahmed", message.body)
-        self.assertNotIn("Ayesha Khan", message.body)
+        self.assertEqual(self.send(), "Sent 2 reminder emails for 3 leads.")
+        self.assertIsNone(self.mail_to(outsider))
 
-    def test_assignee_from_another_branch_gets_one_digest_with_a_section_per_branch(self):
-        self.due.assigned_to = self.karachi_user
-        self.due.save()
+    def test_assignee_moved_to_another_organization_no_longer_hears_of_the_lead(self):
+        # Assigned while a member of the lead's branch, then moved to another organization.
+        moved = branch_user(self.lahore, user__username="moved_agent")
+        Lead.objects.filter(pk=self.overdue.pk).update(assigned_to=moved)
+        Membership.objects.filter(user=moved).delete()
+        branch_user(BranchFactory(code="B1"), user=moved)
 
         self.send()
 
-        body = self.mail_to(self.karachi_user).body
-        self.assertIn("Karachi Saddar (A2)", body)
-        self.assertIn("Usman Tariq", body)
-        self.assertIn("Lahore Main (A1)", body)
-        self.assertIn("Ayesha Khan", body)
+        self.assertIsNone(self.mail_to(moved))
+        self.assertNotIn("Bilal Ahmed", "".join(message.body for message in mail.outbox if moved.email in message.to))
+
+    def test_assignee_who_is_org_admin_gets_the_assigned_lead_of_any_branch_of_the_organization(self):
+        admin = MembershipFactory(
+            branch=None, organization=self.lahore.organization, role=MembershipRole.ORG_ADMIN,
+            user__username="org_boss",
+        ).user
+        Lead.objects.filter(pk=self.due.pk).update(assigned_to=admin)
+        Lead.objects.filter(pk=self.karachi_lead.pk).update(assigned_to=admin)
+
+        self.send()
+
+        body = self.mail_to(admin).body
+        for expected in ("Karachi Saddar (A2)", "Usman Tariq", "Lahore Main (A1)", "Ayesha Khan"):
+            self.assertIn(expected, body)
         self.assertNotIn("Bilal Ahmed", body)
+
+    def test_staff_assignee_gets_the_assigned_lead(self):
+        staff = UserFactory(username="head_office", is_staff=True)
+        Lead.objects.filter(pk=self.overdue.pk).update(assigned_to=staff)
+
+        self.send()
+
+        self.assertIn("Bilal Ahmed", self.mail_to(staff).body)
 
     def test_member_of_two_branches_gets_one_digest_covering_both(self):
         MembershipFactory(user=self.lahore_user, branch=self.karachi)

@@ -48,3 +48,45 @@ class ScopingTests(TestCase):
     def test_org_admin_of_an_organization_without_branches_is_still_a_member(self):
         user = org_admin(OrganizationFactory())
         self.assertTrue(has_any_membership(user))
+
+
+class ScopedQuerySetBaseTests(TestCase):
+    """Every scoped model derives its `visible_to` from the one base; none writes its own."""
+
+    def test_every_scoped_model_derives_from_the_one_base(self):
+        from django.apps import apps
+
+        from organizations.scoping import ScopedQuerySet
+
+        scoped = []
+        for model in apps.get_models():
+            queryset_class = type(model._default_manager.all())
+            if hasattr(queryset_class, "visible_to"):
+                with self.subTest(model=model.__name__):
+                    self.assertTrue(issubclass(queryset_class, ScopedQuerySet))
+                    # Written once: no subclass overrides the base's method.
+                    self.assertIs(queryset_class.visible_to, ScopedQuerySet.visible_to)
+                scoped.append(model.__name__)
+        self.assertTrue({"Branch", "Booking", "Lead", "FollowUpHistory", "LoanCommitment"} <= set(scoped))
+
+    def test_no_user_sees_nothing_and_unscoped_is_every_row(self):
+        LeadFactory.create_batch(2)
+        self.assertEqual(Lead.objects.visible_to(None).count(), 0)
+        self.assertEqual(Lead.objects.unscoped().count(), 2)
+
+    def test_follow_ups_are_scoped_through_their_lead(self):
+        from leads.models import FollowUpHistory
+        from leads.tests.factories import FollowUpHistoryFactory
+
+        mine, theirs = FollowUpHistoryFactory(), FollowUpHistoryFactory()
+        user = branch_user(mine.lead.branch)
+        self.assertEqual(list(FollowUpHistory.objects.visible_to(user)), [mine])
+        self.assertNotIn(theirs, FollowUpHistory.objects.visible_to(user))
+
+    def test_selectors_of_due_and_overdue_rows_require_the_user(self):
+        from leads import selectors
+
+        for selector, kwargs in ((selectors.leads_due_on, {"day": None}), (selectors.leads_due_by, {"day": None}),
+                                 (selectors.overdue_loan_commitments, {"as_of": None})):
+            with self.subTest(selector=selector.__name__), self.assertRaises(TypeError):
+                selector(**kwargs)
