@@ -94,6 +94,21 @@ class LeadFilter(django_filters.FilterSet):
         field_name="created_at", lookup_expr="date__lte", help_text="Created on or before this (local) day."
     )
     area = django_filters.CharFilter(lookup_expr="iexact", max_length=100, help_text="Area, case-insensitive.")
+    lost_reason_code = django_filters.CharFilter(
+        method="filter_lost_reason_code",
+        max_length=50,
+        help_text="Lost leads lost for this catalogue code (`other` includes leads lost before the catalogue).",
+    )
+    stale = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_stale",
+        help_text="true: open leads with no contact for 7 days or more (as the summary counts `stale`).",
+    )
+    never_contacted = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_never_contacted",
+        help_text="true: no follow-up recorded yet (no first contact); false: contacted at least once.",
+    )
     q = django_filters.CharFilter(
         method="filter_text",
         max_length=100,
@@ -107,6 +122,15 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_is_open(self, queryset, name, value):
         return queryset.open() if value == "true" else queryset.filter(lead_status__in=FINAL_LEAD_STATUSES)
+
+    def filter_lost_reason_code(self, queryset, name, value):
+        return queryset.lost_for(value.strip()) if value.strip() else queryset
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale() if value == "true" else queryset.exclude(pk__in=queryset.stale().values("pk"))
+
+    def filter_never_contacted(self, queryset, name, value):
+        return queryset.never_contacted() if value == "true" else queryset.filter(last_contacted_at__isnull=False)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -7,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from common.identity import normalize_identity_fields
 from organizations.models import Branch, Organization
-from organizations.scoping import ScopedQuerySet
+from organizations.scoping import ScopedQuerySet, user_sees_everything
 
 
 class LeadSource(models.TextChoices):
@@ -50,6 +52,52 @@ class LoanStatus(models.TextChoices):
 OPEN_LOAN_STATUSES = (LoanStatus.PENDING, LoanStatus.OVERDUE)
 
 
+# The lost-reason catalogue every organization starts with (org admins add their own in the admin).
+LOST_REASON_OTHER = "other"
+SEEDED_LOST_REASONS = {
+    "price": "Price",
+    "dates": "Travel dates",
+    "visa": "Visa",
+    "other_agent": "Went with another agent",
+    "no_response": "No response",
+    LOST_REASON_OTHER: "Other",
+}
+
+
+class LostReasonQuerySet(models.QuerySet):
+    """Scoped by organization rather than branch: an org admin or a branch user of an organization sees its catalogue."""
+
+    def visible_to(self, user):
+        """Reasons of the organizations `user` belongs to (as org admin or branch user); all for staff."""
+        if user_sees_everything(user):
+            return self
+        if not (user and user.is_authenticated):
+            return self.none()
+        return self.filter(organization__memberships__user=user).distinct()
+
+
+class LostReason(models.Model):
+    """One entry of an organization's lost-reason catalogue; leads lost for it point here."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="lost_reasons")
+    code = models.SlugField(max_length=50, help_text="Short stable name used by the API, e.g. price.")
+    label = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LostReasonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="lost_reason_unique_code_per_org"),
+            models.CheckConstraint(condition=~Q(code=""), name="lost_reason_code_not_empty"),
+            models.CheckConstraint(condition=~Q(label=""), name="lost_reason_label_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.code})"
+
+
 class LeadQuerySet(ScopedQuerySet):
     """`visible_to(user)`: leads of the branches `user` may act on; everything else is a 404."""
 
@@ -78,6 +126,32 @@ class LeadQuerySet(ScopedQuerySet):
         ).values("id")[:1]
         return Coalesce(Subquery(linked), Subquery(same_passport))
 
+    # The report's definitions, shared by the summary and the list filters so their numbers agree.
+
+    def stale(self, *, now=None):
+        """Open leads with no contact for STALE_AFTER or more (never contacted: since they were created)."""
+        return self.open().filter(stale_condition(now=now))
+
+    def lost_for(self, code: str):
+        """Lost leads whose catalogue code is `code`; a lost lead without one counts as `other`."""
+        condition = Q(lost_reason_category__code=code)
+        if code == LOST_REASON_OTHER:
+            condition |= Q(lost_reason_category__isnull=True)
+        return self.filter(condition, lead_status=LeadStatus.LOST)
+
+    def never_contacted(self):
+        """Leads without any recorded follow-up (no first contact yet)."""
+        return self.filter(last_contacted_at__isnull=True)
+
+
+STALE_AFTER = timedelta(days=7)
+
+
+def stale_condition(*, now=None) -> Q:
+    """No contact since `now - STALE_AFTER` (the creation time stands in for a lead never contacted)."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    return Q(last_contacted_at__lte=cutoff) | Q(last_contacted_at__isnull=True, created_at__lte=cutoff)
+
 
 class Lead(models.Model):
     customer_name = models.CharField(max_length=200)
@@ -97,6 +171,12 @@ class Lead(models.Model):
     )
     converted_at = models.DateTimeField(null=True, blank=True, editable=False)
     lost_reason = models.TextField(blank=True, default="")
+    # The catalogue entry a lost lead was lost for (set by `lead_mark_lost`); the free text above
+    # says more. A lost lead without one (lost before the catalogue, or written around the service)
+    # counts as `other`: see `lost_reason_code`.
+    lost_reason_category = models.ForeignKey(
+        "leads.LostReason", on_delete=models.PROTECT, null=True, blank=True, related_name="leads", editable=False
+    )
     lost_at = models.DateTimeField(null=True, blank=True, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_leads"
@@ -144,6 +224,14 @@ class Lead(models.Model):
     @property
     def is_open(self) -> bool:
         return self.lead_status not in FINAL_LEAD_STATUSES
+
+    @property
+    def lost_reason_code(self) -> str | None:
+        """The catalogue code a lost lead was lost for (`other` when it has none); None while not lost."""
+        if self.lead_status != LeadStatus.LOST:
+            return None
+        category = self.lost_reason_category
+        return category.code if category is not None else LOST_REASON_OTHER
 
     def clean(self):
         normalize_identity_fields(self)

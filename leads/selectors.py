@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from leads.models import OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LoanCommitment
+from leads.models import OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LoanCommitment, LostReason
 from organizations.models import MembershipRole, user_sees_everything, visible_branch_ids
 
 
@@ -49,7 +49,7 @@ RECENT_ITEMS_IN_DETAIL = 10
 
 def lead_list(*, user) -> QuerySet[Lead]:
     """Leads `user` may see, with the branch and assignee a table row shows joined in."""
-    return Lead.objects.visible_to(user).select_related("branch", "assigned_to")
+    return Lead.objects.visible_to(user).select_related("branch", "assigned_to", "lost_reason_category")
 
 
 def lead_detail(*, user) -> QuerySet[Lead]:
@@ -121,3 +121,8 @@ def users_assignable_by(*, user) -> QuerySet:
 def user_reaches_branch(*, user, branch) -> bool:
     """True when `user` may act on `branch` (a member of it or of its organization, or staff)."""
     return user_sees_everything(user) or branch.pk in visible_branch_ids(user)
+
+
+def lost_reasons_visible(*, user) -> QuerySet[LostReason]:
+    """The lost-reason catalogues of the organizations `user` belongs to, by organization then id."""
+    return LostReason.objects.visible_to(user).order_by("organization_id", "id")

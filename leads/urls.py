@@ -23,4 +23,5 @@ urlpatterns = [
     path("lost/<int:pk>/", views.LeadLostView.as_view(), name="lost"),
     path("overdue-loans/", views.OverdueLoanListView.as_view(), name="overdue-loans"),
     path("detail/<int:pk>/history/", LeadHistoryView.as_view(), name="history"),
+    path("lost-reasons/", views.LostReasonListView.as_view(), name="lost-reasons"),
 ]

@@ -11,6 +11,7 @@ from leads.serializers.leads import (
     LeadSearchInputSerializer,
     LeadUpdateInputSerializer,
     LoanCommitmentOutputSerializer,
+    LostReasonOutputSerializer,
 )
 from leads.serializers.loans import LoanPromiseInputSerializer, OverdueLoanOutputSerializer
 
@@ -26,5 +27,6 @@ __all__ = [
     "LeadUpdateInputSerializer",
     "LoanCommitmentOutputSerializer",
     "LoanPromiseInputSerializer",
+    "LostReasonOutputSerializer",
     "OverdueLoanOutputSerializer",
 ]

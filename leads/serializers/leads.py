@@ -10,7 +10,7 @@ from common.api.fields import (
     ScopedPrimaryKeyRelatedField,
     StrictCharField,
 )
-from leads.models import FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment
+from leads.models import LOST_REASON_OTHER, FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment, LostReason
 from leads.serializers.common import AssignableUserField, ChoiceField, check_assignee_reaches_branch, check_not_in_past
 from leads.serializers.rows import FastRowMixin
 from organizations.models import Branch
@@ -70,7 +70,26 @@ class LeadConvertInputSerializer(serializers.Serializer):
 
 
 class LeadLostInputSerializer(serializers.Serializer):
-    lost_reason = StrictCharField(max_length=2000, help_text="Why the lead was lost.")
+    lost_reason_code = StrictCharField(
+        max_length=50,
+        required=False,
+        default=LOST_REASON_OTHER,
+        help_text="A `code` of your organization's catalogue (`GET lost-reasons/`); `other` when omitted.",
+    )
+    lost_reason = StrictCharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the lead was lost, in words; required when `lost_reason_code` is `other`.",
+    )
+
+
+class LostReasonOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LostReason
+        fields = ["id", "code", "label", "organization"]
+        read_only_fields = fields
 
 
 class LeadSearchInputSerializer(serializers.Serializer):
@@ -97,6 +116,9 @@ class LeadListOutputSerializer(FastRowMixin, serializers.ModelSerializer):
         source="assigned_to.username", read_only=True, default=None, allow_null=True
     )
     is_open = serializers.BooleanField(read_only=True)
+    lost_reason_code = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Catalogue code of a lost lead; null while not lost."
+    )
 
     class Meta:
         model = Lead
@@ -114,6 +136,7 @@ class LeadListOutputSerializer(FastRowMixin, serializers.ModelSerializer):
             "lead_source",
             "lead_status",
             "is_open",
+            "lost_reason_code",
             "next_followup_date",
             "last_contacted_at",
             "assigned_to",

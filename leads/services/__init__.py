@@ -15,6 +15,7 @@ from leads.services.leads import (
     lead_mark_lost,
     lead_update,
 )
+from leads.services.lost_reasons import lost_reason_save, lost_reason_validate, lost_reasons_seed
 from leads.services.loans import (
     LOAN_EDITABLE_FIELDS,
     MARK_OVERDUE_CHANGE_REASON,
@@ -41,4 +42,7 @@ __all__ = [
     "loan_commitment_create",
     "loan_commitment_update",
     "loan_commitments_mark_overdue",
+    "lost_reason_save",
+    "lost_reason_validate",
+    "lost_reasons_seed",
 ]

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from common.errors import StateConflict
 from common.identity import normalize_identity_fields
-from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus
+from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, Lead, LeadSource, LeadStatus
 from leads.services.attribution import attribute_history
+from leads.services.lost_reasons import lost_reason_for
 
 LEAD_EDITABLE_FIELDS = (
     "customer_name",
@@ -143,10 +144,18 @@ def lead_convert(*, lead: Lead, booking=None, converted_by=None) -> Lead:
 
 
 @transaction.atomic
-def lead_mark_lost(*, lead: Lead, lost_reason: str, marked_by=None) -> Lead:
-    """Mark the lead lost with a reason; a converted lead cannot be lost (conflict), a lost one stays as it is."""
-    if not lost_reason or not lost_reason.strip():
-        raise ValidationError({"lost_reason": ["This field is required."]})
+def lead_mark_lost(
+    *, lead: Lead, lost_reason: str = "", lost_reason_code: str = LOST_REASON_OTHER, marked_by=None
+) -> Lead:
+    """Mark the lead lost for a reason of its organization's catalogue (`lost_reason_code`).
+
+    The free text `lost_reason` is required when the code is `other` (the default, so callers that
+    only send a text keep working). A converted lead cannot be lost (conflict); a lost one stays as it is.
+    """
+    lost_reason = lost_reason or ""
+    if lost_reason_code == LOST_REASON_OTHER and not lost_reason.strip():
+        raise ValidationError({"lost_reason": ["This field is required when lost_reason_code is other."]})
+    category = lost_reason_for(organization_id=lead.organization_id, code=lost_reason_code)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.lead_status == LeadStatus.LOST:
         return lead
@@ -154,7 +163,8 @@ def lead_mark_lost(*, lead: Lead, lost_reason: str, marked_by=None) -> Lead:
         raise StateConflict("A converted lead cannot be marked lost.")
     lead.lead_status = LeadStatus.LOST
     lead.lost_reason = lost_reason
+    lead.lost_reason_category = category
     lead.lost_at = timezone.now()
     attribute_history(lead, marked_by)
-    lead.save(update_fields=["lead_status", "lost_reason", "lost_at", "updated_at"])
+    lead.save(update_fields=["lead_status", "lost_reason", "lost_reason_category", "lost_at", "updated_at"])
     return lead

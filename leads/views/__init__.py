@@ -11,6 +11,7 @@ from leads.views.leads import (
     LeadSearchView,
     LeadUpdateView,
 )
+from leads.views.reports import LostReasonListView
 from leads.views.loans import (
     LeadLoanCommitmentListView,
     LoanPromiseCancelView,
@@ -34,5 +35,6 @@ __all__ = [
     "LoanPromiseCancelView",
     "LoanPromiseClearView",
     "LoanPromiseView",
+    "LostReasonListView",
     "OverdueLoanListView",
 ]

@@ -203,7 +203,10 @@ class LeadLostView(BranchScopedAPIView):
     @extend_schema(
         operation_id="leads_lost",
         summary="Mark a lead lost",
-        description="`lost_reason` is required. Marking a lost lead lost again changes nothing (200).",
+        description="`lost_reason_code` names a reason of the lead's organization's catalogue "
+        "(`GET lost-reasons/`), `other` when omitted; `lost_reason` (free text) is required when the "
+        "code is `other`. An unknown code is a 400 on `lost_reason_code`. Marking a lost lead lost again "
+        "changes nothing (200).",
         request=LeadLostInputSerializer,
         responses={
             200: LeadDetailOutputSerializer,
