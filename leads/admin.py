@@ -172,7 +172,7 @@ class LostReasonAdmin(admin.ModelAdmin):
         ).distinct()
 
     def get_queryset(self, request):
-        return LostReason.objects.visible_to(request.user)
+        return LostReason.objects.of_organizations_of(request.user)
 
     def has_module_permission(self, request):
         return self._is_scoped_member(request) or super().has_module_permission(request)

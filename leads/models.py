@@ -65,9 +65,10 @@ SEEDED_LOST_REASONS = {
 
 
 class LostReasonQuerySet(models.QuerySet):
-    """Scoped by organization rather than branch: an org admin or a branch user of an organization sees its catalogue."""
+    # Scoped by organization, not by branch, so not a ScopedQuerySet (whose `visible_to` follows a
+    # branch path): a catalogue belongs to the whole organization, read by its every member.
 
-    def visible_to(self, user):
+    def of_organizations_of(self, user):
         """Reasons of the organizations `user` belongs to (as org admin or branch user); all for staff."""
         if user_sees_everything(user):
             return self

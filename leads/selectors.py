@@ -125,4 +125,4 @@ def user_reaches_branch(*, user, branch) -> bool:
 
 def lost_reasons_visible(*, user) -> QuerySet[LostReason]:
     """The lost-reason catalogues of the organizations `user` belongs to, by organization then id."""
-    return LostReason.objects.visible_to(user).order_by("organization_id", "id")
+    return LostReason.objects.of_organizations_of(user).order_by("organization_id", "id")
