@@ -24,4 +24,5 @@ urlpatterns = [
     path("overdue-loans/", views.OverdueLoanListView.as_view(), name="overdue-loans"),
     path("detail/<int:pk>/history/", LeadHistoryView.as_view(), name="history"),
     path("lost-reasons/", views.LostReasonListView.as_view(), name="lost-reasons"),
+    path("reports/summary/", views.SummaryReportView.as_view(), name="reports-summary"),
 ]

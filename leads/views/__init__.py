@@ -11,7 +11,7 @@ from leads.views.leads import (
     LeadSearchView,
     LeadUpdateView,
 )
-from leads.views.reports import LostReasonListView
+from leads.views.reports import LostReasonListView, SummaryReportView
 from leads.views.loans import (
     LeadLoanCommitmentListView,
     LoanPromiseCancelView,
@@ -37,4 +37,5 @@ __all__ = [
     "LoanPromiseView",
     "LostReasonListView",
     "OverdueLoanListView",
+    "SummaryReportView",
 ]

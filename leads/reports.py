@@ -1,0 +1,185 @@
+"""The summary report (reads only): per branch and in total, over the leads created in a period.
+
+One definition per number, shared with the list filters so that a manager who opens the list
+with the same filters sees exactly the leads counted (leads/tests/test_reports.py compares them):
+
+- the cohort: leads created from `from` 00:00 to the end of `to` (local days) =
+  `list/?created_at_after=<from>&created_at_before=<to>`;
+- `by_status`, `by_source`, `new_per_week`, `converted` and `lost_by_reason` count the cohort
+  (`lead_status=…`, `lead_source=…`, `lost_reason_code=…`);
+- `stale` and `never_contacted` count the cohort's leads that are so now (`stale=true`,
+  `never_contacted=true`); `first_contact_median_business_hours` is, per source, the median
+  business time (leads/business_hours.py) from creation to the first follow-up of the cohort's
+  contacted leads;
+- `followups_due` counts the follow-ups (any lead of the branch) that scheduled the next contact
+  for a day of the period; `followups_done_on_time` those after which the lead's next follow-up
+  was recorded on or before that day.
+
+Everything is read in a fixed number of queries whatever the number of branches.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import median
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from leads.business_hours import business_day_bounds, business_hours_between
+from leads.models import LOST_REASON_OTHER, FollowUpHistory, Lead, LeadSource, LeadStatus, LostReason, stale_condition
+from organizations.models import Branch
+
+DEFAULT_PERIOD_DAYS = 30
+MAX_PERIOD_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Period:
+    first_day: date
+    last_day: date
+
+    @classmethod
+    def ending(cls, last_day: date, *, days: int = DEFAULT_PERIOD_DAYS) -> "Period":
+        return cls(last_day - timedelta(days=days - 1), last_day)
+
+    def weeks(self) -> list[date]:
+        """The Mondays of the weeks the period touches, oldest first."""
+        monday = self.first_day - timedelta(days=self.first_day.weekday())
+        weeks = []
+        while monday <= self.last_day:
+            weeks.append(monday)
+            monday += timedelta(days=7)
+        return weeks
+
+
+def _empty_numbers(weeks: list[date], codes: list[str]) -> dict:
+    return {
+        "leads": 0,
+        "by_status": {status: 0 for status in LeadStatus.values},
+        "by_source": {source: 0 for source in LeadSource.values},
+        "new_per_week": {week: 0 for week in weeks},
+        "converted": 0,
+        "conversion_rate": None,
+        "followups_due": 0,
+        "followups_done_on_time": 0,
+        "followup_compliance": None,
+        "stale": 0,
+        "never_contacted": 0,
+        "lost_by_reason": {code: 0 for code in codes},
+        "first_contact_median_business_hours": {source: None for source in LeadSource.values},
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def summary_report(*, user, period: Period, branch_id: int | None = None, now=None) -> dict:
+    """The summary of the branches `user` may see (or only `branch_id`, which must be one of them)."""
+    now = now or timezone.now()
+    branches = list(Branch.objects.visible_to(user).order_by("organization_id", "code").values("id", "name", "code", "organization_id"))
+    if branch_id is not None:
+        branches = [branch for branch in branches if branch["id"] == branch_id]
+    branch_ids = [branch["id"] for branch in branches]
+    organization_ids = {branch["organization_id"] for branch in branches}
+    codes = list(
+        dict.fromkeys(
+            LostReason.objects.filter(organization_id__in=organization_ids)
+            .order_by("id")
+            .values_list("code", flat=True)
+        )
+    )
+    code_of = dict(LostReason.objects.filter(organization_id__in=organization_ids).values_list("id", "code"))
+    weeks = period.weeks()
+    numbers = {bid: _empty_numbers(weeks, codes) for bid in branch_ids}
+    start, end = business_day_bounds(period.first_day, period.last_day)
+
+    cohort = Lead.objects.filter(branch_id__in=branch_ids, created_at__gte=start, created_at__lt=end).order_by()
+    groups = cohort.values(
+        "branch_id", "lead_status", "lead_source", "lost_reason_category_id", week=TruncWeek("created_at")
+    ).annotate(
+        leads=Count("id"),
+        stale=Count("id", filter=Q(lead_status__in=_open_statuses()) & stale_condition(now=now)),
+        never_contacted=Count("id", filter=Q(last_contacted_at__isnull=True)),
+    )
+    for row in groups:
+        branch = numbers[row["branch_id"]]
+        count = row["leads"]
+        branch["leads"] += count
+        branch["by_status"][row["lead_status"]] += count
+        branch["by_source"][row["lead_source"]] += count
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        branch["new_per_week"][week] = branch["new_per_week"].get(week, 0) + count
+        branch["stale"] += row["stale"]
+        branch["never_contacted"] += row["never_contacted"]
+        if row["lead_status"] == LeadStatus.LOST:
+            code = code_of.get(row["lost_reason_category_id"], LOST_REASON_OTHER)
+            branch["lost_by_reason"][code] = branch["lost_by_reason"].get(code, 0) + count
+
+    # Follow-ups that scheduled a contact for a day of the period, and whether the next one came in time.
+    next_in_time = FollowUpHistory.objects.filter(
+        lead_id=OuterRef("lead_id"),
+        followup_at__gt=OuterRef("followup_at"),
+        followup_at__date__lte=OuterRef("next_followup_date"),
+    )
+    due = (
+        FollowUpHistory.objects.filter(
+            lead__branch_id__in=branch_ids,
+            next_followup_date__gte=period.first_day,
+            next_followup_date__lte=period.last_day,
+        )
+        .order_by()
+        .values("lead__branch_id")
+        .annotate(due=Count("id"), done=Count("id", filter=Exists(next_in_time)))
+    )
+    for row in due:
+        branch = numbers[row["lead__branch_id"]]
+        branch["followups_due"], branch["followups_done_on_time"] = row["due"], row["done"]
+
+    # Time to first contact: the cohort's contacted leads with their first follow-up.
+    first_followup = FollowUpHistory.objects.filter(lead_id=OuterRef("pk")).order_by("followup_at").values("followup_at")[:1]
+    waits = defaultdict(lambda: defaultdict(list))
+    contacted = cohort.filter(last_contacted_at__isnull=False).values_list(
+        "branch_id", "lead_source", "created_at", Subquery(first_followup)
+    )
+    for bid, source, created_at, first_at in contacted:
+        if first_at is not None:
+            waits[bid][source].append(business_hours_between(created_at, first_at))
+
+    total = _empty_numbers(weeks, codes)
+    all_waits = defaultdict(list)
+    for bid, branch in numbers.items():
+        for source, hours in waits[bid].items():
+            branch["first_contact_median_business_hours"][source] = round(median(hours), 1)
+            all_waits[source].extend(hours)
+        for key in ("leads", "followups_due", "followups_done_on_time", "stale", "never_contacted"):
+            total[key] += branch[key]
+        for key in ("by_status", "by_source", "new_per_week", "lost_by_reason"):
+            for name, count in branch[key].items():
+                total[key][name] = total[key].get(name, 0) + count
+    for source, hours in all_waits.items():
+        total["first_contact_median_business_hours"][source] = round(median(hours), 1)
+
+    rows = []
+    for branch in branches:
+        rows.append({"branch": branch["id"], "branch_name": branch["name"], **_finish(numbers[branch["id"]])})
+    return {
+        "from": period.first_day,
+        "to": period.last_day,
+        "branches": rows,
+        "total": _finish(total),
+    }
+
+
+def _finish(numbers: dict) -> dict:
+    numbers["converted"] = numbers["by_status"][LeadStatus.CONVERTED]
+    numbers["conversion_rate"] = _rate(numbers["converted"], numbers["leads"])
+    numbers["followup_compliance"] = _rate(numbers["followups_done_on_time"], numbers["followups_due"])
+    numbers["new_per_week"] = [{"week": week, "leads": count} for week, count in sorted(numbers["new_per_week"].items())]
+    return numbers
+
+
+def _open_statuses():
+    return [status for status in LeadStatus.values if status not in (LeadStatus.CONVERTED, LeadStatus.LOST)]
