@@ -42,12 +42,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "common",
     "organizations",
     "booking",
     "leads",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz first: probes skip host validation, the HTTPS redirect and sign-in.
+    "common.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -84,13 +87,36 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several users (runserver threads, gunicorn workers) write at once: readers never block the
+    # writer (WAL), a write transaction takes the lock when it begins (IMMEDIATE, so two of them
+    # never deadlock upgrading a read lock), and a waiting writer queues for up to the timeout
+    # instead of failing with "database is locked".
+    SQLITE_OPTIONS = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process when REDIS_URL is set (throttling, claims) -----------
+# While Redis is down or hung the service keeps serving: reads miss, writes are dropped, after
+# at most one short timeout per process every few seconds (common/cache.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "common.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=0.25),
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=5),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -151,7 +177,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Clients send JSON (the contract); form encodings are not parsed, so one body format is validated.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The browsable API's raw-data form posts JSON too. Size and nesting are checked before decoding.
+    "DEFAULT_PARSER_CLASSES": ["common.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
@@ -200,13 +227,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Email (follow-up reminders) ----------------------------------------------------------
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+# One URL says where mail goes (django-environ's email_url): smtp+tls://user:pass@host:587,
+# smtp+ssl://…:465, smtp://host:25, consolemail://, filemail:///path. Development defaults to the
+# console; production without DJANGO_EMAIL_URL sends nothing: the reminders command refuses to
+# run and `check --deploy` says why (common/checks.py).
+EMAIL_URL = env.str("DJANGO_EMAIL_URL", default="")
+EMAIL_CONFIGURED = bool(EMAIL_URL) or DEBUG
+vars().update(env.email_url_config(EMAIL_URL or "consolemail://"))
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="leads@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Logging: `leads` events reach the console; JSON lines with LOG_FORMAT=json ------------
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")

@@ -4,10 +4,11 @@ Services raise Django's `ValidationError` (a 400 naming the field) or `StateConf
 the request is well formed but the lead's state forbids it); views never translate by hand.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.api.parsers import PayloadTooLarge
 from common.errors import StateConflict
 
 
@@ -22,6 +23,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, RequestDataTooBig):  # DATA_UPLOAD_MAX_MEMORY_SIZE, raised while reading the body
+        exc = PayloadTooLarge()
     elif isinstance(exc, StateConflict):
         exc = ConflictError(detail=exc.detail)
     return drf_exception_handler(exc, context)

@@ -15,6 +15,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "leads.example.com",
     "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+    "DJANGO_DEFAULT_FROM_EMAIL": "leads@example.com",
 }
 
 
@@ -35,6 +37,11 @@ class DeployCheckTests(SimpleTestCase):
         result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("no issues", result.stdout)
+
+    def test_check_deploy_warns_when_no_email_is_configured(self):
+        result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", DJANGO_EMAIL_URL=None)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("common.W001", result.stderr)
 
     def test_check_deploy_fails_when_https_hardening_is_switched_off(self):
         # The same command does catch a weakened setup, so the clean run above means something.
@@ -84,7 +91,8 @@ class SharedCacheTests(SimpleTestCase):
     def test_redis_url_makes_the_cache_redis(self):
         code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
         result = run_python("-c", code, REDIS_URL=self.REDIS)
-        self.assertEqual(result.stdout.strip(), "django.core.cache.backends.redis.RedisCache", result.stderr)
+        # Django's RedisCache, taught to treat an outage as misses (common/cache.py).
+        self.assertEqual(result.stdout.strip(), "common.cache.ResilientRedisCache", result.stderr)
 
     def test_without_redis_url_the_cache_is_local_memory(self):
         code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"

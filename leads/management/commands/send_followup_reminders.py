@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
@@ -28,6 +29,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         day, dry_run = options["date"] or timezone.localdate(), options["dry_run"]
+        if not dry_run and not settings.EMAIL_CONFIGURED:
+            # Refuse before claiming anything: a claimed day with no mail sent would be lost.
+            raise CommandError(
+                "No email is configured (DJANGO_EMAIL_URL is unset and DJANGO_DEBUG is false): "
+                "nothing was sent and no digest was claimed. Set DJANGO_EMAIL_URL, e.g. "
+                "smtp+tls://user:password@smtp.example.com:587."
+            )
         try:
             run = followup_reminders_send(day=day, dry_run=dry_run)
         except DatabaseError as exc:
