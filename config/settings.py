@@ -83,20 +83,20 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database ---------------------------------------------------------------------------
+# SQLite, the default: several users (runserver threads, gunicorn workers) write at once. Readers
+# never block the writer (WAL); a write transaction takes the lock when it begins (IMMEDIATE, so
+# two of them never fail upgrading a read lock: "database is locked"); a waiting writer queues up
+# to the timeout (seconds) instead of failing.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several users (runserver threads, gunicorn workers) write at once: readers never block the
-    # writer (WAL), a write transaction takes the lock when it begins (IMMEDIATE, so two of them
-    # never deadlock upgrading a read lock), and a waiting writer queues for up to the timeout
-    # instead of failing with "database is locked".
-    SQLITE_OPTIONS = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
