@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "organizations",
     "booking",
     "leads",
+    "transfers",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BookingStatusEnum": "booking.models.BookingStatus",
         "LoanStatusEnum": "leads.models.LoanStatus",
+        "ImportStatusEnum": "transfers.models.ImportStatus",
     },
 }
 
@@ -272,3 +274,20 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Background jobs (Celery) --------------------------------------------------------------
+# A broker from the environment (amqp://guest:guest@127.0.0.1:5672// or redis://…); with none,
+# tasks run in-process when enqueued (after the commit that enqueues them), so `make run` needs nothing.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged when it ends, and redelivered when its worker dies: imports resume where
+# the last committed chunk left them (their services are written to be run again).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="leads")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Largest file an import accepts (bytes).
+LEADS_IMPORT_MAX_BYTES = env.int("LEADS_IMPORT_MAX_BYTES", default=25 * 1024 * 1024)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("organizations.urls")),
     path("api/leads/", include("leads.urls")),
+    path("api/leads/", include("transfers.urls")),
     path("api/bookings/", include("booking.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -46,6 +46,25 @@ def _check_open_status(lead_status: str) -> None:
         )
 
 
+HISTORICAL_DATE_MESSAGE = "This date cannot be in the past."
+# Columns `clean_fields` leaves alone: relations are checked by their callers, timestamps are set here.
+_NOT_CLEANED = ("branch", "organization", "booking", "assigned_to", "created_by", "last_contacted_at",
+                "converted_at", "lost_at", "created_at", "updated_at")
+
+
+def lead_check_fields(lead: Lead, *, allow_historical_dates: bool = False) -> None:
+    """The rules every lead write shares: identity values normalised, lengths and choices valid,
+    an open status, and no past follow-up date unless `allow_historical_dates` (imports of old books)."""
+    normalize_identity_fields(lead)
+    lead.clean_fields(exclude=_NOT_CLEANED)
+    if (
+        not allow_historical_dates
+        and lead.next_followup_date is not None
+        and lead.next_followup_date < timezone.localdate()
+    ):
+        raise ValidationError({"next_followup_date": [HISTORICAL_DATE_MESSAGE]})
+
+
 def _save_lead(lead: Lead, **save_kwargs) -> None:
     """Save, turning the passport constraint's IntegrityError (a lost race) into a 400."""
     try:
@@ -73,8 +92,12 @@ def lead_create(
     next_followup_date: date | None = None,
     assigned_to=None,
     remarks: str = "",
+    allow_historical_dates: bool = False,
 ) -> Lead:
-    """Create an open lead in `branch` (its organization follows the branch); passports are unique per organization."""
+    """Create an open lead in `branch` (its organization follows the branch); passports are unique per organization.
+
+    `allow_historical_dates` is for imports only: a register brought in may carry past follow-up dates.
+    """
     _check_open_status(lead_status)
     lead = Lead(
         branch=branch,
@@ -91,7 +114,8 @@ def lead_create(
         remarks=remarks,
         created_by=created_by,
     )
-    normalize_identity_fields(lead)
+    lead.organization_id = branch.organization_id
+    lead_check_fields(lead, allow_historical_dates=allow_historical_dates)
     _check_passport_free(lead)
     attribute_history(lead, created_by)
     _save_lead(lead)

@@ -101,7 +101,9 @@ class SchemaConventionTests(TestCase):
         for name, operation in self.operations():
             if "requestBody" in operation:
                 with self.subTest(operation=name):
-                    self.assertEqual(list(operation["requestBody"]["content"]), ["application/json"])
+                    # A file upload is the one multipart body (the import's CSV or XLSX).
+                    expected = "multipart/form-data" if operation["operationId"] == "leads_imports_create" else "application/json"
+                    self.assertEqual(list(operation["requestBody"]["content"]), [expected])
 
     def test_history_operation_is_listed(self):
         self.assertIn("get", self.schema["paths"]["/api/leads/detail/{id}/history/"])

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TransfersConfig(AppConfig):
+    """Lead imports (a background job per file) and exports (streamed), above the leads app."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "transfers"
+    verbose_name = "Imports and exports"

@@ -1,0 +1,140 @@
+"""Streaming exports of leads: CSV row by row, XLSX through a temporary file, both in bounded memory.
+
+Rows come from the database in chunks (`iterator(chunk_size=…)`, a server-side cursor on
+PostgreSQL) as plain tuples, never as model instances. Passport and CNIC are masked to their last
+four characters unless the caller is staff or an admin of the lead's organization.
+"""
+
+import csv
+import tempfile
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from leads.models import FINAL_LEAD_STATUSES
+from transfers.models import FileFormat, LeadExport
+from transfers.selectors import organizations_seen_whole, with_outstanding_amount
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FETCH_CHUNK = 2000
+# (column in the file, value read from the database)
+_COLUMNS = (
+    ("id", "id"),
+    ("customer_name", "customer_name"),
+    ("contact_number", "contact_number"),
+    ("passport_number", "passport_number"),
+    ("cnic", "cnic"),
+    ("area", "area"),
+    ("branch", "branch_id"),
+    ("branch_name", "branch__name"),
+    ("branch_code", "branch__code"),
+    ("organization", "organization_id"),
+    ("lead_source", "lead_source"),
+    ("lead_status", "lead_status"),
+    ("is_open", None),
+    ("next_followup_date", "next_followup_date"),
+    ("last_contacted_at", "last_contacted_at"),
+    ("assigned_to", "assigned_to_id"),
+    ("assigned_to_username", "assigned_to__username"),
+    ("booking", "booking_id"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("outstanding_amount", "outstanding_amount"),
+)
+HEADER = [name for name, _source in _COLUMNS]
+_SOURCES = [source for _name, source in _COLUMNS if source]
+_MASKED = ("passport_number", "cnic")
+# Text a spreadsheet would run as a formula; phone numbers (+92…) are written by us, never free text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FREE_TEXT = ("customer_name", "area", "assigned_to_username", "branch_name")
+
+
+def mask(value: str) -> str:
+    """`AB1234567` → `*****4567`: only the last 4 characters stay."""
+    return "*" * max(len(value) - 4, 0) + value[-4:] if value else value
+
+
+def _records(leads: QuerySet, *, whole_orgs, for_csv: bool):
+    rows = with_outstanding_amount(leads).values_list(*_SOURCES).iterator(chunk_size=FETCH_CHUNK)
+    positions = {source: index for index, source in enumerate(_SOURCES)}
+    organization_at, status_at = positions["organization_id"], positions["lead_status"]
+    masked_at = [positions[name] for name in _MASKED]
+    text_at = [index for index, (name, _s) in enumerate([c for c in _COLUMNS if c[1]]) if name in _FREE_TEXT]
+    for row in rows:
+        row = list(row)
+        if whole_orgs is not None and row[organization_at] not in whole_orgs:
+            for index in masked_at:
+                row[index] = mask(row[index])
+        for index, value in enumerate(row):
+            if hasattr(value, "tzinfo") and value.tzinfo is not None:
+                row[index] = timezone.localtime(value).isoformat() if for_csv else timezone.localtime(value).replace(tzinfo=None)
+        if for_csv:
+            for index in text_at:
+                if isinstance(row[index], str) and row[index].startswith(_FORMULA_START):
+                    row[index] = "'" + row[index]
+        row.insert(HEADER.index("is_open"), row[status_at] not in FINAL_LEAD_STATUSES)
+        yield row
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _finish(record: LeadExport, count: int) -> None:
+    LeadExport.objects.filter(pk=record.pk).update(row_count=count, finished_at=timezone.now())
+
+
+def _csv_stream(leads, record, whole_orgs):
+    writer = csv.writer(_Echo())
+    count = 0
+    try:
+        yield "\ufeff" + writer.writerow(HEADER)  # the BOM makes Excel read UTF-8
+        batch = []
+        for row in _records(leads, whole_orgs=whole_orgs, for_csv=True):
+            batch.append(writer.writerow(row))
+            count += 1
+            if len(batch) == 500:
+                yield "".join(batch)
+                batch = []
+        if batch:
+            yield "".join(batch)
+    finally:
+        _finish(record, count)
+
+
+def _xlsx_stream(leads, record, whole_orgs):
+    from openpyxl import Workbook
+
+    count = 0
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        try:
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet("Leads")
+            sheet.append(HEADER)
+            for row in _records(leads, whole_orgs=whole_orgs, for_csv=False):
+                sheet.append(row)
+                count += 1
+            workbook.save(handle)
+        finally:
+            _finish(record, count)
+        handle.seek(0)
+        while block := handle.read(64 * 1024):
+            yield block
+
+
+def export_response(*, user, leads: QuerySet, file_format: str, filters: dict) -> StreamingHttpResponse:
+    """The leads as a streamed file download, with its audit record written first."""
+    whole_orgs = organizations_seen_whole(user=user)
+    record = LeadExport.objects.create(
+        user=user, file_format=file_format, filters=filters, masked=whole_orgs is not None
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == FileFormat.XLSX:
+        response = StreamingHttpResponse(_xlsx_stream(leads, record, whole_orgs), content_type=XLSX_MEDIA_TYPE)
+    else:
+        response = StreamingHttpResponse(_csv_stream(leads, record, whole_orgs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="leads-{stamp}.{file_format}"'
+    response["X-Export-Id"] = str(record.pk)
+    return response

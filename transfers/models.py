@@ -1,0 +1,156 @@
+"""Imports and exports of leads: the job, its claimable chunks, its report, and the export audit."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from leads.models import Lead
+from leads.services.imports import ImportMode, RowAction
+from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class FileFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class LeadImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Imports into the branches `user` may act on (all for staff)."""
+        if user_sees_everything(user):
+            return self
+        return self.filter(branch_id__in=visible_branch_ids(user))
+
+
+class LeadImport(models.Model):
+    """One uploaded file and its run. The counters always add up: `processed` is the sum of the
+    four outcomes, and each chunk's rows are counted in the transaction that writes them."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", editable=False)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="lead_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=4, choices=FileFormat.choices)
+    # The file itself until it is split into chunks (then emptied): any worker host can read it.
+    content = models.BinaryField(editable=False)
+    mode = models.CharField(max_length=10, choices=ImportMode.choices)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    reverted_at = models.DateTimeField(null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = LeadImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
+            models.CheckConstraint(condition=Q(mode__in=ImportMode.values), name="import_mode_valid"),
+            models.CheckConstraint(
+                condition=Q(processed=F("created") + F("updated") + F("skipped") + F("failed")),
+                name="import_counts_add_up",
+            ),
+        ]
+        indexes = [models.Index(fields=["branch", "-created_at"], name="import_branch_created_idx")]
+
+    def __str__(self):
+        kind = "dry run" if self.dry_run else self.mode
+        return f"Import #{self.pk} of {self.file_name} ({kind}, {self.get_status_display()})"
+
+
+class LeadImportChunk(models.Model):
+    """A slice of the file's rows; a worker claims one (row lock, skip locked) and writes its rows,
+    their report and the import's counters in one transaction, so a killed worker leaves it pending."""
+
+    lead_import = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    # [[row number in the file, {column: cell}], ...]
+    rows = models.JSONField()
+    is_done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["lead_import_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead_import", "number"], name="import_chunk_unique_number"),
+        ]
+        indexes = [
+            models.Index(fields=["lead_import", "number"], condition=Q(is_done=False), name="import_chunk_pending_idx")
+        ]
+
+    def __str__(self):
+        return f"Chunk {self.number} of import #{self.lead_import_id}"
+
+
+class LeadImportError(models.Model):
+    """One refused cell of the report: the row as numbered in the file, the field and why."""
+
+    lead_import = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="errors")
+    row = models.PositiveIntegerField()
+    field = models.CharField(max_length=50, blank=True, default="")
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["lead_import_id", "row", "id"]
+
+    def __str__(self):
+        return f"Row {self.row}: {self.field} {self.message}"
+
+
+class LeadImportRow(models.Model):
+    """What a row did to a lead (what revert undoes), and the duplicate hint of a created lead."""
+
+    lead_import = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="row_results")
+    row = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=RowAction.choices)
+    # Null in a dry run (nothing was kept) and once a reverted lead is gone.
+    lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    previous = models.JSONField(default=dict, blank=True)
+    followup_id = models.BigIntegerField(null=True, blank=True)
+    # The lead's `updated_at` once the import was done with it: a later change means someone worked on it.
+    lead_updated_at = models.DateTimeField(null=True, blank=True)
+    possible_duplicates = models.JSONField(default=list, blank=True)
+    known_at_branches = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["lead_import_id", "row"]
+        indexes = [models.Index(fields=["lead_import", "row"], name="import_row_idx")]
+
+    def __str__(self):
+        return f"Row {self.row}: {self.action}"
+
+
+class LeadExport(models.Model):
+    """The audit record of one export: who, which filters, how many rows (set when the stream ends)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file_format = models.CharField(max_length=4, choices=FileFormat.choices)
+    filters = models.JSONField(default=dict, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    masked = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Export #{self.pk} by {self.user} ({self.file_format}, {self.row_count} rows)"

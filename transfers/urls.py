@@ -1,0 +1,13 @@
+from django.urls import path
+
+from transfers import views
+
+app_name = "transfers"
+
+# Under /api/leads/ (the contract's paths); tests pin them literally.
+urlpatterns = [
+    path("imports/", views.LeadImportCreateView.as_view(), name="import-create"),
+    path("imports/<int:pk>/", views.LeadImportDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/revert/", views.LeadImportRevertView.as_view(), name="import-revert"),
+    path("export/", views.LeadExportView.as_view(), name="export"),
+]
