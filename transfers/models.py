@@ -6,7 +6,8 @@ from django.db.models import F, Q
 
 from leads.models import Lead
 from leads.services.imports import ImportMode, RowAction
-from organizations.models import Branch, Organization, user_sees_everything, visible_branch_ids
+from organizations.models import Branch, Organization
+from organizations.scoping import ScopedQuerySet
 
 
 class ImportStatus(models.TextChoices):
@@ -21,12 +22,10 @@ class FileFormat(models.TextChoices):
     XLSX = "xlsx", "Excel (XLSX)"
 
 
-class LeadImportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Imports into the branches `user` may act on (all for staff)."""
-        if user_sees_everything(user):
-            return self
-        return self.filter(branch_id__in=visible_branch_ids(user))
+class LeadImportQuerySet(ScopedQuerySet):
+    """Imports into the branches a user may act on."""
+
+    branch_path = "branch_id"
 
 
 class LeadImport(models.Model):
