@@ -3,7 +3,8 @@
 `seed(leads=N)` creates 2 organizations × 20 branches with one branch user per branch, then N
 leads (unique passports per organization, E.164 Pakistani mobiles, CNICs, spread statuses,
 sources, areas and dates; exactly 5% of them open and due today), about 2 follow-ups per lead,
-and N/2 loan commitments of which exactly N/10 (20%) are past due and still pending.
+and N/2 loan commitments of which exactly N/10 (20%) are past due and still pending, with about
+1.5 payments per commitment (benchmarks/seed_payments.py).
 
 Rows are generated in chunks of `CHUNK` leads and written with PostgreSQL's COPY (psycopg's
 `cursor.copy`) or, on SQLite, `executemany` inserts; only one chunk is in memory at a time.
@@ -40,7 +41,8 @@ from benchmarks.vocabulary import (
     SOURCE_POOL,
     STATUS_POOL,
 )
-from leads.models import FollowUpHistory, Lead, LeadStatus, LoanCommitment, LoanStatus
+from benchmarks.seed_payments import PAYMENT_FIELDS, payments_for
+from leads.models import FollowUpHistory, Lead, LeadStatus, LoanCommitment, LoanPayment, LoanStatus
 from organizations.models import Branch, Membership, MembershipRole, Organization
 
 CHUNK = 10_000
@@ -61,7 +63,7 @@ FOLLOWUP_FIELDS = (
 )
 COMMITMENT_FIELDS = (
     "id", "lead", "branch", "booking", "amount", "promised_clear_date", "status", "remarks", "cleared_at", "created_by",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "paid_amount",
 )
 DAY = 86_400
 
@@ -71,6 +73,7 @@ class SeedSummary:
     leads: int = 0
     followups: int = 0
     commitments: int = 0
+    payments: int = 0
     past_due_pending: int = 0
     due_today: int = 0
     seconds: float = 0.0
@@ -271,7 +274,7 @@ def _lead_rows(index, lead_id, first_followup_id, branch, rng, clock):
     return lead, followups
 
 
-def _commitment_row(index, commitment_id, lead_id, branch, rng, clock):
+def _commitment_row(index, commitment_id, lead_id, branch, rng, clock, first_payment_id):
     slot = index % 10
     if slot in PAST_DUE_PENDING_SLOTS:
         status, offset = LoanStatus.PENDING, -rng.randrange(1, 91)
@@ -285,11 +288,15 @@ def _commitment_row(index, commitment_id, lead_id, branch, rng, clock):
     created = min(promised_ts - rng.randrange(1, 60) * DAY, clock.now_ts - 3_600)
     cleared = clock.ts(min(promised_ts - rng.randrange(0, 5) * DAY, clock.now_ts)) if status == LoanStatus.CLEARED else None
     amount = f"{rng.randrange(10, 1_000) * 500}.00"
+    paid_amount, payments = payments_for(
+        commitment_id=commitment_id, status=status, amount=amount, created_ts=created, staff_id=branch.staff_id,
+        rng=rng, clock=clock, first_payment_id=first_payment_id,
+    )
     return (
         commitment_id, lead_id, branch.id, None, amount, clock.day(offset), status,
         rng.choice(REMARKS) if rng.random() < 0.4 else "", cleared, branch.staff_id, clock.ts(created),
-        cleared or clock.ts(created),
-    )
+        cleared or clock.ts(created), paid_amount,
+    ), payments
 
 
 def _write_leads(leads, branches, pick_branch, rng, clock, writer, summary, bar) -> array:
@@ -317,16 +324,24 @@ def _write_leads(leads, branches, pick_branch, rng, clock, writer, summary, bar)
 
 def _write_commitments(total, leads, branches, branch_of_lead, rng, clock, writer, summary, bar) -> None:
     commitment_id = _next_id(LoanCommitment)
+    payment_id = _next_id(LoanPayment)
     for start in range(0, total, CHUNK):
-        rows = []
+        rows, payment_rows = [], []
         for index in range(start, min(start + CHUNK, total)):
             lead_index = rng.randrange(leads)
             branch = branches[branch_of_lead[lead_index]]
-            rows.append(_commitment_row(index, commitment_id, summary.first_lead_id + lead_index, branch, rng, clock))
+            row, payments = _commitment_row(
+                index, commitment_id, summary.first_lead_id + lead_index, branch, rng, clock, payment_id
+            )
+            rows.append(row)
+            payment_rows.extend(payments)
+            payment_id += len(payments)
             commitment_id += 1
             summary.past_due_pending += index % 10 in PAST_DUE_PENDING_SLOTS
         writer.write(LoanCommitment, COMMITMENT_FIELDS, rows)
+        writer.write(LoanPayment, PAYMENT_FIELDS, payment_rows)
         summary.commitments += len(rows)
+        summary.payments += len(payment_rows)
         bar.update(len(rows))
 
 
@@ -347,7 +362,7 @@ def seed(*, leads: int, today: date | None = None, progress: bool = False, rando
         bench_username=bench_username, main_branch_id=branches[0].id, branch_ids=[b.id for b in branches]
     )
     bar = _progress_bar(progress, total=leads + commitments_total)
-    with transaction.atomic(), writer.bulk_load([Lead, FollowUpHistory, LoanCommitment]):
+    with transaction.atomic(), writer.bulk_load([Lead, FollowUpHistory, LoanCommitment, LoanPayment]):
         branch_of_lead = _write_leads(leads, branches, pick_branch, rng, clock, writer, summary, bar)
         _write_commitments(commitments_total, leads, branches, branch_of_lead, rng, clock, writer, summary, bar)
         bar.set_description("building indexes")
@@ -359,7 +374,7 @@ def seed(*, leads: int, today: date | None = None, progress: bool = False, rando
 
 def _reset_sequences() -> None:
     """Explicit ids were written; move PostgreSQL's sequences past them (SQLite tracks this itself)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Lead, FollowUpHistory, LoanCommitment])
+    statements = connection.ops.sequence_reset_sql(no_style(), [Lead, FollowUpHistory, LoanCommitment, LoanPayment])
     if statements:
         with connection.cursor() as cursor:
             for statement in statements:

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from booking.models import Booking, BookingStatus
 from common.identity import normalize_identity_fields
@@ -43,3 +45,18 @@ def booking_create(
     normalize_identity_fields(booking)
     booking.save()
     return booking
+
+
+def booking_add_payment(*, booking_id: int, amount: Decimal) -> None:
+    """Raise the booking's `paid_amount` by `amount`, never past its total (400 on `amount` otherwise).
+
+    One conditional UPDATE: two concurrent payments cannot both pass the check, and the database
+    constraint `booking_paid_not_above_total` backs it.
+    """
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
+    updated = Booking.objects.filter(pk=booking_id, paid_amount__lte=F("total_amount") - amount).update(
+        paid_amount=F("paid_amount") + amount, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError({"amount": ["The payment would take the booking's paid amount above its total."]})

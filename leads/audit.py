@@ -1,4 +1,4 @@
-"""The audit trail of a lead: who changed it, its follow-ups and its loan commitments, when, and what.
+"""The audit trail of a lead: who changed it, its follow-ups, loan commitments and payments, when, and what.
 
 django-simple-history writes one historical row per save (API, admin, services and commands
 alike; set-based jobs write theirs explicitly). `lead_history_entries` merges the three
@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value
 
-from leads.models import FollowUpHistory, Lead, LoanCommitment
+from leads.models import FollowUpHistory, Lead, LoanCommitment, LoanPayment
 
 
 class AuditedModel:
     LEAD = "lead"
     FOLLOWUP = "followup"
     LOAN_COMMITMENT = "loan_commitment"
+    LOAN_PAYMENT = "loan_payment"
 
 
 # model label → (history manager's model, the filter that ties its rows to one lead)
@@ -28,6 +29,8 @@ _HISTORIES = {
     AuditedModel.LEAD: (Lead.history.model, "id"),
     AuditedModel.FOLLOWUP: (FollowUpHistory.history.model, "lead_id"),
     AuditedModel.LOAN_COMMITMENT: (LoanCommitment.history.model, "lead_id"),
+    # A payment reaches its lead through its commitment (a join on the commitment's primary key).
+    AuditedModel.LOAN_PAYMENT: (LoanPayment.history.model, "commitment__lead_id"),
 }
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 _ENTRY_COLUMNS = ("history_id", "history_date", "model", "object_id")

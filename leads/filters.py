@@ -4,8 +4,10 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
+from leads.loan_book import leads_with_overdue_promise
 from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus, LoanCommitment
 from common.api.fields import MAX_ID
 
@@ -16,6 +18,9 @@ ORDERING_FIELDS = (
     ("last_contacted_at", "last_contacted_at"),
     ("customer_name", "customer_name"),
     ("lead_status", "lead_status"),
+    # Annotations of `leads_with_money` (the list's queryset carries them).
+    ("overdue_amount", "overdue_amount"),
+    ("outstanding_amount", "outstanding_amount"),
 )
 
 
@@ -114,6 +119,11 @@ class LeadFilter(django_filters.FilterSet):
         max_length=100,
         help_text="Text in the name, or a passport, contact number or CNIC in any spelling.",
     )
+    has_overdue_promise = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_has_overdue_promise",
+        help_text="true: an open loan commitment was promised before today; false: none was.",
+    )
     ordering = StableOrderingFilter(fields=ORDERING_FIELDS, help_text="Sort field; prefix with - for descending.")
 
     class Meta:
@@ -131,6 +141,9 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_never_contacted(self, queryset, name, value):
         return queryset.never_contacted() if value == "true" else queryset.filter(last_contacted_at__isnull=False)
+
+    def filter_has_overdue_promise(self, queryset, name, value):
+        return leads_with_overdue_promise(queryset, as_of=timezone.localdate(), has_overdue=value == "true")
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -1,8 +1,9 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -47,6 +48,7 @@ class LoanStatus(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     CLEARED = "cleared", "Cleared"
     CANCELLED = "cancelled", "Cancelled"
+    RESCHEDULED = "rescheduled", "Rescheduled"
 
 
 OPEN_LOAN_STATUSES = (LoanStatus.PENDING, LoanStatus.OVERDUE)
@@ -97,6 +99,13 @@ class LostReason(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.code})"
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CHEQUE = "cheque", "Cheque"
+    CARD = "card", "Card"
+    MOBILE_WALLET = "mobile_wallet", "Mobile wallet"
+    OTHER = "other", "Other"
 
 
 class LeadQuerySet(ScopedQuerySet):
@@ -317,10 +326,23 @@ class LoanCommitment(models.Model):
         db_index=False,
     )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # The sum of the commitment's payments, kept by the payment service in the same transaction as
+    # each payment (under the row lock), so the balance is one column read and the database itself
+    # refuses an overpaid commitment (loan_paid_not_above_amount).
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     promised_clear_date = models.DateField()
     status = models.CharField(max_length=20, choices=LoanStatus.choices, default=LoanStatus.PENDING)
     remarks = models.TextField(blank=True, default="")
     cleared_at = models.DateTimeField(null=True, blank=True)
+    # The broken promise this one replaces (a reschedule chain runs backwards through it).
+    rescheduled_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rescheduled_to",
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
@@ -335,6 +357,8 @@ class LoanCommitment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_positive"),
             models.CheckConstraint(condition=Q(status__in=LoanStatus.values), name="loan_status_valid"),
+            models.CheckConstraint(condition=Q(paid_amount__gte=0), name="loan_paid_not_negative"),
+            models.CheckConstraint(condition=Q(paid_amount__lte=F("amount")), name="loan_paid_not_above_amount"),
         ]
         indexes = [
             models.Index(fields=["status", "promised_clear_date"], name="loan_status_promised_idx"),
@@ -354,10 +378,48 @@ class LoanCommitment(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_LOAN_STATUSES
 
+    @property
+    def balance(self) -> Decimal:
+        """What is still owed on this promise (the amount less its payments)."""
+        return self.amount - self.paid_amount
+
     def save(self, *args, **kwargs):
         if _saves_field(kwargs, "branch"):
             self.branch_id = self.lead.branch_id
         super().save(*args, **kwargs)
+
+
+class LoanPaymentQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: payments on commitments of the branches `user` may act on."""
+
+    branch_path = "commitment__branch_id"
+
+
+class LoanPayment(models.Model):
+    """Money received against a commitment; recorded only by `loan_payment_record` (which keeps `paid_amount`)."""
+
+    commitment = models.ForeignKey(LoanCommitment, on_delete=models.CASCADE, related_name="payments")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    paid_at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
+    reference = models.CharField(max_length=100, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LoanPaymentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-paid_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="loan_payment_amount_positive"),
+            models.CheckConstraint(condition=Q(method__in=PaymentMethod.values), name="loan_payment_method_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} paid {self.paid_at:%Y-%m-%d} ({self.get_method_display()})"
 
 
 class FollowUpReminder(models.Model):

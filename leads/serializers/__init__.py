@@ -13,9 +13,22 @@ from leads.serializers.leads import (
     LoanCommitmentOutputSerializer,
     LostReasonOutputSerializer,
 )
-from leads.serializers.loans import LoanPromiseInputSerializer, OverdueLoanOutputSerializer
+from leads.serializers.loans import (
+    AgingReportInputSerializer,
+    AgingReportOutputSerializer,
+    LoanPaymentInputSerializer,
+    LoanPaymentOutputSerializer,
+    LoanPromiseInputSerializer,
+    LoanRescheduleInputSerializer,
+    OverdueLoanOutputSerializer,
+)
 
 __all__ = [
+    "AgingReportInputSerializer",
+    "AgingReportOutputSerializer",
+    "LoanPaymentInputSerializer",
+    "LoanPaymentOutputSerializer",
+    "LoanRescheduleInputSerializer",
     "FollowUpCreateInputSerializer",
     "FollowUpOutputSerializer",
     "LeadConvertInputSerializer",

@@ -31,10 +31,10 @@ class FieldChangeSerializer(serializers.Serializer):
 
 class HistoryEntryOutputSerializer(serializers.Serializer):
     model = serializers.ChoiceField(
-        choices=[AuditedModel.LEAD, AuditedModel.FOLLOWUP, AuditedModel.LOAN_COMMITMENT],
-        help_text="What changed: the lead itself, one of its follow-ups or one of its loan commitments.",
+        choices=[AuditedModel.LEAD, AuditedModel.FOLLOWUP, AuditedModel.LOAN_COMMITMENT, AuditedModel.LOAN_PAYMENT],
+        help_text="What changed: the lead itself, one of its follow-ups, loan commitments or loan payments.",
     )
-    object_id = serializers.IntegerField(help_text="The id of the lead, follow-up or loan commitment.")
+    object_id = serializers.IntegerField(help_text="The id of the lead, follow-up, loan commitment or payment.")
     history_id = serializers.IntegerField(help_text="The entry's id within its model's history.")
     history_date = serializers.DateTimeField()
     history_type = serializers.ChoiceField(choices=sorted(HISTORY_TYPES.values()))

@@ -119,6 +119,16 @@ class LeadListOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     lost_reason_code = serializers.CharField(
         read_only=True, allow_null=True, help_text="Catalogue code of a lost lead; null while not lost."
     )
+    # Annotated by `leads_with_money` (leads/loan_book.py): every queryset this serializes carries them.
+    outstanding_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text="The open commitments' balances."
+    )
+    overdue_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text="The part of it promised before today."
+    )
+    next_promise_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The earliest open promise's date (null when none)."
+    )
 
     class Meta:
         model = Lead
@@ -142,6 +152,9 @@ class LeadListOutputSerializer(FastRowMixin, serializers.ModelSerializer):
             "assigned_to",
             "assigned_to_username",
             "booking",
+            "outstanding_amount",
+            "overdue_amount",
+            "next_promise_date",
             "created_at",
             "updated_at",
         ]
@@ -165,6 +178,10 @@ class FollowUpOutputSerializer(FastRowMixin, serializers.ModelSerializer):
 
 
 class LoanCommitmentOutputSerializer(FastRowMixin, serializers.ModelSerializer):
+    balance = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, help_text="`amount` less `paid_amount`."
+    )
+
     class Meta:
         model = LoanCommitment
         fields = [
@@ -172,8 +189,11 @@ class LoanCommitmentOutputSerializer(FastRowMixin, serializers.ModelSerializer):
             "lead",
             "booking",
             "amount",
+            "paid_amount",
+            "balance",
             "promised_clear_date",
             "status",
+            "rescheduled_from",
             "remarks",
             "cleared_at",
             "created_by",
@@ -188,6 +208,10 @@ class LeadDetailOutputSerializer(LeadListOutputSerializer):
 
     recent_followups = FollowUpOutputSerializer(many=True, read_only=True)
     recent_loan_commitments = LoanCommitmentOutputSerializer(many=True, read_only=True)
+    promises_kept = serializers.IntegerField(read_only=True, help_text="Commitments cleared on or before their date.")
+    promises_broken = serializers.IntegerField(
+        read_only=True, help_text="Commitments rescheduled, cleared late, or still open past their date."
+    )
 
     class Meta(LeadListOutputSerializer.Meta):
         fields = [
@@ -198,6 +222,8 @@ class LeadDetailOutputSerializer(LeadListOutputSerializer):
             "lost_at",
             "remarks",
             "created_by",
+            "promises_kept",
+            "promises_broken",
             "recent_followups",
             "recent_loan_commitments",
         ]

@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from booking.models import Booking
-from common.api.fields import ScopedPrimaryKeyRelatedField, StrictCharField
-from leads.models import Lead, LoanCommitment
-from common.api.fields import MAX_ID
+from common.api.fields import MAX_ID, ChoiceField, ScopedPrimaryKeyRelatedField, StrictCharField
+from leads.models import Lead, LoanCommitment, LoanPayment, PaymentMethod
 from leads.serializers.rows import FastRowMixin
 
 
@@ -41,6 +41,7 @@ class OverdueLoanOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     contact_number = serializers.CharField(source="lead.contact_number", read_only=True)
     branch = serializers.IntegerField(source="lead.branch_id", read_only=True)
     branch_name = serializers.CharField(source="lead.branch.name", read_only=True)
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     days_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,6 +55,8 @@ class OverdueLoanOutputSerializer(FastRowMixin, serializers.ModelSerializer):
             "branch_name",
             "booking",
             "amount",
+            "paid_amount",
+            "balance",
             "promised_clear_date",
             "days_overdue",
             "status",
@@ -66,3 +69,64 @@ class OverdueLoanOutputSerializer(FastRowMixin, serializers.ModelSerializer):
 
     def get_days_overdue(self, commitment) -> int:
         return (self.context["as_of"] - commitment.promised_clear_date).days
+
+
+class LoanPaymentInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), help_text="At most the commitment's balance."
+    )
+    paid_at = serializers.DateTimeField(required=False, help_text="When the money came in; default now, never later.")
+    method = ChoiceField(choices=PaymentMethod.choices, required=False)
+    reference = StrictCharField(required=False, allow_blank=True, max_length=100, help_text="Receipt or transfer id.")
+
+
+class LoanPaymentOutputSerializer(FastRowMixin, serializers.ModelSerializer):
+    class Meta:
+        model = LoanPayment
+        fields = ["id", "commitment", "amount", "paid_at", "method", "reference", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class LoanRescheduleInputSerializer(serializers.Serializer):
+    promised_clear_date = serializers.DateField(help_text="The new promised date: today or later.")
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="The new promise's amount; default the old one's balance.",
+    )
+
+
+class AgingReportInputSerializer(serializers.Serializer):
+    branch_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Only this branch.")
+    assigned_to = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only leads assigned to this user id."
+    )
+    as_of = serializers.DateField(required=False, help_text="The day to age from (YYYY-MM-DD); default today.")
+
+    def validate_as_of(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The report cannot be aged from a future day.")
+        return value
+
+
+class AgingBucketOutputSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    days_from = serializers.IntegerField()
+    days_to = serializers.IntegerField(allow_null=True, help_text="null for the open-ended 90+ bucket.")
+    count = serializers.IntegerField(help_text="Open commitments in the bucket.")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Their balances, summed.")
+
+
+class BranchAgingOutputSerializer(serializers.Serializer):
+    branch = serializers.IntegerField()
+    branch_name = serializers.CharField()
+    buckets = AgingBucketOutputSerializer(many=True)
+
+
+class AgingReportOutputSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    currency = serializers.CharField(help_text="ISO 4217 code of the organization's money.")
+    buckets = AgingBucketOutputSerializer(many=True, help_text="Every branch in the answer, summed.")
+    branches = BranchAgingOutputSerializer(many=True, help_text="Branches with overdue balances, by name.")

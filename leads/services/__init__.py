@@ -19,18 +19,23 @@ from leads.services.lost_reasons import lost_reason_save, lost_reason_validate, 
 from leads.services.loans import (
     LOAN_EDITABLE_FIELDS,
     MARK_OVERDUE_CHANGE_REASON,
+    RESCHEDULE_CHANGE_REASON,
     loan_commitment_cancel,
     loan_commitment_clear,
     loan_commitment_create,
+    loan_commitment_reschedule,
     loan_commitment_update,
     loan_commitments_mark_overdue,
 )
+from leads.services.payments import PAYMENT_CHANGE_REASON, loan_payment_record
 
 __all__ = [
     "DUPLICATE_PASSPORT_MESSAGE",
     "LEAD_EDITABLE_FIELDS",
     "LOAN_EDITABLE_FIELDS",
     "MARK_OVERDUE_CHANGE_REASON",
+    "PAYMENT_CHANGE_REASON",
+    "RESCHEDULE_CHANGE_REASON",
     "LeadService",
     "followup_record",
     "lead_convert",
@@ -40,9 +45,11 @@ __all__ = [
     "loan_commitment_cancel",
     "loan_commitment_clear",
     "loan_commitment_create",
+    "loan_commitment_reschedule",
     "loan_commitment_update",
     "loan_commitments_mark_overdue",
     "lost_reason_save",
     "lost_reason_validate",
     "lost_reasons_seed",
+    "loan_payment_record",
 ]

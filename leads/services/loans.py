@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from common.errors import StateConflict
@@ -67,6 +68,10 @@ def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **cha
         raise StateConflict(f"A {commitment.status} commitment cannot be changed.")
     if "amount" in changes:
         _check_amount(changes["amount"])
+        if changes["amount"] < commitment.paid_amount:
+            raise ValidationError(
+                {"amount": [f"The amount cannot be less than what is already paid ({commitment.paid_amount})."]}
+            )
     if "booking" in changes:
         _check_booking_matches_lead(booking=changes["booking"], lead=commitment.lead)
     for name, value in changes.items():
@@ -104,6 +109,60 @@ def loan_commitment_clear(*, commitment: LoanCommitment, cleared_by=None) -> Loa
 def loan_commitment_cancel(*, commitment: LoanCommitment, cancelled_by=None) -> LoanCommitment:
     """Cancel an open commitment; cancelling twice is a no-op, cancelling a cleared one a conflict."""
     return _close_commitment(commitment=commitment, status=LoanStatus.CANCELLED, user=cancelled_by)
+
+
+RESCHEDULE_CHANGE_REASON = "reschedule"
+
+
+def lock_commitment_in_scope(*, commitment: LoanCommitment, user) -> LoanCommitment:
+    """The commitment re-read under `SELECT … FOR UPDATE` through `user`'s scope (every tenant's for a
+    system job, `user=None`); one moved out of the scope meanwhile is a 404."""
+    locked = LoanCommitment.objects.lock_visible_to(user, commitment.pk)
+    if locked is None:
+        raise Http404("No such commitment in your branches.")
+    return locked
+
+
+@transaction.atomic
+def loan_commitment_reschedule(
+    *,
+    commitment: LoanCommitment,
+    promised_clear_date: date,
+    amount: Decimal | None = None,
+    rescheduled_by=None,
+) -> LoanCommitment:
+    """Replace an open promise with a new one: the old becomes `rescheduled` (final), the new one is returned.
+
+    The new commitment is for `amount` (default: the old one's balance), promised by
+    `promised_clear_date` (today or later), on the same lead and booking, with `rescheduled_from`
+    pointing back, so the chain of promises stays visible. A closed commitment is a 409.
+    """
+    if promised_clear_date < timezone.localdate():
+        raise ValidationError({"promised_clear_date": ["A new promise cannot be dated in the past."]})
+    if amount is not None:
+        _check_amount(amount)
+    commitment = lock_commitment_in_scope(commitment=commitment, user=rescheduled_by)
+    if not commitment.is_open:
+        raise StateConflict(f"A {commitment.status} commitment cannot be rescheduled.")
+    commitment.status = LoanStatus.RESCHEDULED
+    attribute_history(commitment, rescheduled_by)
+    commitment._change_reason = RESCHEDULE_CHANGE_REASON
+    commitment.save(update_fields=["status", "updated_at"])
+    successor = LoanCommitment(
+        lead_id=commitment.lead_id,
+        branch_id=commitment.branch_id,
+        booking_id=commitment.booking_id,
+        amount=commitment.balance if amount is None else amount,
+        promised_clear_date=promised_clear_date,
+        status=LoanStatus.PENDING,
+        remarks=commitment.remarks,
+        rescheduled_from=commitment,
+        created_by=rescheduled_by,
+    )
+    attribute_history(successor, rescheduled_by)
+    successor._change_reason = RESCHEDULE_CHANGE_REASON
+    successor.save()
+    return successor
 
 
 MARK_OVERDUE_CHANGE_REASON = "mark_overdue_loans"

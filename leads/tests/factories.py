@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from leads.models import ContactMethod, FollowUpHistory, Lead, LeadSource, LoanCommitment
+from leads.models import ContactMethod, FollowUpHistory, Lead, LeadSource, LoanCommitment, LoanPayment
 from organizations.tests.factories import BranchFactory
 
 
@@ -37,3 +37,13 @@ class LoanCommitmentFactory(factory.django.DjangoModelFactory):
     lead = factory.SubFactory(LeadFactory)
     amount = Decimal("50000.00")
     promised_clear_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+class LoanPaymentFactory(factory.django.DjangoModelFactory):
+    """A payment row as stored; tests of the rules record payments through `loan_payment_record`."""
+
+    class Meta:
+        model = LoanPayment
+
+    commitment = factory.SubFactory(LoanCommitmentFactory)
+    amount = Decimal("1000.00")

@@ -13,7 +13,10 @@ from leads.views.leads import (
 )
 from leads.views.reports import LostReasonListView, SummaryReportView
 from leads.views.loans import (
+    AgingReportView,
     LeadLoanCommitmentListView,
+    LoanPaymentListCreateView,
+    LoanPromiseRescheduleView,
     LoanPromiseCancelView,
     LoanPromiseClearView,
     LoanPromiseView,
@@ -21,6 +24,9 @@ from leads.views.loans import (
 )
 
 __all__ = [
+    "AgingReportView",
+    "LoanPaymentListCreateView",
+    "LoanPromiseRescheduleView",
     "FollowUpCreateView",
     "FollowUpTodayView",
     "LeadConvertView",

@@ -11,6 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from leads.filters import DueLeadFilter, LeadFilter
 from common.api.schema import ACCESS_ERRORS, error_responses
+from leads.loan_book import leads_with_money, leads_with_promise_record
 from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
     LeadConvertInputSerializer,
@@ -27,9 +28,19 @@ from leads.views.base import BranchScopedAPIView
 TAGS = ["leads"]
 
 
+def leads_with_money_in_scope(*, user):
+    """The leads `user` may see with the money fields of a table row (as of the business day)."""
+    return leads_with_money(lead_list(user=user), as_of=timezone.localdate())
+
+
+def lead_detail_queryset(*, user):
+    """As `leads_with_money_in_scope`, plus the promise record the detail shows."""
+    return leads_with_promise_record(leads_with_money_in_scope(user=user), as_of=timezone.localdate())
+
+
 def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
     """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments."""
-    lead = lead_with_recent_items(lead_list(user=request.user).get(pk=lead.pk))
+    lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
     return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
 
 
@@ -57,7 +68,7 @@ class LeadCreateView(BranchScopedAPIView):
 class LeadListView(BranchScopedAPIView):
     """GET /api/leads/list/"""
 
-    scoped_queryset = staticmethod(lead_list)
+    scoped_queryset = staticmethod(leads_with_money_in_scope)
     filter_backends = [DjangoFilterBackend]
     filterset_class = LeadFilter
 
@@ -80,7 +91,7 @@ class LeadListView(BranchScopedAPIView):
 class LeadDetailView(BranchScopedAPIView):
     """GET /api/leads/detail/<id>/"""
 
-    scoped_queryset = staticmethod(lead_list)
+    scoped_queryset = staticmethod(lead_detail_queryset)
 
     @extend_schema(
         operation_id="leads_retrieve",
@@ -167,6 +178,7 @@ class LeadSearchView(BranchScopedAPIView):
             contact_number=params.get("contact", ""),
             cnic=params.get("cnic", ""),
         )
+        leads = leads_with_money(leads, as_of=timezone.localdate())
         return Response(LeadListOutputSerializer(leads, many=True).data)
 
 
@@ -223,7 +235,8 @@ class LeadLostView(BranchScopedAPIView):
 
 
 def _due_today(*, user):
-    leads = leads_due_on(day=timezone.localdate(), user=user).select_related("branch", "assigned_to")
+    today = timezone.localdate()
+    leads = leads_with_money(leads_due_on(day=today, user=user).select_related("branch", "assigned_to"), as_of=today)
     # Never-contacted leads first, then those waiting longest since the last contact.
     return leads.order_by(F("last_contacted_at").asc(nulls_first=True), "id")
 

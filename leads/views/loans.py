@@ -1,4 +1,4 @@
-"""Loan commitment endpoints: add or update, clear, cancel, a lead's list, the overdue list."""
+"""Loan commitment endpoints: add or update, clear, cancel, pay, reschedule, a lead's list, the overdue list, aging."""
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -6,15 +6,27 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from leads.filters import OverdueLoanFilter
 from common.api.schema import ACCESS_ERRORS, error_responses
+from leads.filters import OverdueLoanFilter
+from leads.loan_book import MixedCurrencies, commitment_payments, loan_aging
 from leads.selectors import lead_list, lead_loan_commitments, loan_commitments_visible, overdue_loan_commitments
-from leads.serializers import LoanCommitmentOutputSerializer, LoanPromiseInputSerializer, OverdueLoanOutputSerializer
+from leads.serializers import (
+    AgingReportInputSerializer,
+    AgingReportOutputSerializer,
+    LoanCommitmentOutputSerializer,
+    LoanPaymentInputSerializer,
+    LoanPaymentOutputSerializer,
+    LoanPromiseInputSerializer,
+    LoanRescheduleInputSerializer,
+    OverdueLoanOutputSerializer,
+)
 from leads.services import (
     loan_commitment_cancel,
     loan_commitment_clear,
     loan_commitment_create,
+    loan_commitment_reschedule,
     loan_commitment_update,
+    loan_payment_record,
 )
 from leads.views.base import BranchScopedAPIView
 
@@ -166,7 +178,137 @@ class OverdueLoanListView(BranchScopedAPIView):
         return self.get_paginated_response(OverdueLoanOutputSerializer(page, many=True, context=context).data)
 
 
+class LoanPaymentListCreateView(BranchScopedAPIView):
+    """GET/POST /api/leads/loan-promise/<id>/payments/"""
+
+    scoped_queryset = staticmethod(loan_commitments_visible)
+
+    @extend_schema(
+        operation_id="leads_loan_payments_list",
+        summary="A loan commitment's payments",
+        description="Newest first (by `paid_at`), paginated.",
+        responses={
+            200: LoanPaymentOutputSerializer(many=True),
+            **error_responses(400, *ACCESS_ERRORS, 404, e404="No such commitment in your branches, or no such page."),
+        },
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        commitment = self.get_scoped_object(pk)
+        page = self.paginate_queryset(commitment_payments(commitment=commitment))
+        return self.get_paginated_response(LoanPaymentOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="leads_loan_payments_create",
+        summary="Record a payment on a loan commitment",
+        description="`amount` (at most the balance), optional `paid_at` (default now, never in the "
+        "future), `method` and `reference`. The payment that reaches the amount clears the commitment; "
+        "a commitment naming a booking raises the booking's `paid_amount` too.",
+        request=LoanPaymentInputSerializer,
+        responses={
+            201: OpenApiResponse(LoanPaymentOutputSerializer, description="Recorded."),
+            **error_responses(
+                400,
+                *ACCESS_ERRORS,
+                404,
+                409,
+                e400="Invalid input: `amount` above the balance (or the booking's remaining total), "
+                "`paid_at` in the future, an unknown `method`.",
+                e404="No such commitment in your branches.",
+                e409="The commitment is cleared, cancelled or rescheduled.",
+            ),
+        },
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        commitment = self.get_scoped_object(pk)
+        serializer = LoanPaymentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = loan_payment_record(commitment=commitment, created_by=request.user, **serializer.validated_data)
+        return Response(LoanPaymentOutputSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class LoanPromiseRescheduleView(BranchScopedAPIView):
+    """POST /api/leads/loan-promise/<id>/reschedule/"""
+
+    scoped_queryset = staticmethod(loan_commitments_visible)
+
+    @extend_schema(
+        operation_id="leads_loan_promise_reschedule",
+        summary="Reschedule a loan commitment",
+        description="The open commitment becomes `rescheduled` (final) and a new `pending` one for "
+        "`amount` (default the balance) by `promised_clear_date` (today or later) is created with "
+        "`rescheduled_from` pointing back; the answer is the new commitment.",
+        request=LoanRescheduleInputSerializer,
+        responses={
+            201: OpenApiResponse(LoanCommitmentOutputSerializer, description="The new commitment."),
+            **error_responses(
+                400,
+                *ACCESS_ERRORS,
+                404,
+                409,
+                e404="No such commitment in your branches.",
+                e409="The commitment is cleared, cancelled or already rescheduled.",
+            ),
+        },
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        commitment = self.get_scoped_object(pk)
+        serializer = LoanRescheduleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        successor = loan_commitment_reschedule(
+            commitment=commitment, rescheduled_by=request.user, **serializer.validated_data
+        )
+        return Response(LoanCommitmentOutputSerializer(successor).data, status=status.HTTP_201_CREATED)
+
+
+class AgingReportView(BranchScopedAPIView):
+    """GET /api/leads/reports/aging/"""
+
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="leads_reports_aging",
+        summary="Receivables by age: open commitments' balances by days past the promised date",
+        description="Buckets 1-7, 8-30, 31-60, 61-90 and 90+ days late, per branch and in total, over "
+        "your branches (the same commitments as `overdue-loans/` on that day). `as_of` is the "
+        "organization's business day to age from (default today, never a future day); amounts are "
+        "decimal strings in the organization's `currency`.",
+        parameters=[AgingReportInputSerializer],
+        responses={
+            200: AgingReportOutputSerializer,
+            **error_responses(
+                400,
+                *ACCESS_ERRORS,
+                e400="Invalid filter, an `as_of` in the future, or branches keeping different currencies "
+                "(pick one with `branch_id`).",
+            ),
+        },
+        tags=TAGS,
+    )
+    def get(self, request):
+        serializer = AgingReportInputSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        try:
+            report = loan_aging(
+                user=request.user,
+                as_of=params.get("as_of") or timezone.localdate(),
+                branch_id=params.get("branch_id"),
+                assigned_to=params.get("assigned_to"),
+            )
+        except MixedCurrencies as exc:
+            raise serializers.ValidationError(
+                {"branch_id": [f"Your branches keep different currencies ({', '.join(exc.args[0])}); pick a branch."]}
+            ) from exc
+        return Response(AgingReportOutputSerializer(report).data)
+
+
 __all__ = [
+    "AgingReportView",
+    "LoanPaymentListCreateView",
+    "LoanPromiseRescheduleView",
     "LeadLoanCommitmentListView",
     "LoanPromiseCancelView",
     "LoanPromiseClearView",
