@@ -34,12 +34,13 @@ def days(n: int):
 
 class LoanPaymentServiceTests(TestCase):
     def setUp(self):
-        self.user = UserFactory()
         self.lead = LeadFactory()
+        self.user = branch_user(self.lead.branch)
         self.commitment = loan_commitment_create(lead=self.lead, amount=D("100000.00"), promised_clear_date=days(7))
 
     def pay(self, amount, **kwargs):
-        return loan_payment_record(commitment=self.commitment, amount=D(amount), created_by=self.user, **kwargs)
+        kwargs.setdefault("created_by", self.user)
+        return loan_payment_record(commitment=self.commitment, amount=D(amount), **kwargs)
 
     def test_partial_payment_lowers_the_balance_and_keeps_the_commitment_open(self):
         payment = self.pay("40000.00")
@@ -131,6 +132,13 @@ class LoanPaymentServiceTests(TestCase):
             loan_commitment_update(commitment=self.commitment, amount=D("30000.00"))
         self.assertIn("amount", caught.exception.message_dict)
 
+    def test_payment_by_a_user_outside_the_commitments_scope_is_a_404(self):
+        from django.http import Http404
+
+        with self.assertRaises(Http404):
+            self.pay("1.00", created_by=branch_user(BranchFactory()))
+        self.assertFalse(LoanPayment.objects.exists())
+
     def test_database_refuses_an_overpaid_commitment(self):
         with self.assertRaises(IntegrityError), transaction.atomic():
             LoanCommitment.objects.filter(pk=self.commitment.pk).update(paid_amount=D("100000.01"))
@@ -151,8 +159,8 @@ class LoanPaymentServiceTests(TestCase):
 
 class LoanRescheduleServiceTests(TestCase):
     def setUp(self):
-        self.user = UserFactory()
         self.lead = LeadFactory()
+        self.user = branch_user(self.lead.branch)
         self.commitment = loan_commitment_create(lead=self.lead, amount=D("100000.00"), promised_clear_date=days(-10))
         loan_payment_record(commitment=self.commitment, amount=D("30000.00"))
 
@@ -187,7 +195,7 @@ class LoanRescheduleServiceTests(TestCase):
 
     def test_rescheduled_commitment_is_neither_overdue_nor_marked_by_the_nightly_job(self):
         loan_commitment_reschedule(commitment=self.commitment, promised_clear_date=days(3))
-        self.assertFalse(overdue_loan_commitments(as_of=timezone.localdate()).exists())
+        self.assertFalse(overdue_loan_commitments(as_of=timezone.localdate(), user=self.user).exists())
         self.assertEqual(loan_commitments_mark_overdue(as_of=timezone.localdate()), 0)
 
     def test_reschedule_is_in_the_leads_history_with_the_acting_user(self):
