@@ -12,8 +12,9 @@ class MembershipRole(models.TextChoices):
 
 class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    # ISO 4217 code of the organization's money (loan book amounts, reports).
-    currency = models.CharField(max_length=3, default="PKR")
+    # ISO 4217 code of the organization's money (loan book amounts, reports); a database default too, so
+    # rows written by code that predates the column (old migrations, raw SQL) still get one.
+    currency = models.CharField(max_length=3, default="PKR", db_default="PKR")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
