@@ -1,7 +1,7 @@
 """The HTTP run: the project served by gunicorn on 127.0.0.1, loaded by wrk.
 
-gunicorn serves `config.wsgi` (the project's own URLs, not the benchmark's) with debug off, on
-the benchmark database. wrk cycles through a list of paths (a small Lua script) with the token
+gunicorn serves `benchmarks.wsgi`: the project exactly as production runs it, plus the bare twins
+(`/bench-bare/…`) handled without any middleware, with debug off, on the benchmark database. wrk cycles through a list of paths (a small Lua script) with the token
 in the Authorization header, and reports requests/s, the latency distribution and errors.
 """
 
@@ -62,11 +62,11 @@ class Server:
     def __enter__(self):
         if _port_in_use(self.port):
             raise RuntimeError(f"{HOST}:{self.port} is already in use; pass --http-port.")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"{HOST}:{self.port}",
+                sys.executable, "-m", "gunicorn", "benchmarks.wsgi", "--bind", f"{HOST}:{self.port}",
                 "--workers", str(self.workers), "--log-level", "warning", "--timeout", "60",
             ],
             cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -147,7 +147,7 @@ def run_wrk(*, name: str, port: int, token: str, paths: list[str], seconds: int,
         script.write(_lua_script(paths))
     try:
         command = [
-            "wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds}s", "--latency",
+            "wrk", "--threads", str(min(2, connections)), "--connections", str(connections), "--duration", f"{seconds}s", "--latency",
             "--timeout", "10s", "--header", f"Authorization: Token {token}", "--script", script.name,
             f"http://{HOST}:{port}",
         ]

@@ -35,6 +35,7 @@ class Case:
     expected_status: int
     bare: callable = None  # i -> path
     target_p50_ms: float | None = None
+    client: Client | None = None  # another user's client (the big branch's); default the runner's
 
 
 @dataclass
@@ -246,7 +247,7 @@ class Runner:
                 self.counter += 1
                 path, body = case.request(i)
                 started = time.perf_counter()
-                response = _call(self.client, case.method, path, body)
+                response = _call(case.client or self.client, case.method, path, body)
                 elapsed = (time.perf_counter() - started) * 1000
                 if response.status_code != case.expected_status:
                     errors += 1
@@ -290,7 +291,7 @@ class Runner:
                     self.bare_client.get(case.bare(i))
                 else:
                     path, body = case.request(i)
-                    _call(self.client, case.method, path, body)
+                    _call(case.client or self.client, case.method, path, body)
             counts.add(len(captured.captured_queries))
             sql_times.append(timer.seconds * 1000)
         if with_sql_time:

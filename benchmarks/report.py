@@ -99,14 +99,11 @@ def table(report: dict) -> str:
             f"{job['seconds']:.2f} s with {job['queries']} queries; again (nothing to do) {job['rerun_seconds']:.2f} s "
             f"with {job['rerun_queries']} queries; target ≤ 3 s: {'met' if job['seconds'] <= 3 else 'MISSED'}"
         )
-    for row in report.get("http", []):
-        if "skipped" in row:
-            lines.append(f"HTTP: skipped ({row['skipped']})")
-            continue
-        lines.append(
-            f"HTTP {row['name']:<26} {row['requests_per_second']:8.1f} req/s  p50 {_fmt(row['latency_p50_ms'])} ms  "
-            f"p99 {_fmt(row['latency_p99_ms'])} ms  {row['requests']:,} requests  errors {row['errors']}"
-        )
+    lines += http_lines(report.get("http", []))
+    if report.get("stages"):
+        from benchmarks.stages import table as stage_table
+
+        lines += ["", "stage breakdown, ms per request (in-process, timing hooks on; mean of the fastest 90%):", stage_table(report["stages"])]
     seed = report.get("seed")
     if seed:
         lines.append("")
@@ -124,3 +121,41 @@ def write_json(report: dict, path: str) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, indent=2, default=str) + "\n")
+
+
+def http_table(rows: list) -> list[str]:
+    """Per read: p50 at the lowest connection count and req/s at the highest, API beside its twin."""
+    by_read: dict = {}
+    for row in rows:
+        if "read" in row:
+            by_read.setdefault(row["read"], {}).setdefault(row["kind"], {})[row["connections"]] = row
+    if not by_read:
+        return []
+    lines = [
+        "| read | API p50 | twin p50 | API req/s | twin req/s | API / twin throughput | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for read, kinds in by_read.items():
+        api, twin = kinds.get("api", {}), kinds.get("twin", {})
+        if not api or not twin:
+            continue
+        low, high = min(api), max(api)
+        ratio = api[high]["requests_per_second"] / twin[high]["requests_per_second"] if twin[high]["requests_per_second"] else None
+        lines.append(
+            f"| {read} | {_fmt(api[low]['latency_p50_ms'])} ms | {_fmt(twin[low]['latency_p50_ms'])} ms | "
+            f"{api[high]['requests_per_second']:,.0f} | {twin[high]['requests_per_second']:,.0f} | {_fmt(ratio)} | "
+            f"{sum(r['errors'] for r in api.values())} |"
+        )
+    lines.append(f"(p50 with {low} connection(s), req/s with {high}; gunicorn sync workers, wrk)")
+    return lines
+
+
+def http_lines(rows: list) -> list[str]:
+    lines = []
+    for row in rows:
+        if "skipped" in row:
+            lines.append(f"HTTP: skipped ({row['skipped']})")
+    table_lines = http_table(rows)
+    if table_lines:
+        lines += ["", "HTTP, each read beside its bare twin (same gunicorn, same run):", *table_lines]
+    return lines

@@ -42,10 +42,14 @@ def parse_args(argv):
     parser.add_argument("--only", metavar="TEXT", help="time only endpoints whose name contains one of these comma-separated words")
     parser.add_argument("--no-job", action="store_true", help="skip mark_overdue_loans")
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn + wrk run")
-    parser.add_argument("--http-seconds", type=int, default=30)
-    parser.add_argument("--http-connections", type=int, default=32)
-    parser.add_argument("--http-workers", type=int, default=3)
+    parser.add_argument("--http-seconds", type=int, default=10, help="wrk seconds per read and per twin")
+    parser.add_argument("--http-connections", default="1,8", help="comma-separated wrk connection counts")
+    parser.add_argument("--http-workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--http-port", type=int, default=8020)
+    parser.add_argument(
+        "--redis", default=os.environ.get("BENCH_REDIS_URL", ""), metavar="URL",
+        help="serve with this shared Redis cache, as production does (default $BENCH_REDIS_URL; unset: per-process memory)",
+    )
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every query of each read endpoint")
     parser.add_argument("--profile", metavar="NAME", help="pyinstrument profile of the endpoint whose name contains NAME")
     args = parser.parse_args(argv)
@@ -56,7 +60,7 @@ def parse_args(argv):
     return args
 
 
-def configure_environment(url: str) -> None:
+def configure_environment(url: str, redis_url: str = "") -> None:
     """Production-like settings for this process and the gunicorn it starts; nothing of the user's."""
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
@@ -70,13 +74,16 @@ def configure_environment(url: str) -> None:
         "DJANGO_THROTTLE_SEARCH": HUGE_RATE,
         "LOG_LEVEL": "WARNING",
     })
-    os.environ.pop("REDIS_URL", None)  # per-process memory cache: the run does not depend on a Redis
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)  # per-process memory cache: the run does not depend on a Redis
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     url = normalise_url(args.database)
-    configure_environment(url)
+    configure_environment(url, args.redis)
     try:
         claim(url)
     except NotABenchmarkDatabase as exc:

@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks import http
+from benchmarks import big_branch, http, stages
+from benchmarks.big_branch import BIG_BRANCH_USERNAME
+from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
 from benchmarks.measure import BENCH_PASSPORT_PREFIX, BENCH_REMARK, Runner, Workload, _call
 from benchmarks.seed import seed
@@ -45,7 +47,9 @@ def ensure_dataset(*, leads: int, reseed: bool, marker: dict, write_marker, log)
         log("wiping the previous benchmark data")
         call_command("flush", interactive=False, verbosity=0)
     log(f"seeding {leads:,} leads into {connection.vendor} {settings.DATABASES['default']['NAME']}")
-    summary = seed(leads=leads, today=today, progress=True)
+    big = big_branch_leads(leads)
+    summary = seed(leads=leads - big, today=today, progress=True)
+    big_branch = seed_big_branch(leads=big, today=today, log=log)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -58,9 +62,10 @@ def ensure_dataset(*, leads: int, reseed: bool, marker: dict, write_marker, log)
             cursor.execute("ANALYZE")
     maintenance_seconds = time.perf_counter() - started
     write_marker(seeded_leads=leads, seeded_on=today.isoformat())
-    log(f"seeded in {summary.seconds:.1f} s; {maintenance} {maintenance_seconds:.1f} s")
+    log(f"seeded in {summary.seconds + big_branch['seconds']:.1f} s; {maintenance} {maintenance_seconds:.1f} s")
     return {
-        "reused": False, "seeded_on": today.isoformat(), "leads": summary.leads, "followups": summary.followups,
+        "reused": False, "seeded_on": today.isoformat(), "leads": summary.leads + big, "big_branch": big_branch,
+        "followups": summary.followups,
         "commitments": summary.commitments, "past_due_pending": summary.past_due_pending,
         "due_today": summary.due_today, "seconds": round(summary.seconds, 1),
         "rows_per_second": round((summary.leads + summary.followups + summary.commitments) / summary.seconds),
@@ -97,10 +102,10 @@ def cleanup_bench_writes(*, since=None) -> None:
 
 
 @contextmanager
-def bench_token():
+def bench_token(username: str = BENCH_USERNAME):
     from knox.models import AuthToken
 
-    user = get_user_model().objects.get(username=BENCH_USERNAME)
+    user = get_user_model().objects.get(username=username)
     instance, token = AuthToken.objects.create(user=user)
     try:
         yield user, token
@@ -111,7 +116,7 @@ def bench_token():
 def measure_all(*, args, report: dict, log) -> int:
     """Every measurement; returns how many failures (unexpected answers, HTTP errors) were seen."""
     failures = 0
-    with bench_token() as (user, token):
+    with bench_token() as (user, token), bench_token(BIG_BRANCH_USERNAME) as (_big_user, big_token):
         cleanup_bench_writes()
         since = timezone.now()
         try:
@@ -120,6 +125,8 @@ def measure_all(*, args, report: dict, log) -> int:
             workload = Workload(branch_id=branch.id, scope=scope, today=timezone.localdate(), requests=args.requests)
             runner = Runner(token=token, workload=workload, requests=args.requests, log=log)
             cases = workload.cases()
+            first_write = next(i for i, case in enumerate(cases) if case.method != "get")
+            cases[first_write:first_write] = big_branch.cases(token=big_token, today=workload.today)
             if args.only:
                 words = [word.strip().lower() for word in args.only.split(",") if word.strip()]
                 cases = [case for case in cases if any(word in case.name.lower() for word in words)]
@@ -130,13 +137,17 @@ def measure_all(*, args, report: dict, log) -> int:
             results = [runner.run(case).as_dict() for case in cases]
             report["requests"] = results
             failures += sum(row["errors"] for row in results)
+            log("stage breakdown (ms per request, in-process, timing hooks on; mean of the fastest 90%):")
+            reads = [case for case in cases if case.method == "get"]
+            report["stages"] = stages.breakdown(runner, reads, requests=min(args.requests, 100), log=log)
             report["list_queries_by_page_size"] = runner.list_queries_by_page_size()
             report["booking_leads"] = _booking_leads_check()
             if args.explain:
                 report["explain"] = _explain(runner, [case for case in cases if case.bare], log)
             if not args.no_job:
                 report["mark_overdue_loans"] = time_mark_overdue(log)
-            report["http"] = _http(args=args, token=token, workload=workload, log=log)
+            tokens = {id(case): big_token if case.client else token for case in cases}
+            report["http"] = _http(args=args, token=token, tokens=tokens, cases=cases, log=log)
             failures += sum(row.get("errors", 0) for row in report["http"])
         finally:
             cleanup_bench_writes(since=since)
@@ -183,30 +194,42 @@ def _vacuum(models) -> None:
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _http(*, args, token: str, workload: Workload, log) -> list[dict]:
+HTTP_READS = ("search by passport", "detail", "list big branch", "followup/today big branch", "overdue-loans")
+
+
+def _http(*, args, token: str, tokens: dict, cases, log) -> list[dict]:
+    """Each read and its bare twin served by the same gunicorn, one after the other, at each
+    connection count: the API's throughput and latency beside the floor's, under the same load."""
     if args.no_http:
         return [{"skipped": "--no-http"}]
     if not http.wrk_available():
         return [{"skipped": "wrk is not installed (the make targets install it)"}]
-    count = min(len(workload.samples), 200)
-    search = [f"/api/leads/search/?passport={workload.sample(i)[1]}" for i in range(count)]
-    listing = [f"/api/leads/list/?{urlencode(workload.list_query(i))}" for i in range(15)]
+    reads = [case for case in cases if case.bare and any(case.name.startswith(name) for name in HTTP_READS)]
+    connections = [int(part) for part in str(args.http_connections).split(",") if part.strip()]
     log_path = settings.BASE_DIR / "var" / "bench-gunicorn.log"
     log_path.parent.mkdir(exist_ok=True)
-    log(f"HTTP: gunicorn ({args.http_workers} workers) on 127.0.0.1:{args.http_port}, wrk {args.http_connections} connections")
+    log(
+        f"HTTP: gunicorn ({args.http_workers} sync workers) on 127.0.0.1:{args.http_port}, "
+        f"wrk {args.http_seconds} s at {connections} connections, API then its twin"
+    )
     results = []
     with http.Server(port=args.http_port, workers=args.http_workers, log_path=log_path) as server:
         server.wait_ready(token)
-        for name, paths in (("search by passport", search), ("list (branch+status, 50/page)", listing)):
-            status = server.check(paths[0], token)
-            if status != 200:
-                raise RuntimeError(f"GET {paths[0]} answered {status} under gunicorn; see {log_path}")
-            results.append(
-                http.run_wrk(
-                    name=name, port=args.http_port, token=token, paths=paths, seconds=args.http_seconds,
-                    connections=args.http_connections, log=log,
-                ).as_dict()
-            )
+        for case in reads:
+            case_token = tokens[id(case)]
+            paths = [case.request(i)[0] for i in range(200)]
+            bare_paths = [case.bare(i) for i in range(200)]
+            for path in (paths[0], bare_paths[0]):
+                status = server.check(path, case_token)
+                if status != 200:
+                    raise RuntimeError(f"GET {path} answered {status} under gunicorn; see {log_path}")
+            for count in connections:
+                for kind, chosen in (("api", paths), ("twin", bare_paths)):
+                    row = http.run_wrk(
+                        name=f"{case.name} [{kind}]", port=args.http_port, token=case_token, paths=chosen,
+                        seconds=args.http_seconds, connections=count, log=log,
+                    ).as_dict()
+                    results.append({**row, "read": case.name, "kind": kind})
     return results
 
 

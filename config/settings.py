@@ -55,13 +55,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, request.user, messages and (for reads) history: Django's and simple-history's,
+    # skipped by token-authenticated API calls (organizations/middleware.py).
+    "organizations.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "organizations.middleware.AuthenticationMiddleware",
+    "organizations.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "organizations.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +124,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth -------------------------------------------------------------------------------
+# Token → user → branch scope answered from the shared cache for this many seconds, invalidated at
+# once on logout, expiry and user or membership changes (organizations/token_cache.py). On by
+# default only with a cache every process shares (REDIS_URL); 0 turns it off.
+AUTH_CACHE_SECONDS = env.int("DJANGO_AUTH_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -180,13 +186,22 @@ REST_FRAMEWORK = {
     # Clients send JSON (the contract); form encodings are not parsed, so one body format is validated.
     # The browsable API's raw-data form posts JSON too. Size and nesting are checked before decoding.
     "DEFAULT_PARSER_CLASSES": ["common.api.parsers.JSONParser"],
+    # orjson (drf-orjson-renderer): the same compact UTF-8 JSON as DRF's renderer, a list page
+    # rendered several times faster (docs/performance.md).
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Fixed-window counters, one atomic cache round trip per check, fail-open while the cache is
+    # down (common/api/throttling.py; docs/performance.md).
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("DJANGO_THROTTLE_USER", default="1000/minute"),
         "login": env.str("DJANGO_THROTTLE_LOGIN", default="10/minute"),
+        "login_account": env.str("DJANGO_THROTTLE_LOGIN_ACCOUNT", default="20/hour"),
         "search": env.str("DJANGO_THROTTLE_SEARCH", default="60/minute"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),

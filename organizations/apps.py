@@ -6,6 +6,9 @@ class OrganizationsConfig(AppConfig):
     default = True
     name = "organizations"
 
+    def ready(self):
+        from organizations import signals  # noqa: F401 - registers the token cache's receivers
+
 
 class LeadsAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the site that lets branch members in (see `admin_site.py`)."""

@@ -129,6 +129,11 @@ def visible_branch_ids(user) -> list[int]:
     return cached
 
 
+def remember_visible_branch_ids(user, ids) -> None:
+    """Set the answer of `visible_branch_ids(user)` for this request (the token cache's hit)."""
+    user._visible_branch_ids = sorted(ids)
+
+
 def has_any_membership(user) -> bool:
     """True when the user may use the branch endpoints at all (staff, or any membership)."""
     return user_sees_everything(user) or bool(visible_branch_ids(user)) or (

@@ -9,9 +9,9 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from common.api.throttling import LoginAccountRateThrottle, ScopedRateThrottle
 from organizations.authentication import TokenAuthentication
 from organizations.serializers import (
     MeSerializer,
@@ -44,7 +44,8 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    # Per client address (`login`) and per account (`login_account`).
+    throttle_classes = [ScopedRateThrottle, LoginAccountRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(
@@ -133,7 +134,9 @@ class SessionView(APIView):
 
     def get_throttles(self):
         # Only password attempts count against the strict login rate.
-        return [ScopedRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+        if self.request.method == "POST":
+            return [ScopedRateThrottle(), LoginAccountRateThrottle()]
+        return super().get_throttles()
 
     @extend_schema(
         summary="The browser session's state and CSRF token",

@@ -1,9 +1,104 @@
+"""Page-number pagination whose cost does not grow with the number of matches.
+
+`count` is exact up to `LEADS_EXACT_COUNT_LIMIT` matches (default 10,000): the paginator counts
+at most that many rows plus one (`SELECT COUNT(*) FROM (… LIMIT 10001)`), so a branch with
+400,000 leads costs the same as one with 10,001. Beyond it the page answers an estimate and
+`"count_is_estimate": true`:
+
+- on PostgreSQL the planner's row estimate of the filtered query (`EXPLAIN`, which reads the
+  table statistics and scans nothing), never below the exact limit + 1;
+- elsewhere (SQLite) the capped count itself, the limit + 1: a lower bound.
+
+Page numbers keep working while the count is an estimate: the page is fetched with one extra
+row, so `next` is present exactly when another row follows, and a page past the end is a 404
+as before. The count is never used to refuse a page number.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.utils.urls import replace_query_param
+
+DEFAULT_EXACT_COUNT_LIMIT = 10_000
+
+
+def exact_count_limit() -> int:
+    return getattr(settings, "LEADS_EXACT_COUNT_LIMIT", DEFAULT_EXACT_COUNT_LIMIT)
+
+
+def planner_row_estimate(queryset) -> int | None:
+    """PostgreSQL's estimate of how many rows `queryset` returns, from EXPLAIN (no rows are read)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatingPaginator(Paginator):
+    """Django's paginator with a capped exact count and an estimate beyond it."""
+
+    def __init__(self, *args, exact_limit: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exact_limit = exact_count_limit() if exact_limit is None else exact_limit
+        self.count_is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        object_list = self.object_list
+        if not hasattr(object_list, "query"):  # a list: its length is free
+            return len(object_list)
+        capped = object_list.order_by()[: self.exact_limit + 1].count()
+        if capped <= self.exact_limit:
+            return capped
+        self.count_is_estimate = True
+        estimate = planner_row_estimate(object_list)
+        return max(estimate or 0, self.exact_limit + 1)
+
+    def page(self, number):
+        self.count  # noqa: B018 - decides whether the count is exact before the number is judged
+        if not self.count_is_estimate:
+            return super().page(number)
+        # The count is an estimate: do not judge the page number by it. Fetch the page and one row
+        # more; an empty page past the first is past the end.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        page = Page(rows[: self.per_page], number, self)
+        page.has_following_rows = len(rows) > self.per_page
+        return page
+
+    def validate_number(self, number) -> int:
+        """Django's check, except that an estimated count never refuses a page number."""
+        self.count  # noqa: B018
+        if not self.count_is_estimate:
+            return super().validate_number(number)
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"])
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
 
 class StandardPagination(PageNumberPagination):
-    """`{"count", "next", "previous", "results"}` with `page` and `page_size` (at most 100).
+    """`{"count", "next", "previous", "results"}` with `page` and `page_size` (at most 100), and
+    `"count_is_estimate": true` when `count` is an estimate (more than 10,000 matches).
 
     A `page_size` that is not a positive integer is a 400 naming it (DRF alone would silently
     fall back to the default); one above 100 is capped, as the schema says.
@@ -12,6 +107,36 @@ class StandardPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = EstimatingPaginator
+
+    def get_next_link(self):
+        page = self.page
+        if getattr(page, "has_following_rows", None) is not None:  # the count is an estimate
+            if not page.has_following_rows:
+                return None
+            url = self.request.build_absolute_uri()
+            return replace_query_param(url, self.page_query_param, page.number + 1)
+        return super().get_next_link()
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.page.paginator.count_is_estimate:
+            response.data["count_is_estimate"] = True
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = (
+            f"Exact up to {exact_count_limit():,} matches; beyond that an estimate (see count_is_estimate)."
+        )
+        schema["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": (
+                f"Present, and true, only when there are more than {exact_count_limit():,} matches and `count` "
+                "is the database's estimate. Page numbers keep working; `next` is null on the last page."
+            ),
+        }
+        return schema
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

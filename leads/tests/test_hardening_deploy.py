@@ -51,7 +51,9 @@ class DeployCheckTests(SimpleTestCase):
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("security.W004", result.stderr)
-        self.assertIn("security.W012", result.stderr)
+        # The insecure session cookie: W012 names Django's SessionMiddleware by its exact path; with the
+        # project's subclass (skipped by token API calls) Django reports it as W010 (sessions app).
+        self.assertRegex(result.stderr, r"security\.W01[02]\b")
 
     def test_service_refuses_to_start_without_secret_key_when_debug_is_off(self):
         for entry in (("manage.py", "check"), ("-c", "import config.wsgi")):

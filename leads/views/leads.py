@@ -7,9 +7,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 
 from leads.filters import DueLeadFilter, LeadFilter
+from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.loan_book import leads_with_money, leads_with_promise_record
 from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
