@@ -50,11 +50,21 @@ def increment_window(cache, key: str, period: int) -> int:
     """Atomically add one to the counter `key` (created with a `period`-second lifetime); its new value."""
     client = _redis_client(cache, key)
     if client is not None:
+        # common.cache.ResilientRedisCache's back-off: while it has marked Redis down, do not wait
+        # for another timeout; a failure here marks it down for everyone in the process.
+        is_down, failed = getattr(cache, "_is_down", None), getattr(cache, "_failed", None)
+        if is_down is not None and is_down():
+            raise ConnectionError("cache marked unavailable")
         full_key = cache.make_and_validate_key(key)
         pipeline = client.pipeline(transaction=True)
         pipeline.set(full_key, 0, ex=period, nx=True)
         pipeline.incr(full_key)
-        return int(pipeline.execute()[1])
+        try:
+            return int(pipeline.execute()[1])
+        except Exception as exc:
+            if failed is not None:
+                failed("throttle", exc)
+            raise
     try:
         return cache.incr(key)
     except ValueError:  # the window's first request

@@ -164,3 +164,10 @@ class FailOpenTests(APITestCase):
                     reverse("organizations:token"), {"username": "fail_open_user", "password": "pass-12345"}
                 )
                 self.assertEqual(response.status_code, 200)
+
+
+@override_settings(CACHES={"default": {
+    "BACKEND": "common.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": {"RETRY_AFTER": 5},
+}})
+class FailOpenResilientCacheTests(FailOpenTests):
+    """The same with the project's production backend (errors are misses, with a back-off)."""
