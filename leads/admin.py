@@ -2,7 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from django.core.exceptions import ValidationError
+
 from leads import services
+from leads.services.merge import lead_merge
 from common.errors import StateConflict
 from leads.models import FINAL_LEAD_STATUSES, FollowUpHistory, FollowUpReminder, Lead, LoanCommitment, LostReason
 from organizations.admin_site import BranchScopedAdmin, is_member
@@ -62,7 +65,7 @@ class LeadAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     form = LeadAdminForm
     inlines = [FollowUpInline, LoanCommitmentInline]
-    actions = ["mark_converted"]
+    actions = ["mark_converted", "merge_into_oldest"]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -90,6 +93,22 @@ class LeadAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
                 )
         for obj in formset.deleted_objects:
             obj.delete()
+
+    @admin.action(description="Merge selected leads into the oldest one")
+    def merge_into_oldest(self, request, queryset):
+        """The merge service on the selected leads (already within the member's scope)."""
+        leads = list(queryset.order_by("created_at", "id"))
+        if len(leads) < 2:
+            self.message_user(request, "Select at least two leads to merge.", messages.WARNING)
+            return
+        into, *merge = leads
+        try:
+            lead_merge(into=into, merge=merge, merged_by=request.user)
+        except (StateConflict, ValidationError) as exc:
+            detail = exc.detail if isinstance(exc, StateConflict) else "; ".join(exc.messages)
+            self.message_user(request, f"Not merged: {detail}", messages.ERROR)
+            return
+        self.message_user(request, f"{len(merge)} lead(s) merged into {into}.")
 
     @admin.action(description="Mark selected leads converted")
     def mark_converted(self, request, queryset):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from leads import views
 from leads.views.history import LeadHistoryView
+from leads.views.merge import LeadMergeView
 
 app_name = "leads"
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("lost/<int:pk>/", views.LeadLostView.as_view(), name="lost"),
     path("overdue-loans/", views.OverdueLoanListView.as_view(), name="overdue-loans"),
     path("detail/<int:pk>/history/", LeadHistoryView.as_view(), name="history"),
+    path("merge/", LeadMergeView.as_view(), name="merge"),
     path("lost-reasons/", views.LostReasonListView.as_view(), name="lost-reasons"),
     path("reports/summary/", views.SummaryReportView.as_view(), name="reports-summary"),
 ]

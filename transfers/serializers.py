@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from common.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
+from leads.serializers.leads import PossibleDuplicateSerializer
 from leads.services.imports import ImportMode
 from organizations.models import Branch
 from transfers.models import FileFormat, ImportStatus, LeadImport
@@ -19,12 +20,6 @@ class ImportErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row as numbered in the file (the header is row 1).")
     field = serializers.CharField()
     message = serializers.CharField()
-
-
-class PossibleDuplicateSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    customer_name = serializers.CharField()
-    branch = serializers.IntegerField()
 
 
 class ImportDuplicateSerializer(serializers.Serializer):

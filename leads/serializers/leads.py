@@ -228,3 +228,26 @@ class LeadDetailOutputSerializer(LeadListOutputSerializer):
             "recent_loan_commitments",
         ]
         read_only_fields = fields
+
+
+class PossibleDuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    customer_name = serializers.CharField()
+    branch = serializers.IntegerField()
+
+
+class LeadCreateOutputSerializer(LeadDetailOutputSerializer):
+    """The created lead, with the organization's leads sharing its contact number or CNIC (leads/duplicates.py)."""
+
+    possible_duplicates = PossibleDuplicateSerializer(
+        many=True, read_only=True, help_text="Matching leads you can see."
+    )
+    known_at_branches = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Names of the organization's other branches holding a match you cannot see.",
+    )
+
+    class Meta(LeadDetailOutputSerializer.Meta):
+        fields = [*LeadDetailOutputSerializer.Meta.fields, "possible_duplicates", "known_at_branches"]
+        read_only_fields = fields

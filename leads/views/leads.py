@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from leads.duplicates import duplicate_hints
 from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
@@ -16,6 +17,7 @@ from leads.selectors import lead_list, lead_search, lead_with_recent_items, lead
 from leads.serializers import (
     LeadConvertInputSerializer,
     LeadCreateInputSerializer,
+    LeadCreateOutputSerializer,
     LeadDetailOutputSerializer,
     LeadListOutputSerializer,
     LeadLostInputSerializer,
@@ -53,16 +55,22 @@ class LeadCreateView(BranchScopedAPIView):
         operation_id="leads_create",
         summary="Create a lead",
         description="The organization follows the branch. Identity fields are normalised; a passport "
-        "already used in the organization is a 400 on `passport_number`.",
+        "already used in the organization is a 400 on `passport_number`. A contact number or CNIC "
+        "already on other leads of the organization is allowed: `possible_duplicates` lists those "
+        "you can see, `known_at_branches` names the other branches holding one you cannot.",
         request=LeadCreateInputSerializer,
-        responses={201: LeadDetailOutputSerializer, **error_responses(400, *ACCESS_ERRORS)},
+        responses={201: LeadCreateOutputSerializer, **error_responses(400, *ACCESS_ERRORS)},
         tags=TAGS,
     )
     def post(self, request):
         serializer = LeadCreateInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         lead = lead_create(created_by=request.user, **serializer.validated_data)
-        return lead_detail_response(request, lead, status.HTTP_201_CREATED)
+        lead = lead_with_recent_items(lead_list(user=request.user).get(pk=lead.pk))
+        # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
+        hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
+        lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
+        return Response(LeadCreateOutputSerializer(lead).data, status=status.HTTP_201_CREATED)
 
 
 class LeadListView(BranchScopedAPIView):

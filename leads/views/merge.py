@@ -1,0 +1,61 @@
+"""POST /api/leads/merge/: two or more leads of one customer become one."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+
+from common.api.fields import MAX_ID
+from common.api.schema import ACCESS_ERRORS, error_responses
+from leads.selectors import lead_list
+from leads.serializers import LeadDetailOutputSerializer
+from leads.services.merge import lead_merge
+from leads.views.base import BranchScopedAPIView
+from leads.views.leads import lead_detail_response
+
+
+class LeadMergeInputSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The lead that is kept.")
+    merge = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=50,
+        help_text="Leads merged into `into` and then deleted.",
+    )
+
+    def validate(self, attrs):
+        if attrs["into"] in attrs["merge"]:
+            raise serializers.ValidationError({"merge": ["A lead cannot be merged into itself."]})
+        return attrs
+
+
+class LeadMergeView(BranchScopedAPIView):
+    """POST /api/leads/merge/"""
+
+    scoped_queryset = staticmethod(lead_list)
+
+    @extend_schema(
+        operation_id="leads_merge",
+        summary="Merge leads of one customer",
+        description="In one transaction: every follow-up, loan commitment (with its payments) and booking "
+        "link of the `merge` leads moves to `into`, empty fields of `into` are filled from them, they are "
+        "deleted (their ids answer 404) and `into`'s history records the merge. Every lead must be in "
+        "your branches and `into`'s organization (else 404). Answers the kept lead.",
+        request=LeadMergeInputSerializer,
+        responses={
+            200: LeadDetailOutputSerializer,
+            **error_responses(
+                400, *ACCESS_ERRORS, 404, 409, e409="Two different passports, or two different bookings."
+            ),
+        },
+        tags=["leads"],
+    )
+    def post(self, request):
+        serializer = LeadMergeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        into = self.get_scoped_object(serializer.validated_data["into"])
+        merge_ids = set(serializer.validated_data["merge"])
+        merge = list(self.get_queryset().filter(pk__in=merge_ids, organization_id=into.organization_id))
+        if len(merge) != len(merge_ids):
+            raise NotFound()
+        lead = lead_merge(into=into, merge=merge, merged_by=request.user)
+        return lead_detail_response(request, lead)
