@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from leads.models import FINAL_LEAD_STATUSES
+from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, LeadStatus
 from transfers.models import FileFormat, LeadExport
 from transfers.selectors import organizations_seen_whole, with_outstanding_amount
 
@@ -33,14 +33,17 @@ _COLUMNS = (
     ("lead_source", "lead_source"),
     ("lead_status", "lead_status"),
     ("is_open", None),
+    ("lost_reason_code", "lost_reason_category__code"),
     ("next_followup_date", "next_followup_date"),
     ("last_contacted_at", "last_contacted_at"),
     ("assigned_to", "assigned_to_id"),
     ("assigned_to_username", "assigned_to__username"),
     ("booking", "booking_id"),
+    ("outstanding_amount", "outstanding_amount"),
+    ("overdue_amount", "overdue_amount"),
+    ("next_promise_date", "next_promise_date"),
     ("created_at", "created_at"),
     ("updated_at", "updated_at"),
-    ("outstanding_amount", "outstanding_amount"),
 )
 HEADER = [name for name, _source in _COLUMNS]
 _SOURCES = [source for _name, source in _COLUMNS if source]
@@ -59,10 +62,13 @@ def _records(leads: QuerySet, *, whole_orgs, for_csv: bool):
     rows = with_outstanding_amount(leads).values_list(*_SOURCES).iterator(chunk_size=FETCH_CHUNK)
     positions = {source: index for index, source in enumerate(_SOURCES)}
     organization_at, status_at = positions["organization_id"], positions["lead_status"]
+    code_at = positions["lost_reason_category__code"]
     masked_at = [positions[name] for name in _MASKED]
     text_at = [index for index, (name, _s) in enumerate([c for c in _COLUMNS if c[1]]) if name in _FREE_TEXT]
     for row in rows:
         row = list(row)
+        # As the list shows it (Lead.lost_reason_code): none while not lost, `other` without a category.
+        row[code_at] = (row[code_at] or LOST_REASON_OTHER) if row[status_at] == LeadStatus.LOST else None
         if whole_orgs is not None and row[organization_at] not in whole_orgs:
             for index in masked_at:
                 row[index] = mask(row[index])

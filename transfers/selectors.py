@@ -1,9 +1,10 @@
 """Reads of imports and exports: an import's report, and the rows an export streams."""
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment
+from leads.loan_book import leads_with_money
+from leads.models import Lead
 from organizations.models import Membership, MembershipRole, user_sees_everything
 from transfers.models import LeadImport
 
@@ -25,16 +26,8 @@ def lead_import_report(lead_import: LeadImport) -> LeadImport:
 
 
 def with_outstanding_amount(leads: QuerySet[Lead]) -> QuerySet[Lead]:
-    """`outstanding_amount`: the sum of the lead's open (pending or overdue) commitments, 0 when none."""
-    open_sum = (
-        LoanCommitment.objects.filter(lead_id=OuterRef("pk"), status__in=OPEN_LOAN_STATUSES)
-        .order_by()
-        .values("lead_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money = DecimalField(max_digits=14, decimal_places=2)
-    return leads.annotate(outstanding_amount=Coalesce(Subquery(open_sum, output_field=money), Value(0, output_field=money)))
+    """The loan book's money columns (`outstanding_amount`: open commitments' balances) as of today."""
+    return leads_with_money(leads, as_of=timezone.localdate())
 
 
 def organizations_seen_whole(*, user) -> set[int] | None:

@@ -66,7 +66,7 @@ class LeadCreateView(BranchScopedAPIView):
         serializer = LeadCreateInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         lead = lead_create(created_by=request.user, **serializer.validated_data)
-        lead = lead_with_recent_items(lead_list(user=request.user).get(pk=lead.pk))
+        lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
         # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
         hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
         lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches

@@ -45,6 +45,11 @@ class ExportTests(LeadsAPITestCase):
         self.assertEqual(Decimal(rows[0]["outstanding_amount"]), Decimal("1250.50"))
         self.assertEqual(rows[0]["branch_name"], self.branch_a1.name)
 
+    def test_columns_are_the_list_fields(self):
+        from leads.serializers import LeadListOutputSerializer
+
+        self.assertEqual(HEADER, LeadListOutputSerializer.Meta.fields)
+
     def test_list_filters_apply(self):
         interested = LeadFactory(branch=self.branch_a1, lead_status=LeadStatus.INTERESTED)
         rows = self.csv_rows(self.export(self.admin_a, "?lead_status=interested"))
