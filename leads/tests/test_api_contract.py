@@ -71,7 +71,8 @@ class ContractOverHttpTests(LeadsAPITestCase):
         )
         search = self.client.get("/api/leads/search/", {"contact": "+923012345678"})
         self.assertStatus(search, 200)
-        self.assertIsInstance(search.data, list)
+        # "a list", paginated like every other list: {"count", "next", "previous", "results"}.
+        self.assertEqual([row["id"] for row in search.data["results"]], [lead_id])
         self.assertStatus(self.client.get("/api/leads/search/"), 400)
         self.assertStatus(self.client.get("/api/leads/followup/today/"), 200)
         self.assertStatus(self.client.get("/api/leads/overdue-loans/"), 200)

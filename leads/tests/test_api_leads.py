@@ -284,12 +284,13 @@ class LeadSearchTests(LeadsAPITestCase):
             with self.subTest(params=params):
                 response = self.search(**params)
                 self.assertStatus(response, 200)
-                self.assertEqual([row["id"] for row in response.data], [self.target.pk])
+                self.assertEqual([row["id"] for row in response.data["results"]], [self.target.pk])
 
     def test_every_given_parameter_must_match(self):
         response = self.search(passport="AB1234567", contact="03011111111")
         self.assertStatus(response, 200)
-        self.assertEqual(response.data, [])
+        self.assertEqual(response.data["results"], [])
+        self.assertEqual(response.data["count"], 0)
 
     def test_no_parameter_is_400(self):
         for params in ({}, {"passport": ""}, {"other": "x"}):
@@ -309,8 +310,8 @@ class LeadSearchTests(LeadsAPITestCase):
         LeadFactory(branch=self.branch_a2, contact_number="+923001234567")
         LeadFactory(branch=self.branch_b1, contact_number="+923001234567", passport_number="AB1234567")
         response = self.search(contact="03001234567")
-        self.assertEqual([row["id"] for row in response.data], [self.target.pk])
+        self.assertEqual([row["id"] for row in response.data["results"]], [self.target.pk])
         self.login(self.admin_a)
-        self.assertEqual(len(self.search(contact="03001234567").data), 2)
+        self.assertEqual(self.search(contact="03001234567").data["count"], 2)
         self.login(self.staff)
-        self.assertEqual(len(self.search(contact="03001234567").data), 3)
+        self.assertEqual(self.search(contact="03001234567").data["count"], 3)

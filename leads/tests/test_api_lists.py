@@ -183,10 +183,11 @@ class ListQueryCountTests(LeadsAPITestCase):
                     lead.contact_number = contact
                     lead.save()
                 self.login(self.user_a1)
-                # 1 branch ids, 2 the matching leads (+ branch + assignee joined)
-                with self.assertNumQueries(2):
+                # 1 branch ids, 2 count, 3 the page of matching leads (+ branch + assignee joined)
+                with self.assertNumQueries(3):
                     response = self.client.get(self.url("search"), {"contact": contact})
-                self.assertEqual(len(response.data), matches)
+                self.assertEqual(response.data["count"], matches)
+                self.assertEqual(len(response.data["results"]), min(matches, 20))
 
     def test_lead_followups_and_commitments(self):
         lead = LeadFactory(branch=self.branch_a1)

@@ -162,7 +162,6 @@ class LeadSearchView(BranchScopedAPIView):
     """GET /api/leads/search/?passport=…&contact=…"""
 
     scoped_queryset = staticmethod(lead_list)
-    pagination_class = None
     throttle_classes = list(dict.fromkeys([*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]))
     throttle_scope = "search"
 
@@ -171,7 +170,7 @@ class LeadSearchView(BranchScopedAPIView):
         summary="Find leads by passport, contact number or CNIC",
         description="Exact match on the normalised value (any common spelling is accepted) within "
         "your branches. When several parameters are given, a lead must match all of them. At least "
-        "one is required. The answer is a plain list (not paginated).",
+        "one is required. Paginated like every list (`page`, `page_size` up to 100), newest first.",
         parameters=[LeadSearchInputSerializer],
         responses={200: LeadListOutputSerializer(many=True), **error_responses(400, *ACCESS_ERRORS)},
         tags=TAGS,
@@ -187,7 +186,8 @@ class LeadSearchView(BranchScopedAPIView):
             cnic=params.get("cnic", ""),
         )
         leads = leads_with_money(leads, as_of=timezone.localdate())
-        return Response(LeadListOutputSerializer(leads, many=True).data)
+        page = self.paginate_queryset(leads)
+        return self.get_paginated_response(LeadListOutputSerializer(page, many=True).data)
 
 
 class LeadConvertView(BranchScopedAPIView):
