@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks import big_branch, http, stages
+from benchmarks import big_branch, http, stages, steps_loans
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
@@ -96,6 +96,7 @@ def cleanup_bench_writes(*, since=None) -> None:
         prefixes |= Q(passport_number__startswith=prefix)
     Lead.objects.filter(prefixes).delete()
     Booking.objects.filter(passport_number__startswith=BENCH_PASSPORT_PREFIX["booking"]).delete()
+    steps_loans.cleanup_loan_book_writes()
     if since is not None:
         for model in BIG_TABLES:
             model.history.filter(history_date__gte=since).delete()
@@ -135,6 +136,7 @@ def measure_all(*, args, report: dict, log) -> int:
                 return 0
             log(f"timing {len(cases)} endpoints, {args.requests} requests each, as {user.username} (branch {branch.code})")
             results = [runner.run(case).as_dict() for case in cases]
+            results += steps_loans.measure_loan_book(runner=runner, workload=workload, args=args, log=log)
             report["requests"] = results
             failures += sum(row["errors"] for row in results)
             log("stage breakdown (ms per request, in-process, timing hooks on; mean of the fastest 90%):")
