@@ -4,7 +4,9 @@ A user's digest lists, per branch, the open leads whose next follow-up is the da
 past it, with the last follow-up's remarks. Branch users of a branch get all of its leads; a lead's
 `assigned_to` gets that lead too, but only while the lead is in their current scope (a member of its
 branch or org admin of its organization, or staff): an assignee who lost access hears nothing of it.
-A user in several branches gets one digest with a section per branch.
+A user in several branches gets one digest with a section per branch. Branch users also get their
+branch's "payments due and overdue": open loan commitments promised on the day or before, with the
+balance and days late (`payments_due_by`, the same rows as the overdue-loans list and the aging report).
 
 At most one digest per user per day, across cron re-runs and hosts: the (user, day) row of
 `FollowUpReminder` is inserted before the email is sent, and its unique constraint lets only one run
@@ -22,7 +24,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from leads.models import FollowUpHistory, FollowUpReminder, Lead
+from leads.loan_book import payments_due_by
+from leads.models import FollowUpHistory, FollowUpReminder, Lead, LoanCommitment
 from leads.selectors import leads_due_by_unscoped
 from organizations.models import Branch, Membership, MembershipRole
 from organizations.scoping import user_sees_everything
@@ -38,6 +41,8 @@ class BranchSection:
     branch: Branch
     due: list[Lead] = field(default_factory=list)
     overdue: list[Lead] = field(default_factory=list)
+    payments_due: list[LoanCommitment] = field(default_factory=list)
+    payments_overdue: list[LoanCommitment] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +62,14 @@ class Digest:
     @property
     def overdue_count(self) -> int:
         return sum(len(section.overdue) for section in self.sections)
+
+    @property
+    def payments_due_count(self) -> int:
+        return sum(len(section.payments_due) for section in self.sections)
+
+    @property
+    def payments_overdue_count(self) -> int:
+        return sum(len(section.payments_overdue) for section in self.sections)
 
 
 @dataclass
@@ -82,16 +95,21 @@ def followup_digest_leads(*, day: date) -> QuerySet[Lead]:
 
 
 def followup_digests(*, day: date) -> list[Digest]:
-    """One digest per user with an email who should hear about leads due by `day` (two queries in all)."""
+    """One digest per user with an email who should hear about leads or payments due by `day` (three queries in all)."""
     leads = list(followup_digest_leads(day=day))
     leads_by_branch: dict[int, list[Lead]] = {}
     for lead in leads:
         leads_by_branch.setdefault(lead.branch_id, []).append(lead)
+    payments_by_branch: dict[int, list[LoanCommitment]] = {}
+    for commitment in payments_due_by(day=day):
+        payments_by_branch.setdefault(commitment.branch_id, []).append(commitment)
     assignee_ids = {lead.assigned_to_id for lead in leads if lead.assigned_to_id is not None}
-    # One query: the branch users of the leads' branches, and every membership of the assignees (their scope).
+    # One query: the branch users of the leads' and payments' branches, and every membership of the
+    # assignees (their scope).
     memberships = list(
         Membership.objects.filter(
-            Q(role=MembershipRole.BRANCH_USER, branch_id__in=leads_by_branch) | Q(user_id__in=assignee_ids)
+            Q(role=MembershipRole.BRANCH_USER, branch_id__in=set(leads_by_branch) | set(payments_by_branch))
+            | Q(user_id__in=assignee_ids)
         ).select_related("user")
     )
     memberships_of: dict[int, list[Membership]] = {}
@@ -100,6 +118,7 @@ def followup_digests(*, day: date) -> list[Digest]:
 
     users: dict[int, object] = {}
     leads_per_user: dict[int, dict[int, Lead]] = {}
+    payments_per_user: dict[int, list[LoanCommitment]] = {}
 
     def tell(user, lead: Lead) -> None:
         users.setdefault(user.pk, user)
@@ -109,6 +128,10 @@ def followup_digests(*, day: date) -> list[Digest]:
         if membership.role == MembershipRole.BRANCH_USER:
             for lead in leads_by_branch.get(membership.branch_id, ()):
                 tell(membership.user, lead)
+            branch_payments = payments_by_branch.get(membership.branch_id, ())
+            if branch_payments:
+                users.setdefault(membership.user_id, membership.user)
+                payments_per_user.setdefault(membership.user_id, []).extend(branch_payments)
     for lead in leads:
         assignee = lead.assigned_to
         if assignee is not None and _in_scope(assignee, lead, memberships_of.get(assignee.pk, ())):
@@ -119,7 +142,10 @@ def followup_digests(*, day: date) -> list[Digest]:
         user = users[user_id]
         if not user.email or not user.is_active:
             continue
-        digests.append(Digest(user=user, day=day, sections=_sections(leads_per_user[user_id].values(), day=day)))
+        sections = _sections(
+            leads_per_user.get(user_id, {}).values(), payments_per_user.get(user_id, ()), day=day
+        )
+        digests.append(Digest(user=user, day=day, sections=sections))
     return digests
 
 
@@ -128,20 +154,24 @@ def _in_scope(user, lead: Lead, memberships) -> bool:
     return user_sees_everything(user) or any(membership.reaches(lead.branch) for membership in memberships)
 
 
-def _sections(leads, *, day: date) -> list[BranchSection]:
+def _sections(leads, payments, *, day: date) -> list[BranchSection]:
     sections: dict[int, BranchSection] = {}
     for lead in sorted(leads, key=lambda lead: (lead.next_followup_date, lead.customer_name, lead.pk)):
         section = sections.setdefault(lead.branch_id, BranchSection(branch=lead.branch))
         (section.due if lead.next_followup_date == day else section.overdue).append(lead)
+    for commitment in payments:  # already oldest promise first
+        section = sections.setdefault(commitment.branch_id, BranchSection(branch=commitment.branch))
+        commitment.days_late = (day - commitment.promised_clear_date).days
+        (section.payments_due if commitment.promised_clear_date == day else section.payments_overdue).append(commitment)
     return sorted(sections.values(), key=lambda section: (section.branch.name, section.branch.pk))
 
 
 def digest_message(digest: Digest, *, connection=None) -> EmailMultiAlternatives:
     """The digest as a text email with an HTML alternative, addressed to the user."""
     context = {"digest": digest, "user": digest.user, "day": digest.day, "sections": digest.sections}
-    subject = (
-        f"Lead follow-ups for {digest.day:%d %b %Y}: {digest.due_count} due, {digest.overdue_count} overdue"
-    )
+    subject = f"Lead follow-ups for {digest.day:%d %b %Y}: {digest.due_count} due, {digest.overdue_count} overdue"
+    if digest.payments_due_count or digest.payments_overdue_count:
+        subject += f"; payments: {digest.payments_due_count} due, {digest.payments_overdue_count} overdue"
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("leads/email/followup_digest.txt", context),
