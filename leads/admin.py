@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -7,7 +8,16 @@ from django.core.exceptions import ValidationError
 from leads import services
 from leads.services.merge import lead_merge
 from common.errors import StateConflict
-from leads.models import FINAL_LEAD_STATUSES, FollowUpHistory, FollowUpReminder, Lead, LoanCommitment, LostReason
+from leads.loan_book import lead_outstanding_amount
+from leads.models import (
+    FINAL_LEAD_STATUSES,
+    FollowUpHistory,
+    FollowUpReminder,
+    Lead,
+    LoanCommitment,
+    LoanPayment,
+    LostReason,
+)
 from organizations.admin_site import BranchScopedAdmin, is_member
 from organizations.models import MembershipRole, Organization, user_sees_everything
 
@@ -28,8 +38,8 @@ class FollowUpInline(admin.TabularInline):
 class LoanCommitmentInline(admin.TabularInline):
     model = LoanCommitment
     extra = 0
-    fields = ["amount", "promised_clear_date", "status", "booking", "remarks", "cleared_at"]
-    readonly_fields = ["status", "cleared_at"]
+    fields = ["amount", "paid_amount", "promised_clear_date", "status", "booking", "remarks", "cleared_at"]
+    readonly_fields = ["paid_amount", "status", "cleared_at"]
     raw_id_fields = ["booking"]
 
 
@@ -59,13 +69,18 @@ class LeadAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["branch", "assigned_to"]
     readonly_fields = [
         "organization", "booking", "last_contacted_at", "converted_at", "lost_at", "created_by", "created_at",
-        "updated_at",
+        "updated_at", "outstanding_balance",
     ]
     raw_id_fields = ["assigned_to"]
     date_hierarchy = "created_at"
     form = LeadAdminForm
     inlines = [FollowUpInline, LoanCommitmentInline]
     actions = ["mark_converted", "merge_into_oldest"]
+
+    @admin.display(description="outstanding balance")
+    def outstanding_balance(self, obj):
+        """What the customer still owes on open commitments (the API's `outstanding_amount`)."""
+        return lead_outstanding_amount(lead=obj) if obj.pk else None
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -131,13 +146,71 @@ class FollowUpHistoryAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["lead"]
 
 
+class LoanPaymentInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # The service's own checks, so a refused payment is a message on the row, not a server error;
+        # the service judges again under the row lock when it records the payments.
+        super().clean()
+        remaining = self.instance.balance
+        for form in self.forms:
+            if form.instance.pk or not form.has_changed() or form.errors or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            try:
+                services.loan_payment_check_input(amount=data["amount"], paid_at=data["paid_at"], method=data["method"])
+                self.instance.paid_amount = self.instance.amount - remaining
+                services.loan_payment_check_balance(commitment=self.instance, amount=data["amount"])
+            except ValidationError as exc:
+                for field, messages_ in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+                continue
+            except StateConflict as exc:
+                form.add_error(None, exc.detail)
+                continue
+            remaining -= data["amount"]
+
+
+class LoanPaymentInline(admin.TabularInline):
+    """Payments on the commitment: new rows are recorded through `loan_payment_record`; recorded ones are history."""
+
+    model = LoanPayment
+    formset = LoanPaymentInlineFormSet
+    extra = 0
+    fields = ["amount", "paid_at", "method", "reference", "created_by"]
+    readonly_fields = ["created_by"]
+    ordering = ["-paid_at", "-id"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LoanCommitment)
 class LoanCommitmentAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["lead", "amount", "promised_clear_date", "status", "booking", "cleared_at"]
+    list_display = ["lead", "amount", "paid_amount", "promised_clear_date", "status", "booking", "cleared_at"]
     list_filter = ["status", "promised_clear_date"]
     search_fields = ["lead__customer_name", "lead__passport_number", "lead__contact_number"]
     list_select_related = ["lead", "booking"]
     raw_id_fields = ["lead", "booking"]
+    readonly_fields = ["paid_amount", "balance", "rescheduled_from"]
+    inlines = [LoanPaymentInline]
+
+    @admin.display(description="balance")
+    def balance(self, obj):
+        return obj.balance if obj.pk else None
+
+    def save_formset(self, request, form, formset, change):
+        """New payments are recorded by `loan_payment_record` (lock, balance, clearing, booking); old ones stay."""
+        if formset.model is not LoanPayment:
+            return super().save_formset(request, form, formset, change)
+        for instance in formset.save(commit=False):
+            if instance.pk is None:
+                services.loan_payment_record(
+                    commitment=form.instance, amount=instance.amount, paid_at=instance.paid_at,
+                    method=instance.method, reference=instance.reference, created_by=request.user,
+                )
 
 
 @admin.register(FollowUpReminder)

@@ -97,7 +97,7 @@ def lead_outstanding_amount(*, lead: Lead) -> Decimal:
     total = LoanCommitment.objects.filter(lead=lead, status__in=OPEN_LOAN_STATUSES).aggregate(
         total=Sum(_balance(), output_field=MONEY)
     )["total"]
-    return total if total is not None else ZERO
+    return ZERO if total is None else Decimal(total).quantize(ZERO)
 
 
 def days_late_range(*, as_of: date, days_from: int, days_to: int | None) -> Q:

@@ -384,6 +384,12 @@ class LoanCommitment(models.Model):
         return self.amount - self.paid_amount
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # `paid_amount` is written only by the payment service (in SQL, under the row lock): a full
+            # save of a copy read earlier (an admin form, a script) must not put an old sum back.
+            kwargs["update_fields"] = [
+                field.name for field in self._meta.concrete_fields if not field.primary_key and field.name != "paid_amount"
+            ]
         if _saves_field(kwargs, "branch"):
             self.branch_id = self.lead.branch_id
         super().save(*args, **kwargs)

@@ -27,7 +27,12 @@ from leads.services.loans import (
     loan_commitment_update,
     loan_commitments_mark_overdue,
 )
-from leads.services.payments import PAYMENT_CHANGE_REASON, loan_payment_record
+from leads.services.payments import (
+    PAYMENT_CHANGE_REASON,
+    loan_payment_check_balance,
+    loan_payment_check_input,
+    loan_payment_record,
+)
 
 __all__ = [
     "DUPLICATE_PASSPORT_MESSAGE",
@@ -51,5 +56,7 @@ __all__ = [
     "lost_reason_save",
     "lost_reason_validate",
     "lost_reasons_seed",
+    "loan_payment_check_balance",
+    "loan_payment_check_input",
     "loan_payment_record",
 ]

@@ -17,6 +17,28 @@ from leads.services.loans import lock_commitment_in_scope
 PAYMENT_CHANGE_REASON = "payment"
 
 
+def loan_payment_check_input(*, amount: Decimal, paid_at: datetime, method: str) -> None:
+    """The rules on a payment's own fields: a positive amount, not dated in the future, a known method."""
+    if paid_at > timezone.now():
+        raise ValidationError({"paid_at": ["A payment cannot be dated in the future."]})
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": [f'"{method}" is not a valid choice.']})
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
+
+
+def loan_payment_check_balance(*, commitment: LoanCommitment, amount: Decimal) -> None:
+    """An open commitment (else a 409) with at least `amount` left to pay (else a 400 on `amount`).
+
+    `loan_payment_record` runs it on the locked row; forms (the admin's inline) run it first to show
+    the message on the field, and the service judges again under the lock.
+    """
+    if not commitment.is_open:
+        raise StateConflict(f"A {commitment.status} commitment takes no payments.")
+    if amount > commitment.balance:
+        raise ValidationError({"amount": [f"The payment is more than the balance of {commitment.balance}."]})
+
+
 @transaction.atomic
 def loan_payment_record(
     *,
@@ -35,21 +57,11 @@ def loan_payment_record(
     A cleared, cancelled or rescheduled commitment is a 409. When the commitment names a booking,
     the booking's `paid_amount` grows by the payment too (through the booking's own service).
     """
-    now = timezone.now()
-    if paid_at is None:
-        paid_at = now
-    if paid_at > now:
-        raise ValidationError({"paid_at": ["A payment cannot be dated in the future."]})
-    if method not in PaymentMethod.values:
-        raise ValidationError({"method": [f'"{method}" is not a valid choice.']})
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
+    paid_at = paid_at or timezone.now()
+    loan_payment_check_input(amount=amount, paid_at=paid_at, method=method)
     # Lock the row through the caller's scope before the balance is read (None: a system job, every tenant).
     commitment = lock_commitment_in_scope(commitment=commitment, user=created_by)
-    if not commitment.is_open:
-        raise StateConflict(f"A {commitment.status} commitment takes no payments.")
-    if amount > commitment.balance:
-        raise ValidationError({"amount": [f"The payment is more than the balance of {commitment.balance}."]})
+    loan_payment_check_balance(commitment=commitment, amount=amount)
     if commitment.booking_id is not None:
         booking_add_payment(booking_id=commitment.booking_id, amount=amount)
     payment = LoanPayment(

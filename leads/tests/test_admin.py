@@ -62,3 +62,74 @@ class LeadAdminTests(TestCase):
         self.assertEqual(self.lead.lead_status, LeadStatus.CONVERTED)
         self.assertIsNotNone(self.lead.converted_at)
         self.assertEqual(lost.lead_status, LeadStatus.LOST)
+
+
+class LoanBookAdminTests(TestCase):
+    def setUp(self):
+        from decimal import Decimal
+
+        from leads.tests.factories import LoanCommitmentFactory
+
+        self.admin_user = UserFactory(is_staff=True, is_superuser=True)
+        self.client.force_login(self.admin_user)
+        self.lead = LeadFactory(branch=BranchFactory())
+        self.commitment = LoanCommitmentFactory(lead=self.lead, amount=Decimal("1000.00"))
+
+    def payload(self, *payments):
+        commitment = self.commitment
+        data = {
+            "lead": commitment.lead_id, "booking": "", "amount": str(commitment.amount),
+            "promised_clear_date": str(commitment.promised_clear_date), "status": commitment.status,
+            "remarks": "", "cleared_at_0": "", "cleared_at_1": "",
+            **inline_management("payments", total=len(payments)),
+        }
+        for index, (amount, method) in enumerate(payments):
+            data.update({
+                f"payments-{index}-amount": amount, f"payments-{index}-paid_at_0": "2026-11-20",
+                f"payments-{index}-paid_at_1": "10:00:00", f"payments-{index}-method": method,
+                f"payments-{index}-reference": "",
+            })
+        return data
+
+    def test_payments_added_inline_go_through_the_service(self):
+        from decimal import Decimal
+
+        from leads.models import LoanStatus
+
+        url = reverse("admin:leads_loancommitment_change", args=[self.commitment.pk])
+        response = self.client.post(url, self.payload(("400.00", "cash"), ("600.00", "card")))
+        self.assertEqual(response.status_code, 302, response.context and response.context["errors"])
+        self.commitment.refresh_from_db()
+        self.assertEqual((self.commitment.paid_amount, self.commitment.status), (Decimal("1000.00"), LoanStatus.CLEARED))
+        self.assertEqual(set(self.commitment.payments.values_list("created_by", flat=True)), {self.admin_user.pk})
+
+    def test_inline_payments_above_the_balance_are_a_form_error_and_write_nothing(self):
+        url = reverse("admin:leads_loancommitment_change", args=[self.commitment.pk])
+        response = self.client.post(url, self.payload(("700.00", "cash"), ("400.00", "cash")))
+        self.assertEqual(response.status_code, 200)
+        errors = [form.errors for form in response.context["inline_admin_formsets"][0].formset.forms]
+        self.assertIn("amount", errors[1])
+        self.assertFalse(self.commitment.payments.exists())
+
+    def test_lead_page_shows_the_outstanding_balance(self):
+        from decimal import Decimal
+
+        from leads.services import loan_payment_record
+
+        loan_payment_record(commitment=self.commitment, amount=Decimal("250.00"))
+        response = self.client.get(reverse("admin:leads_lead_change", args=[self.lead.pk]))
+        self.assertContains(response, "Outstanding balance")
+        self.assertContains(response, "750.00")
+
+    def test_full_save_of_an_old_copy_keeps_the_paid_amount(self):
+        from decimal import Decimal
+
+        from leads.models import LoanCommitment
+        from leads.services import loan_payment_record
+
+        stale = LoanCommitment.objects.get(pk=self.commitment.pk)
+        loan_payment_record(commitment=self.commitment, amount=Decimal("100.00"))
+        stale.remarks = "Edited elsewhere."
+        stale.save()
+        self.commitment.refresh_from_db()
+        self.assertEqual((self.commitment.paid_amount, self.commitment.remarks), (Decimal("100.00"), "Edited elsewhere."))
