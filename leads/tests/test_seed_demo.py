@@ -5,14 +5,14 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from booking.models import Booking
-from leads.models import FollowUpHistory, Lead, LoanCommitment
+from leads.models import FollowUpHistory, Lead, LoanCommitment, LoanPayment
 from organizations.models import Branch, Membership
 
 
 def snapshot():
     return {
         model.__name__: model.objects.count()
-        for model in (get_user_model(), Branch, Membership, Lead, FollowUpHistory, LoanCommitment, Booking)
+        for model in (get_user_model(), Branch, Membership, Lead, FollowUpHistory, LoanCommitment, LoanPayment, Booking)
     }
 
 
@@ -43,3 +43,23 @@ class SeedDemoTests(TestCase):
             ("branch_b1", "branch_user", "B1"),
         })
         self.assertTrue(get_user_model().objects.get(username="admin").is_superuser)
+
+
+class SeedDemoLoanBookTests(TestCase):
+    def test_every_branch_shows_partial_payments_a_reschedule_chain_and_every_aging_bucket(self):
+        from django.utils import timezone
+
+        from leads.loan_book import loan_aging
+        from leads.models import LoanStatus
+
+        call_command("seed_demo", stdout=StringIO())
+        admin = get_user_model().objects.get(username="admin")
+        for branch in Branch.objects.all():
+            with self.subTest(branch=branch.code):
+                report = loan_aging(user=admin, as_of=timezone.localdate(), branch_id=branch.pk)
+                self.assertTrue(all(bucket.count >= 1 for bucket in report.buckets), [b.count for b in report.buckets])
+                commitments = LoanCommitment.objects.filter(branch=branch)
+                self.assertTrue(commitments.filter(status__in=["pending", "overdue"], paid_amount__gt=0).exists())
+                self.assertTrue(commitments.filter(status=LoanStatus.CLEARED, payments__isnull=False).exists())
+                chain_end = commitments.get(rescheduled_from__rescheduled_from__isnull=False)
+                self.assertEqual(chain_end.rescheduled_from.rescheduled_from.status, LoanStatus.RESCHEDULED)

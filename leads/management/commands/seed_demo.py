@@ -9,7 +9,13 @@ from django.utils import timezone
 from booking.models import Booking
 from booking.services import booking_create
 from leads.models import ContactMethod, Lead, LeadSource
-from leads.services import followup_record, lead_create, loan_commitment_create
+from leads.services import (
+    followup_record,
+    lead_create,
+    loan_commitment_create,
+    loan_commitment_reschedule,
+    loan_payment_record,
+)
 from organizations.models import Branch, Membership, MembershipRole, Organization
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -39,6 +45,19 @@ LEADS = [
     ("Usman Tariq", "UT", "0345", LeadSource.WEBSITE, None, None),
 ]
 
+# The loan book per branch: name, amount, promised (days from today), payments, reschedules (new dates).
+# Together the promises fall in every aging bucket (1-7, 8-30, 31-60, 61-90, 90+ days late), some are
+# partly paid, one is paid in full, and one was re-promised twice (a reschedule chain).
+LOAN_BOOK = [
+    ("Hina Malik", "120000.00", -4, ["40000.00", "25000.00"], []),
+    ("Kamran Shah", "80000.00", -18, ["10000.00"], []),
+    ("Saima Javed", "150000.00", -45, [], []),
+    ("Tariq Mehmood", "60000.00", -75, ["15000.00"], []),
+    ("Rubina Aslam", "200000.00", -120, ["50000.00"], []),
+    ("Imran Qureshi", "90000.00", -20, ["30000.00"], [3, 14]),
+    ("Nadia Hussain", "45000.00", 10, ["45000.00"], []),
+]
+
 
 class Command(BaseCommand):
     help = (
@@ -55,6 +74,7 @@ class Command(BaseCommand):
         for index, branch in enumerate(sorted(branches.values(), key=lambda b: b.code)):
             staff = users[f"branch_{branch.code.lower()}"]
             created += self._branch_data(branch=branch, staff=staff, today=today, index=index)
+            created += self._loan_book(branch=branch, staff=staff, today=today, index=index)
         self.stdout.write(
             f"Demo data ready: {len(branches)} branches, {len(users)} users, {created} new leads "
             f"(password for every demo user: {DEMO_PASSWORD})."
@@ -140,4 +160,45 @@ class Command(BaseCommand):
                 paid_amount=Decimal("200000.00"),
                 created_by=staff,
             )
+        return created
+
+    def _loan_book(self, *, branch: Branch, staff, today, index: int) -> int:
+        """Customers who owe money: partial payments, a reschedule chain and every aging bucket."""
+        created = 0
+        for number, (name, amount, offset, payments, reschedules) in enumerate(LOAN_BOOK):
+            passport = f"LB{branch.code[0]}{index}{number:05d}"
+            if Lead.objects.filter(organization=branch.organization, passport_number=passport).exists():
+                continue
+            lead = lead_create(
+                branch=branch,
+                customer_name=name,
+                passport_number=passport,
+                contact_number=f"0335{index}{number:06d}",
+                cnic=f"35203{index}{number:06d}1",
+                area=branch.area,
+                lead_source=LeadSource.REFERRAL,
+                remarks="Umrah package on instalments.",
+                created_by=staff,
+                assigned_to=staff,
+            )
+            created += 1
+            commitment = loan_commitment_create(
+                lead=lead,
+                amount=Decimal(amount),
+                promised_clear_date=today + timedelta(days=offset),
+                remarks="Balance of the package price.",
+                created_by=staff,
+            )
+            for paid_days_ago, paid in enumerate(payments, start=1):
+                loan_payment_record(
+                    commitment=commitment,
+                    amount=Decimal(paid),
+                    paid_at=timezone.now() - timedelta(days=paid_days_ago),
+                    method="bank_transfer" if paid_days_ago % 2 else "cash",
+                    created_by=staff,
+                )
+            for new_offset in reschedules:
+                commitment = loan_commitment_reschedule(
+                    commitment=commitment, promised_clear_date=today + timedelta(days=new_offset), rescheduled_by=staff
+                )
         return created
