@@ -29,14 +29,20 @@ CHUNK_ROWS = 500
 MAX_ERROR_MESSAGE = 500
 
 
-def lead_import_start(*, user, branch, mode: str, dry_run: bool, file_name: str, content: bytes) -> LeadImport:
-    """Check the file's header, store the file and queue its run (after this transaction commits)."""
+def lead_import_check_file(*, file_name: str, content: bytes, mode: str) -> str:
+    """The file's format once its size and header suit `mode`; a ValidationError on `file` otherwise."""
     if not content:
         raise ValidationError({"file": ["The file is empty."]})
     if len(content) > settings.LEADS_IMPORT_MAX_BYTES:
         raise ValidationError({"file": [f"The file is larger than {settings.LEADS_IMPORT_MAX_BYTES} bytes."]})
     file_format = file_format_of(file_name, content)
     read_header(content, file_format, mode=mode)
+    return file_format
+
+
+def lead_import_start(*, user, branch, mode: str, dry_run: bool, file_name: str, content: bytes) -> LeadImport:
+    """Check the file's header, store the file and queue its run (after this transaction commits)."""
+    file_format = lead_import_check_file(file_name=file_name, content=content, mode=mode)
     with transaction.atomic():
         lead_import = LeadImport.objects.create(
             organization_id=branch.organization_id,
