@@ -59,7 +59,12 @@ def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]
 
 def leads_with_overdue_promise(queryset: QuerySet[Lead], *, as_of: date, has_overdue: bool = True) -> QuerySet[Lead]:
     """The leads of `queryset` that have (or, with `has_overdue=False`, have not) an open promise before `as_of`."""
-    overdue = Exists(_open_commitments_of_outer_lead().filter(promised_clear_date__lt=as_of))
+    # The commitment's own copy of the branch, tied to the lead's: the planner then carries the lead's
+    # branch filter over to the commitments and reads them from the branch's open-promise index
+    # instead of every open commitment of every branch (the count of a big branch's page).
+    overdue = Exists(
+        _open_commitments_of_outer_lead().filter(branch_id=OuterRef("branch_id"), promised_clear_date__lt=as_of)
+    )
     return queryset.filter(overdue if has_overdue else ~overdue)
 
 
