@@ -364,10 +364,13 @@ class LoanCommitment(models.Model):
             models.Index(fields=["status", "promised_clear_date"], name="loan_status_promised_idx"),
             models.Index(fields=["lead", "-created_at"], name="loan_lead_created_idx"),
             # The overdue list: a branch's open commitments by promised date, count and page alike.
+            # It also carries the lead and the money (PostgreSQL INCLUDE; ignored elsewhere), so the aging
+            # report's sums and the has_overdue_promise semi-join read the index alone (index-only scans).
             models.Index(
                 fields=["branch", "promised_clear_date", "id"],
                 condition=Q(status__in=OPEN_LOAN_STATUSES),
-                name="loan_branch_open_promised_idx",
+                include=["lead", "amount", "paid_amount"],
+                name="loan_branch_open_money_idx",
             ),
         ]
 
