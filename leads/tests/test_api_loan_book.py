@@ -317,3 +317,28 @@ class AgingReportAPITests(LeadsAPITestCase):
         self.assertEqual(
             sum(D(b["amount"]) for b in report["buckets"]), sum(D(row["balance"]) for row in overdue["results"])
         )
+
+
+class LoanBookQueryCountTests(LeadsAPITestCase):
+    def test_payments_list_at_two_page_sizes(self):
+        commitment = LoanCommitmentFactory(lead=self.lead, amount=D("1000.00"))
+        for _ in range(60):
+            loan_payment_record(commitment=commitment, amount=D("1.00"))
+        for page_size in (5, 50):
+            with self.subTest(page_size=page_size):
+                self.login(self.user_a1)
+                # 1 branch ids, 2 the commitment in scope, 3 count, 4 the page
+                with self.assertNumQueries(4):
+                    response = self.client.get(self.url("loan-payments", commitment.pk), {"page_size": page_size})
+                self.assertEqual(len(response.data["results"]), page_size)
+
+    def test_aging_report_takes_the_same_queries_for_one_branch_or_many(self):
+        for branches in (1, 2):
+            with self.subTest(branches=branches):
+                for branch in (self.branch_a1, self.branch_a2)[:branches]:
+                    LoanCommitmentFactory(lead=LeadFactory(branch=branch), promised_clear_date=days(-3))
+                self.login(self.admin_a)
+                # 1 branch ids, 2 the buckets per branch (one GROUP BY), 3 the branches' names and currency
+                with self.assertNumQueries(3):
+                    response = self.client.get(self.url("reports-aging"))
+                self.assertEqual(len(response.data["branches"]), branches)
