@@ -17,6 +17,10 @@ class BookingListCreateView(generics.ListAPIView):
     serializer_class = BookingOutputSerializer
     filterset_class = BookingFilter
 
+    def get_serializer_class(self):
+        # POST parses with the input serializer (the browsable API's form shows its fields).
+        return BookingCreateInputSerializer if self.request.method == "POST" else BookingOutputSerializer
+
     def get_queryset(self):
         return bookings_visible_to(user=self.request.user).select_related("branch")
 

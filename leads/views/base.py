@@ -1,5 +1,6 @@
 """What every leads endpoint shares: who may call it, and how its rows are scoped."""
 
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 
@@ -26,3 +27,13 @@ class BranchScopedAPIView(GenericAPIView):
         if obj is None:
             raise NotFound()
         return obj
+
+    # The browsable API (a browser opening an API URL) builds its form from these two; the views
+    # themselves parse and render with their own input and output serializers. A view that takes a
+    # body sets `serializer_class` to its input serializer; one without a body gets an empty form.
+    def get_serializer_class(self):
+        return self.serializer_class or serializers.Serializer
+
+    def get_serializer(self, *args, **kwargs):
+        # Unbound: the raw-data form shows the operation's fields (as JSON) with their initial values.
+        return self.get_serializer_class()(context=self.get_serializer_context())

@@ -16,6 +16,7 @@ TAGS = ["follow-ups"]
 class FollowUpCreateView(BranchScopedAPIView):
     """POST /api/leads/followup/"""
 
+    serializer_class = FollowUpCreateInputSerializer  # the browsable API's form
     scoped_queryset = staticmethod(lead_list)
 
     @extend_schema(

@@ -49,6 +49,7 @@ def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Respo
 class LeadCreateView(BranchScopedAPIView):
     """POST /api/leads/create/"""
 
+    serializer_class = LeadCreateInputSerializer  # the browsable API's form
     scoped_queryset = staticmethod(lead_list)
 
     @extend_schema(
@@ -116,6 +117,7 @@ class LeadDetailView(BranchScopedAPIView):
 class LeadUpdateView(BranchScopedAPIView):
     """PUT/PATCH /api/leads/update/<id>/"""
 
+    serializer_class = LeadUpdateInputSerializer  # the browsable API's form
     scoped_queryset = staticmethod(lead_list)
     update_errors = error_responses(
         400,
@@ -193,6 +195,7 @@ class LeadSearchView(BranchScopedAPIView):
 class LeadConvertView(BranchScopedAPIView):
     """PUT /api/leads/convert/<id>/"""
 
+    serializer_class = LeadConvertInputSerializer  # the browsable API's form
     scoped_queryset = staticmethod(lead_list)
 
     @extend_schema(
@@ -218,6 +221,7 @@ class LeadConvertView(BranchScopedAPIView):
 class LeadLostView(BranchScopedAPIView):
     """PUT /api/leads/lost/<id>/"""
 
+    serializer_class = LeadLostInputSerializer  # the browsable API's form
     scoped_queryset = staticmethod(lead_list)
 
     @extend_schema(

@@ -36,6 +36,7 @@ TAGS = ["loan commitments"]
 class LoanPromiseView(BranchScopedAPIView):
     """POST /api/leads/loan-promise/"""
 
+    serializer_class = LoanPromiseInputSerializer  # the browsable API's form
     scoped_queryset = staticmethod(loan_commitments_visible)
 
     @extend_schema(
