@@ -18,8 +18,17 @@ _PATTERNS = (
     # Phone numbers: a run of 10+ digits, optionally with a leading + and spaces or dashes inside
     # (but not an ISO date followed by a time, "2026-11-27 08:10").
     re.compile(r"(?<![\w])(?!\d{4}-\d{2}-\d{2}\b)\+?\d(?:[\s-]?\d){9,14}(?!\d)"),
-    # Passports: one or two letters followed by 6-8 digits (AB1234567), in any letter case.
-    re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\s?\d{6,8}(?![A-Za-z0-9])"),
+    # Passports: one to three letters followed by 6-8 digits (AB1234567, ABC1234567), any letter case.
+    re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,3}\s?\d{6,8}(?![A-Za-z0-9])"),
+    # Passports of nine digits (123456789); not inside a longer token, a path or a reference.
+    re.compile(r"(?<![\w\-./])\d{9}(?![\w\-./])"),
+    # Alphanumeric passports (C01X00T47, X1234567A): 8-9 letters and digits, at least two digits
+    # and one letter, standing alone (booking references like BK-VLDTH45P8L, paths, module names
+    # and UUID segments are joined to their neighbours by - . / _ and survive).
+    re.compile(
+        r"(?<![\w\-./])(?=[A-Za-z0-9]{8,9}(?![\w\-./]))(?=(?:[A-Za-z]*[0-9]){2})(?=[0-9]*[A-Za-z])"
+        r"[A-Za-z0-9]{8,9}(?![\w\-./])"
+    ),
 )
 _QUERY_STRING = re.compile(r"\?[^\s'\"]*")
 

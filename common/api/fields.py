@@ -1,6 +1,7 @@
 """Serializer fields that accept identity data in any common spelling and store one form."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,6 +23,29 @@ class ChoiceField(serializers.ChoiceField):
         super().__init__(choices, **kwargs)
         allowed = ", ".join(str(key) for key in self.choices)
         self.error_messages["invalid_choice"] = f"Not a valid choice; use one of: {allowed}."
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "example": "2026-11-27T10:30:00+05:00"})
+class AwareDateTimeField(serializers.DateTimeField):
+    """An RFC 3339 date-time, which carries its UTC offset, between the years 1900 and 2999.
+
+    A naive value ("2026-11-27T10:30") would be read in the server's zone, which the client may
+    not know; year 1 or 9999 cannot even be converted between zones (an OverflowError, a 500).
+    Both are a 400 on the field. Output stays DRF's (in the business time zone).
+    """
+
+    MIN_YEAR, MAX_YEAR = 1900, 2999
+    default_error_messages = {
+        "naive": "Include the UTC offset, e.g. 2026-11-27T10:30:00+05:00 or 2026-11-27T05:30:00Z.",
+        "out_of_range": "Enter a date-time between the years 1900 and 2999.",
+    }
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            self.fail("naive")
+        if not self.MIN_YEAR <= value.year <= self.MAX_YEAR:
+            self.fail("out_of_range")
+        return super().enforce_timezone(value)
 
 
 class StrictCharField(serializers.CharField):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
-from common.api.fields import ScopedPrimaryKeyRelatedField, StrictCharField
+from common.api.fields import AwareDateTimeField, ScopedPrimaryKeyRelatedField, StrictCharField
 from leads.models import ContactMethod, Lead
 from leads.serializers.common import ChoiceField, check_not_in_past
 
@@ -17,7 +17,7 @@ class FollowUpCreateInputSerializer(serializers.Serializer):
     lead = ScopedPrimaryKeyRelatedField(model=Lead, help_text="A lead of your branches.")
     remarks = StrictCharField(max_length=5000, help_text="What was said.")
     contact_method = ChoiceField(choices=ContactMethod.choices, required=False)
-    followup_at = serializers.DateTimeField(required=False, help_text="When the contact happened; default now.")
+    followup_at = AwareDateTimeField(required=False, help_text="When the contact happened; default now.")
     next_followup_date = serializers.DateField(
         required=False,
         allow_null=True,

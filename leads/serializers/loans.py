@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from booking.models import Booking
-from common.api.fields import MAX_ID, ChoiceField, ScopedPrimaryKeyRelatedField, StrictCharField
+from common.api.fields import MAX_ID, AwareDateTimeField, ChoiceField, ScopedPrimaryKeyRelatedField, StrictCharField
 from leads.models import Lead, LoanCommitment, LoanPayment, PaymentMethod
 from leads.serializers.rows import FastRowMixin
 
@@ -75,7 +75,7 @@ class LoanPaymentInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.01"), help_text="At most the commitment's balance."
     )
-    paid_at = serializers.DateTimeField(required=False, help_text="When the money came in; default now, never later.")
+    paid_at = AwareDateTimeField(required=False, help_text="When the money came in; default now, never later.")
     method = ChoiceField(choices=PaymentMethod.choices, required=False)
     reference = StrictCharField(required=False, allow_blank=True, max_length=100, help_text="Receipt or transfer id.")
 

@@ -105,3 +105,52 @@ class MalformedInputTests(LeadsAPITestCase):
                 method = "PUT" if "clear" in path else "PATCH" if "update" in path else "GET"
                 response = self.client.generic(method, path, "{}", content_type="application/json")
                 self.assertEqual(response.status_code, 404)
+
+
+class HostileValuesTests(LeadsAPITestCase):
+    """Datetimes that cannot be placed in time and identity values in other scripts: 400 or one stored form."""
+
+    def setUp(self):
+        self.login(self.user_a1)
+
+    def test_naive_and_out_of_range_followup_at_are_400_on_the_field(self):
+        for value in ("0001-01-01T00:00:00", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59Z",
+                      "2026-11-27T10:30:00", "1800-01-01T00:00:00Z"):
+            with self.subTest(value=value):
+                response = self.client.post(
+                    self.url("followup"), {"lead": self.lead.pk, "remarks": "r", "followup_at": value}, format="json"
+                )
+                self.assertStatus(response, 400)
+                self.assertEqual(list(response.data), ["followup_at"])
+
+    def test_followup_at_with_an_offset_is_accepted(self):
+        response = self.client.post(
+            self.url("followup"), {"lead": self.lead.pk, "remarks": "r", "followup_at": "2026-01-02T10:30:00+05:00"},
+            format="json",
+        )
+        self.assertStatus(response, 201)
+
+    def test_cnic_in_urdu_digits_is_stored_in_ascii_and_found_by_an_ascii_search(self):
+        response = self.client.post(
+            self.url("create"),
+            {"customer_name": "Urdu Digits", "contact_number": "۰۳۰۰ ۷۷۷۸۸۸۹", "cnic": "۳۵۲۰۲-۷۶۵۴۳۲۱-۹",
+             "passport_number": "ｘｙ７６５４３２１", "branch": self.branch_a1.pk},
+            format="json",
+        )
+        self.assertStatus(response, 201)
+        self.assertEqual(
+            (response.data["cnic"], response.data["contact_number"], response.data["passport_number"]),
+            ("35202-7654321-9", "+923007778889", "XY7654321"),
+        )
+        found = self.client.get(self.url("search"), {"cnic": "3520276543219"})
+        self.assertEqual([row["id"] for row in found.data["results"]], [response.data["id"]])
+
+    def test_sharp_s_passport_is_400(self):
+        response = self.client.post(
+            self.url("create"),
+            {"customer_name": "Sharp S", "contact_number": "0300 7778880", "passport_number": "ß1234567",
+             "branch": self.branch_a1.pk},
+            format="json",
+        )
+        self.assertStatus(response, 400)
+        self.assertEqual(list(response.data), ["passport_number"])
