@@ -117,21 +117,14 @@ class Command(BaseCommand):
     def _branch_data(self, *, branch: Branch, staff, today, index: int) -> int:
         created = 0
         for number, (name, passport_stem, mobile_stem, source, followup_offset, loan_offset) in enumerate(LEADS):
-            passport = f"{passport_stem}{branch.code[0]}{index}{number:05d}"
-            if Lead.objects.filter(organization=branch.organization, passport_number=passport).exists():
-                continue
-            lead = lead_create(
-                branch=branch,
-                customer_name=name,
-                passport_number=passport,
-                contact_number=f"{mobile_stem}{index}{number:06d}",
-                cnic=f"35202{index}{number:06d}1",
-                area=branch.area,
-                lead_source=source,
+            lead = _new_demo_lead(
+                branch=branch, staff=staff, name=name, source=source,
+                passport=f"{passport_stem}{branch.code[0]}{index}{number:05d}",
+                contact_number=f"{mobile_stem}{index}{number:06d}", cnic=f"35202{index}{number:06d}1",
                 remarks="Asked about Umrah packages for the family.",
-                created_by=staff,
-                assigned_to=staff,
             )
+            if lead is None:
+                continue
             created += 1
             if followup_offset is not None:
                 followup_record(
@@ -166,21 +159,14 @@ class Command(BaseCommand):
         """Customers who owe money: partial payments, a reschedule chain and every aging bucket."""
         created = 0
         for number, (name, amount, offset, payments, reschedules) in enumerate(LOAN_BOOK):
-            passport = f"LB{branch.code[0]}{index}{number:05d}"
-            if Lead.objects.filter(organization=branch.organization, passport_number=passport).exists():
-                continue
-            lead = lead_create(
-                branch=branch,
-                customer_name=name,
-                passport_number=passport,
-                contact_number=f"0335{index}{number:06d}",
-                cnic=f"35203{index}{number:06d}1",
-                area=branch.area,
-                lead_source=LeadSource.REFERRAL,
+            lead = _new_demo_lead(
+                branch=branch, staff=staff, name=name, source=LeadSource.REFERRAL,
+                passport=f"LB{branch.code[0]}{index}{number:05d}",
+                contact_number=f"0335{index}{number:06d}", cnic=f"35203{index}{number:06d}1",
                 remarks="Umrah package on instalments.",
-                created_by=staff,
-                assigned_to=staff,
             )
+            if lead is None:
+                continue
             created += 1
             commitment = loan_commitment_create(
                 lead=lead,
@@ -202,3 +188,14 @@ class Command(BaseCommand):
                     commitment=commitment, promised_clear_date=today + timedelta(days=new_offset), rescheduled_by=staff
                 )
         return created
+
+
+def _new_demo_lead(*, branch: Branch, staff, name: str, source: str, passport: str, contact_number: str, cnic: str,
+                   remarks: str) -> Lead | None:
+    """A demo lead assigned to the branch's user, or None when its passport is already there (a re-run)."""
+    if Lead.objects.filter(organization=branch.organization, passport_number=passport).exists():
+        return None
+    return lead_create(
+        branch=branch, customer_name=name, passport_number=passport, contact_number=contact_number, cnic=cnic,
+        area=branch.area, lead_source=source, remarks=remarks, created_by=staff, assigned_to=staff,
+    )
