@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from common.identity import normalize_identity_fields
-from organizations.models import Branch, Organization
+from organizations.models import Branch, Organization, OrganizationFollowsBranch
 from organizations.scoping import ScopedQuerySet
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -29,7 +29,7 @@ class BookingQuerySet(ScopedQuerySet):
     branch_path = "branch_id"
 
 
-class Booking(models.Model):
+class Booking(OrganizationFollowsBranch):
     reference = models.CharField(max_length=20, unique=True, default=generate_booking_reference, editable=False)
     customer_name = models.CharField(max_length=200)
     passport_number = models.CharField(max_length=20, blank=True, default="")
@@ -72,7 +72,6 @@ class Booking(models.Model):
         normalize_identity_fields(self)
 
     def save(self, *args, **kwargs):
-        # The organization always follows the branch; identity fields are stored normalised.
-        self.organization_id = self.branch.organization_id
+        # Identity fields are stored normalised; the organization follows the branch (the base class).
         normalize_identity_fields(self)
         super().save(*args, **kwargs)

@@ -7,3 +7,11 @@ class StateConflict(Exception):
     def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
+
+
+class OutOfScope(Exception):
+    """The object named on the path is not in the caller's scope (or no longer is): it does not exist for them."""
+
+    def __init__(self, detail: str = "Not found."):
+        super().__init__(detail)
+        self.detail = detail

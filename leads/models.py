@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.identity import normalize_identity_fields
-from organizations.models import Branch, Organization
+from organizations.models import Branch, Organization, OrganizationFollowsBranch
 from organizations.scoping import ScopedQuerySet, user_sees_everything
 
 
@@ -163,7 +163,7 @@ def stale_condition(*, now=None) -> Q:
     return Q(last_contacted_at__lte=cutoff) | Q(last_contacted_at__isnull=True, created_at__lte=cutoff)
 
 
-class Lead(models.Model):
+class Lead(OrganizationFollowsBranch):
     customer_name = models.CharField(max_length=200)
     passport_number = models.CharField(max_length=20, blank=True, default="")
     contact_number = models.CharField(max_length=20)
@@ -247,8 +247,7 @@ class Lead(models.Model):
         normalize_identity_fields(self)
 
     def save(self, *args, **kwargs):
-        # The organization always follows the branch; identity fields are stored normalised.
-        self.organization_id = self.branch.organization_id
+        # Identity fields are stored normalised; the organization follows the branch (the base class).
         normalize_identity_fields(self)
         moving = not self._state.adding and _saves_field(kwargs, "branch")
         super().save(*args, **kwargs)

@@ -1,7 +1,8 @@
 """The DRF handler that turns the services' domain errors into responses.
 
-Services raise Django's `ValidationError` (a 400 naming the field) or `StateConflict` (a 409:
-the request is well formed but the lead's state forbids it); views never translate by hand.
+Services raise Django's `ValidationError` (a 400 naming the field), `StateConflict` (a 409:
+the request is well formed but the lead's state forbids it) or `OutOfScope` (a 404: the object
+is not, or no longer, in the caller's scope); views never translate by hand.
 """
 
 from django.core.exceptions import RequestDataTooBig, ValidationError as DjangoValidationError
@@ -9,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.api.parsers import PayloadTooLarge
-from common.errors import StateConflict
+from common.errors import OutOfScope, StateConflict
 
 
 class ConflictError(exceptions.APIException):
@@ -19,7 +20,7 @@ class ConflictError(exceptions.APIException):
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, taught the domain errors: ValidationError → 400, StateConflict → 409."""
+    """DRF's handler, taught the domain errors: ValidationError → 400, StateConflict → 409, OutOfScope → 404."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
@@ -27,4 +28,6 @@ def api_exception_handler(exc, context):
         exc = PayloadTooLarge()
     elif isinstance(exc, StateConflict):
         exc = ConflictError(detail=exc.detail)
+    elif isinstance(exc, OutOfScope):
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

@@ -11,7 +11,7 @@ from common.api.fields import (
     StrictCharField,
 )
 from leads.models import LOST_REASON_OTHER, FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment, LostReason
-from leads.serializers.common import AssignableUserField, ChoiceField, check_assignee_reaches_branch, check_not_in_past
+from leads.serializers.common import AssignableUserField, ChoiceField
 from leads.serializers.rows import FastRowMixin
 from organizations.models import Branch
 
@@ -42,25 +42,15 @@ class _LeadWriteSerializer(serializers.Serializer):
 
 
 class LeadCreateInputSerializer(_LeadWriteSerializer):
-    def validate_next_followup_date(self, value):
-        return check_not_in_past(value)
-
-    def validate(self, attrs):
-        check_assignee_reaches_branch(assignee=attrs.get("assigned_to"), branch=attrs.get("branch"))
-        return attrs
+    """The rules (assignee can open the branch, no past follow-up day) are `lead_create`'s."""
 
 
 class LeadUpdateInputSerializer(_LeadWriteSerializer):
     """PUT needs customer_name, contact_number and branch; PATCH any subset. Omitted fields keep their value."""
 
-    lost_reason = StrictCharField(required=False, allow_blank=True, max_length=2000)
-
-    def validate(self, attrs):
-        lead = self.context["lead"]
-        branch = attrs.get("branch", lead.branch)
-        if "assigned_to" in attrs or "branch" in attrs:
-            check_assignee_reaches_branch(assignee=attrs.get("assigned_to", lead.assigned_to), branch=branch)
-        return attrs
+    lost_reason = StrictCharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Only on a lost lead (its reason, corrected)."
+    )
 
 
 class LeadConvertInputSerializer(serializers.Serializer):

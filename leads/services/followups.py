@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leads.models import ContactMethod, FollowUpHistory, Lead, LeadStatus
 from leads.services.attribution import attribute_history
+from leads.services.rules import check_not_in_future, check_not_in_past, lock_reference
 
 
 @transaction.atomic
@@ -19,12 +20,22 @@ def followup_record(
     followup_at: datetime | None = None,
     next_followup_date: date | None = None,
     created_by=None,
+    allow_historical_dates: bool = False,
 ) -> FollowUpHistory:
-    """Record a contact with the lead; the lead's last contact, next follow-up date and `new` status follow it."""
+    """Record a contact with a lead in `created_by`'s scope; the lead's last contact, next follow-up date
+    and `new` status follow it.
+
+    The contact cannot be in the future nor the next follow-up in the past (unless `allow_historical_dates`, an import
+    of past records). The lead is locked through the caller's scope before anything is judged: a lead
+    moved out of it meanwhile is a 400 on `lead`, as any lead outside it.
+    """
     if not remarks or not remarks.strip():
         raise ValidationError({"remarks": ["This field may not be blank."]})
+    check_not_in_future(followup_at, field="followup_at")
+    if not allow_historical_dates:
+        check_not_in_past(next_followup_date, field="next_followup_date")
     followup_at = followup_at or timezone.now()
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lead = lock_reference(Lead, pk=lead.pk, actor=created_by, field="lead")
     followup = FollowUpHistory(
         lead=lead,
         followup_at=followup_at,

@@ -1,6 +1,7 @@
 """Lead writes: create, update, convert, mark lost. Passports are unique per organization."""
 
 from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,6 +11,13 @@ from common.identity import normalize_identity_fields
 from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, Lead, LeadSource, LeadStatus
 from leads.services.attribution import attribute_history
 from leads.services.lost_reasons import lost_reason_for
+from leads.services.rules import (
+    check_assignee_reaches_branch,
+    check_booking_fits_lead,
+    check_branch_in_scope,
+    check_not_in_past,
+    lock_in_scope,
+)
 
 LEAD_EDITABLE_FIELDS = (
     "customer_name",
@@ -46,23 +54,9 @@ def _check_open_status(lead_status: str) -> None:
         )
 
 
-HISTORICAL_DATE_MESSAGE = "This date cannot be in the past."
 # Columns `clean_fields` leaves alone: relations are checked by their callers, timestamps are set here.
 _NOT_CLEANED = ("branch", "organization", "booking", "assigned_to", "created_by", "last_contacted_at",
                 "converted_at", "lost_at", "created_at", "updated_at")
-
-
-def lead_check_fields(lead: Lead, *, allow_historical_dates: bool = False) -> None:
-    """The rules every lead write shares: identity values normalised, lengths and choices valid,
-    an open status, and no past follow-up date unless `allow_historical_dates` (imports of old books)."""
-    normalize_identity_fields(lead)
-    lead.clean_fields(exclude=_NOT_CLEANED)
-    if (
-        not allow_historical_dates
-        and lead.next_followup_date is not None
-        and lead.next_followup_date < timezone.localdate()
-    ):
-        raise ValidationError({"next_followup_date": [HISTORICAL_DATE_MESSAGE]})
 
 
 def _save_lead(lead: Lead, **save_kwargs) -> None:
@@ -74,6 +68,43 @@ def _save_lead(lead: Lead, **save_kwargs) -> None:
         if "passport" in str(exc).lower():
             raise ValidationError({"passport_number": [DUPLICATE_PASSPORT_MESSAGE]}) from exc
         raise
+
+
+def _check_lost_reason(lead: Lead) -> None:
+    """Only a lost lead has a lost reason, and one lost for `other` (or before the catalogue) keeps its text."""
+    if lead.lead_status == LeadStatus.LOST:
+        category = lead.lost_reason_category
+        if (category is None or category.code == LOST_REASON_OTHER) and not (lead.lost_reason or "").strip():
+            raise ValidationError({"lost_reason": ["A lead lost for another reason needs it in words."]})
+    elif lead.lost_reason:
+        raise ValidationError({"lost_reason": ["Only a lost lead has a lost reason; mark it lost instead."]})
+
+
+def lead_check_fields(
+    lead: Lead, *, allow_historical_dates: bool = False, actor=None, changed: set[str] | None = None
+) -> None:
+    """Every rule a lead's fields obey, judged on the (locked) row as it would be saved; every lead write
+    (API, admin, imports) runs it.
+
+    Identity values normalised; lengths and choices valid; the branch one of `actor`'s (when an actor is
+    given); an assignee who can open the branch; a lost reason only on a lost lead; no past follow-up day
+    unless `allow_historical_dates` (imports of old books). `changed` names the fields an update really
+    changes (None: a new lead, every rule): a rule about untouched fields is not re-judged, so an old
+    lead's remarks stay editable.
+    """
+    def touches(*fields):
+        return changed is None or not changed.isdisjoint(fields)
+
+    if touches("branch"):
+        check_branch_in_scope(actor=actor, branch=lead.branch)
+    if touches("branch", "assigned_to"):
+        check_assignee_reaches_branch(assignee=lead.assigned_to, branch=lead.branch)
+    if touches("lost_reason"):
+        _check_lost_reason(lead)
+    normalize_identity_fields(lead)
+    lead.clean_fields(exclude=_NOT_CLEANED)
+    if not allow_historical_dates and touches("next_followup_date"):
+        check_not_in_past(lead.next_followup_date, field="next_followup_date")
 
 
 @transaction.atomic
@@ -94,9 +125,10 @@ def lead_create(
     remarks: str = "",
     allow_historical_dates: bool = False,
 ) -> Lead:
-    """Create an open lead in `branch` (its organization follows the branch); passports are unique per organization.
+    """Create an open lead in one of `created_by`'s branches; passports are unique per organization.
 
-    `allow_historical_dates` is for imports only: a register brought in may carry past follow-up dates.
+    The assignee must be able to open the branch; the next follow-up may not be in the past unless
+    `allow_historical_dates` (imports of old books).
     """
     _check_open_status(lead_status)
     lead = Lead(
@@ -114,8 +146,7 @@ def lead_create(
         remarks=remarks,
         created_by=created_by,
     )
-    lead.organization_id = branch.organization_id
-    lead_check_fields(lead, allow_historical_dates=allow_historical_dates)
+    lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=created_by)
     _check_passport_free(lead)
     attribute_history(lead, created_by)
     _save_lead(lead)
@@ -124,23 +155,25 @@ def lead_create(
 
 @transaction.atomic
 def lead_update(*, lead: Lead, changed_by=None, **changes) -> Lead:
-    """Apply `changes` (only client-editable fields) to an open or closed lead's details.
+    """Apply `changes` (only client-editable fields) to a lead in `changed_by`'s scope.
 
-    Status moves among new/contacted/interested here; converted and lost have their own services.
+    The row is locked through the caller's scope first, then every rule is judged on it: a lead moved
+    out of the caller's branches meanwhile is a 404 (`OutOfScope`), never a write. Status moves among
+    new/contacted/interested here; converted and lost have their own services.
     """
     unknown = set(changes) - set(LEAD_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lead = lock_in_scope(Lead, pk=lead.pk, actor=changed_by)
     new_status = changes.get("lead_status", lead.lead_status)
     if new_status != lead.lead_status:
         if not lead.is_open:
             raise StateConflict(f"A {lead.lead_status} lead's status is final.")
         _check_open_status(new_status)
+    changed = {name for name, value in changes.items() if getattr(lead, name) != value}
     for name, value in changes.items():
         setattr(lead, name, value)
-    normalize_identity_fields(lead)
-    _check_passport_free(lead)
+    lead_check_fields(lead, actor=changed_by, changed=changed)
     attribute_history(lead, changed_by)
     _save_lead(lead)
     return lead
@@ -149,13 +182,12 @@ def lead_update(*, lead: Lead, changed_by=None, **changes) -> Lead:
 @transaction.atomic
 def lead_convert(*, lead: Lead, booking=None, converted_by=None) -> Lead:
     """Mark the lead converted (optionally linking `booking`); again on a converted lead is a no-op, on a lost one a conflict."""
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lead = lock_in_scope(Lead, pk=lead.pk, actor=converted_by)
     if lead.lead_status == LeadStatus.CONVERTED:
         return lead
     if lead.lead_status == LeadStatus.LOST:
         raise StateConflict("A lost lead cannot be converted.")
-    if booking is not None and booking.organization_id != lead.organization_id:
-        raise ValidationError({"booking": ["The booking belongs to another organization."]})
+    check_booking_fits_lead(booking=booking, lead=lead, actor=converted_by)
     lead.lead_status = LeadStatus.CONVERTED
     lead.converted_at = timezone.now()
     update_fields = ["lead_status", "converted_at", "updated_at"]
@@ -180,7 +212,7 @@ def lead_mark_lost(
     if lost_reason_code == LOST_REASON_OTHER and not lost_reason.strip():
         raise ValidationError({"lost_reason": ["This field is required when lost_reason_code is other."]})
     category = lost_reason_for(organization_id=lead.organization_id, code=lost_reason_code)
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lead = lock_in_scope(Lead, pk=lead.pk, actor=marked_by)
     if lead.lead_status == LeadStatus.LOST:
         return lead
     if lead.lead_status == LeadStatus.CONVERTED:

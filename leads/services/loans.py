@@ -11,15 +11,11 @@ from django.utils import timezone
 from common.errors import StateConflict
 from leads.models import Lead, LoanCommitment, LoanStatus
 from leads.services.attribution import attribute_history
+from leads.services.rules import check_booking_fits_lead, lock_in_scope, lock_reference
 
 
 def _status_for_promise(promised_clear_date: date) -> str:
     return LoanStatus.OVERDUE if promised_clear_date < timezone.localdate() else LoanStatus.PENDING
-
-
-def _check_booking_matches_lead(*, booking, lead: Lead) -> None:
-    if booking is not None and booking.organization_id != lead.organization_id:
-        raise ValidationError({"booking": ["The booking belongs to another organization."]})
 
 
 def _check_amount(amount: Decimal) -> None:
@@ -37,9 +33,14 @@ def loan_commitment_create(
     remarks: str = "",
     created_by=None,
 ) -> LoanCommitment:
-    """Record a customer's promise to clear `amount` by `promised_clear_date` (already overdue if that day has passed)."""
+    """Record a customer's promise to clear `amount` by `promised_clear_date` on a lead in `created_by`'s scope.
+
+    It starts `pending`, or `overdue` at once when that day has passed; clearing and cancelling have their
+    own services. The lead is locked through the caller's scope first (a 400 on `lead` when outside it).
+    """
     _check_amount(amount)
-    _check_booking_matches_lead(booking=booking, lead=lead)
+    lead = lock_reference(Lead, pk=lead.pk, actor=created_by, field="lead")
+    check_booking_fits_lead(booking=booking, lead=lead, actor=created_by)
     commitment = LoanCommitment(
         lead=lead,
         booking=booking,
@@ -59,11 +60,18 @@ LOAN_EDITABLE_FIELDS = ("amount", "promised_clear_date", "booking", "remarks")
 
 @transaction.atomic
 def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **changes) -> LoanCommitment:
-    """Change an open commitment's amount, date, booking or remarks; a new date re-judges pending/overdue."""
+    """Change an open commitment's amount, date, booking or remarks; a new date re-judges pending/overdue.
+
+    Locked through `changed_by`'s scope first (404 when outside it); its status never changes here, and its
+    lead never does (`lead` may be given, naming the same lead).
+    """
+    lead = changes.pop("lead", None)
     unknown = set(changes) - set(LOAN_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed here."] for name in sorted(unknown)})
-    commitment = LoanCommitment.objects.select_for_update().select_related("lead").get(pk=commitment.pk)
+    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=changed_by)
+    if lead is not None and lead.pk != commitment.lead_id:
+        raise ValidationError({"lead": ["A commitment cannot move to another lead."]})
     if not commitment.is_open:
         raise StateConflict(f"A {commitment.status} commitment cannot be changed.")
     if "amount" in changes:
@@ -73,7 +81,7 @@ def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **cha
                 {"amount": [f"The amount cannot be less than what is already paid ({commitment.paid_amount})."]}
             )
     if "booking" in changes:
-        _check_booking_matches_lead(booking=changes["booking"], lead=commitment.lead)
+        check_booking_fits_lead(booking=changes["booking"], lead=commitment.lead, actor=changed_by)
     for name, value in changes.items():
         setattr(commitment, name, value)
     if "promised_clear_date" in changes:
@@ -84,7 +92,7 @@ def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **cha
 
 
 def _close_commitment(*, commitment: LoanCommitment, status: str, user=None) -> LoanCommitment:
-    commitment = LoanCommitment.objects.select_for_update().get(pk=commitment.pk)
+    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=user)
     if commitment.status == status:
         return commitment
     if not commitment.is_open:

@@ -1,5 +1,6 @@
 """Lead endpoints: create, list, detail, update, search, convert, lost, today's follow-ups."""
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -40,10 +41,17 @@ def lead_detail_queryset(*, user):
     return leads_with_promise_record(leads_with_money_in_scope(user=user), as_of=timezone.localdate())
 
 
-def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
-    """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments."""
-    lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
-    return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
+def write_and_show(request, write, status_code=status.HTTP_200_OK) -> Response:
+    """Run `write` (a service call returning the lead) and answer the lead as the detail endpoint shows it.
+
+    The re-read happens in the write's transaction, while the service's lock on the row holds, so a
+    concurrent move cannot take the lead out of the caller's scope between the two.
+    """
+    with transaction.atomic():
+        lead = write()
+        lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
+        data = LeadDetailOutputSerializer(lead).data
+    return Response(data, status=status_code)
 
 
 class LeadCreateView(BranchScopedAPIView):
@@ -66,12 +74,14 @@ class LeadCreateView(BranchScopedAPIView):
     def post(self, request):
         serializer = LeadCreateInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        lead = lead_create(created_by=request.user, **serializer.validated_data)
-        lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
-        # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
-        hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
-        lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
-        return Response(LeadCreateOutputSerializer(lead).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # the re-read sees the lead as written, whatever commits meanwhile
+            lead = lead_create(created_by=request.user, **serializer.validated_data)
+            lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
+            # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
+            hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
+            lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
+            data = LeadCreateOutputSerializer(lead).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class LeadListView(BranchScopedAPIView):
@@ -152,12 +162,11 @@ class LeadUpdateView(BranchScopedAPIView):
 
     def _update(self, request, pk: int, *, partial: bool) -> Response:
         lead = self.get_scoped_object(pk)
-        serializer = LeadUpdateInputSerializer(
-            data=request.data, partial=partial, context={"request": request, "lead": lead}
-        )
+        serializer = LeadUpdateInputSerializer(data=request.data, partial=partial, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        lead = lead_update(lead=lead, changed_by=request.user, **serializer.validated_data)
-        return lead_detail_response(request, lead)
+        return write_and_show(
+            request, lambda: lead_update(lead=lead, changed_by=request.user, **serializer.validated_data)
+        )
 
 
 class LeadSearchView(BranchScopedAPIView):
@@ -214,8 +223,8 @@ class LeadConvertView(BranchScopedAPIView):
         lead = self.get_scoped_object(pk)
         serializer = LeadConvertInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        lead = lead_convert(lead=lead, converted_by=request.user, booking=serializer.validated_data.get("booking"))
-        return lead_detail_response(request, lead)
+        booking = serializer.validated_data.get("booking")
+        return write_and_show(request, lambda: lead_convert(lead=lead, converted_by=request.user, booking=booking))
 
 
 class LeadLostView(BranchScopedAPIView):
@@ -242,8 +251,9 @@ class LeadLostView(BranchScopedAPIView):
         lead = self.get_scoped_object(pk)
         serializer = LeadLostInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        lead = lead_mark_lost(lead=lead, marked_by=request.user, **serializer.validated_data)
-        return lead_detail_response(request, lead)
+        return write_and_show(
+            request, lambda: lead_mark_lost(lead=lead, marked_by=request.user, **serializer.validated_data)
+        )
 
 
 def _due_today(*, user):

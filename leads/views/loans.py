@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from common.api.schema import ACCESS_ERRORS, error_responses
@@ -69,11 +69,9 @@ class LoanPromiseView(BranchScopedAPIView):
         if commitment_id is None:
             commitment = loan_commitment_create(created_by=request.user, **data)
             return Response(LoanCommitmentOutputSerializer(commitment).data, status=status.HTTP_201_CREATED)
-        commitment = self.get_scoped_object(commitment_id)
-        lead = data.pop("lead", None)
-        if lead is not None and lead.pk != commitment.lead_id:
-            raise serializers.ValidationError({"lead": ["A commitment cannot move to another lead."]})
-        commitment = loan_commitment_update(commitment=commitment, changed_by=request.user, **data)
+        commitment = loan_commitment_update(
+            commitment=self.get_scoped_object(commitment_id), changed_by=request.user, **data
+        )
         return Response(LoanCommitmentOutputSerializer(commitment).data)
 
 

@@ -133,6 +133,7 @@ class Command(BaseCommand):
                     contact_method=ContactMethod.CALL,
                     next_followup_date=today + timedelta(days=followup_offset),
                     created_by=staff,
+                    allow_historical_dates=True,  # demo leads are overdue on purpose
                 )
             if loan_offset is not None:
                 loan_commitment_create(

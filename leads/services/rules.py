@@ -1,0 +1,86 @@
+"""The rules several services share: scope (lock, then check), dates, assignees.
+
+Each is written once here and raised as Django's `ValidationError` naming the field (a 400 in the
+API, a field error in the admin) or `OutOfScope` (404). `actor=None` means a system job (booking
+automation, imports run by a command): it acts on every tenant.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from common.errors import OutOfScope
+from organizations.models import Branch, visible_branch_ids
+from organizations.scoping import user_sees_everything
+
+# Clocks of phones and desks drift; a follow-up a few minutes "in the future" is still now.
+FOLLOWUP_CLOCK_SKEW = timedelta(minutes=5)
+NOT_IN_SCOPE = "Invalid pk \"{pk}\" - object does not exist."
+
+
+def lock_in_scope(model, *, pk: int, actor):
+    """The row locked through `actor`'s scope (`SELECT … FOR UPDATE`), or `OutOfScope` (404).
+
+    The lock comes first and the scope is judged on the locked row: a row moved out of the actor's
+    branches by a transaction that committed meanwhile is re-read after it and is then not found.
+    """
+    row = model.objects.lock_visible_to(actor, pk)
+    if row is None:
+        raise OutOfScope()
+    return row
+
+
+def lock_reference(model, *, pk: int, actor, field: str):
+    """Like `lock_in_scope` for an object named in the body (`lead` of a follow-up): a 400 on `field`."""
+    row = model.objects.lock_visible_to(actor, pk)
+    if row is None:
+        raise ValidationError({field: [NOT_IN_SCOPE.format(pk=pk)]})
+    return row
+
+
+def reaches_branch(user, branch: Branch) -> bool:
+    """True when `user` may act on `branch` (a member of it or of its organization, or staff)."""
+    return user_sees_everything(user) or branch.pk in visible_branch_ids(user)
+
+
+def check_branch_in_scope(*, actor, branch: Branch, field: str = "branch") -> None:
+    """A branch named by the actor must be one of theirs (system jobs may name any)."""
+    if actor is not None and not reaches_branch(actor, branch):
+        raise ValidationError({field: [NOT_IN_SCOPE.format(pk=branch.pk)]})
+
+
+def check_reference_in_scope(*, actor, obj, field: str) -> None:
+    """An object named in the body (a booking) must be in the actor's scope: else a 400 on `field`."""
+    if actor is not None and obj is not None and not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
+        raise ValidationError({field: [NOT_IN_SCOPE.format(pk=obj.pk)]})
+
+
+def check_assignee_reaches_branch(*, assignee, branch: Branch) -> None:
+    """A lead's assignee must be able to open it: a member of its branch or organization, or staff."""
+    if assignee is not None and not (assignee.is_active and reaches_branch(assignee, branch)):
+        raise ValidationError({"assigned_to": ["This user cannot see leads of this branch."]})
+
+
+HISTORICAL_DATE_MESSAGE = "This date cannot be in the past."
+
+
+def check_not_in_past(value: date | None, *, field: str) -> None:
+    """A day still to come (today counts), judged on the business day."""
+    if value is not None and value < timezone.localdate():
+        raise ValidationError({field: [HISTORICAL_DATE_MESSAGE]})
+
+
+def check_not_in_future(value: datetime | None, *, field: str) -> None:
+    """A moment that has happened (give or take the clock skew of the device that recorded it)."""
+    if value is not None and value > timezone.now() + FOLLOWUP_CLOCK_SKEW:
+        raise ValidationError({field: ["A follow-up cannot be in the future."]})
+
+
+def check_booking_fits_lead(*, booking, lead, actor) -> None:
+    """A booking named for a lead (convert, a commitment) is in the actor's scope and the lead's organization."""
+    if booking is None:
+        return
+    check_reference_in_scope(actor=actor, obj=booking, field="booking")
+    if booking.organization_id != lead.organization_id:
+        raise ValidationError({"booking": ["The booking belongs to another organization."]})
