@@ -260,6 +260,7 @@ def leads_import_rows(
             remarks=values[FOLLOWUP_REMARKS],
             next_followup_date=lead.next_followup_date,
             created_by=imported_by,
+            allow_historical_dates=True,  # a register of old calls carries past dates
         )
         outcome.followup_id = followup.pk
         outcome.lead = followup.lead

@@ -185,7 +185,7 @@ class FollowUpComplianceTests(LeadsAPITestCase):
         on_time, late, pending = (LeadFactory(branch=self.branch_a1) for _ in range(3))
         for made in (on_time, late, pending):
             followup_record(lead=made, remarks="First call", followup_at=local(due_day - timedelta(days=3), 11),
-                            next_followup_date=due_day, historical=True)  # past records
+                            next_followup_date=due_day, allow_historical_dates=True)  # past records
         followup_record(lead=on_time, remarks="Called back", followup_at=local(due_day, 17))
         followup_record(lead=late, remarks="Called back late", followup_at=local(due_day + timedelta(days=1), 10))
         self.login(self.user_a1)
