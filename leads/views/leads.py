@@ -48,10 +48,14 @@ def write_and_show(request, write, status_code=status.HTTP_200_OK) -> Response:
     concurrent move cannot take the lead out of the caller's scope between the two.
     """
     with transaction.atomic():
-        lead = write()
-        lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
-        data = LeadDetailOutputSerializer(lead).data
-    return Response(data, status=status_code)
+        return lead_detail_response(request, write(), status_code)
+
+
+def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
+    """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments
+    (inside the writer's transaction: see `write_and_show`)."""
+    lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
+    return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
 
 
 class LeadCreateView(BranchScopedAPIView):

@@ -10,7 +10,7 @@ from leads.selectors import lead_list
 from leads.serializers import LeadDetailOutputSerializer
 from leads.services.merge import lead_merge
 from leads.views.base import BranchScopedAPIView
-from leads.views.leads import lead_detail_response
+from leads.views.leads import write_and_show
 
 
 class LeadMergeInputSerializer(serializers.Serializer):
@@ -57,5 +57,4 @@ class LeadMergeView(BranchScopedAPIView):
         merge = list(self.get_queryset().filter(pk__in=merge_ids, organization_id=into.organization_id))
         if len(merge) != len(merge_ids):
             raise NotFound()
-        lead = lead_merge(into=into, merge=merge, merged_by=request.user)
-        return lead_detail_response(request, lead)
+        return write_and_show(request, lambda: lead_merge(into=into, merge=merge, merged_by=request.user))
