@@ -8,6 +8,7 @@ from booking.serializers import BookingCreateInputSerializer, BookingOutputSeria
 from booking.services import booking_create
 from organizations.permissions import IsBranchUser
 from common.api.schema import ACCESS_ERRORS, error_responses
+from common.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_PARAMETER, idempotent_create
 
 
 class BookingListCreateView(generics.ListAPIView):
@@ -50,8 +51,10 @@ class BookingListCreateView(generics.ListAPIView):
             "is created; `lead` in the response names it. A failure there never fails the booking."
         ),
         request=BookingCreateInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
         responses={
             201: BookingOutputSerializer,
+            **IDEMPOTENCY_ERRORS,
             **error_responses(
                 400,
                 *ACCESS_ERRORS,
@@ -63,9 +66,15 @@ class BookingListCreateView(generics.ListAPIView):
         tags=["bookings"],
     )
     def post(self, request, *args, **kwargs):
-        serializer = BookingCreateInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        booking = booking_create(**serializer.validated_data, created_by=request.user)
-        # Read back through the selector: the lead was linked when the booking's transaction committed.
-        booking = self.get_queryset().get(pk=booking.pk)
-        return Response(BookingOutputSerializer(booking).data, status=status.HTTP_201_CREATED)
+        def write():
+            serializer = BookingCreateInputSerializer(data=request.data, context={"request": request})
+            serializer.is_valid(raise_exception=True)
+            return booking_create(**serializer.validated_data, created_by=request.user)
+
+        def respond(booking):
+            # Read back through the selector: the lead was linked when the booking's transaction committed.
+            booking = self.get_queryset().get(pk=booking.pk)
+            return Response(BookingOutputSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+        # A retry with the same Idempotency-Key answers the first booking again instead of booking twice.
+        return idempotent_create(request, operation="bookings_create", write=write, respond=respond)

@@ -13,6 +13,7 @@ from leads.duplicates import duplicate_hints
 from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
+from common.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_PARAMETER, idempotent_create
 from leads.loan_book import leads_with_money, leads_with_promise_record
 from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
@@ -72,20 +73,26 @@ class LeadCreateView(BranchScopedAPIView):
         "already on other leads of the organization is allowed: `possible_duplicates` lists those "
         "you can see, `known_at_branches` names the other branches holding one you cannot.",
         request=LeadCreateInputSerializer,
-        responses={201: LeadCreateOutputSerializer, **error_responses(400, *ACCESS_ERRORS)},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: LeadCreateOutputSerializer, **error_responses(400, *ACCESS_ERRORS), **IDEMPOTENCY_ERRORS},
         tags=TAGS,
     )
     def post(self, request):
-        serializer = LeadCreateInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():  # the re-read sees the lead as written, whatever commits meanwhile
+        def write():
+            serializer = LeadCreateInputSerializer(data=request.data, context={"request": request})
+            serializer.is_valid(raise_exception=True)
+            # The re-read happens in the write's transaction: it sees the lead as written, whatever commits meanwhile.
             lead = lead_create(created_by=request.user, **serializer.validated_data)
             lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
             # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
             hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
             lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
-            data = LeadCreateOutputSerializer(lead).data
-        return Response(data, status=status.HTTP_201_CREATED)
+            return LeadCreateOutputSerializer(lead).data
+
+        return idempotent_create(
+            request, operation="leads_create", write=write,
+            respond=lambda data: Response(data, status=status.HTTP_201_CREATED),
+        )
 
 
 class LeadListView(BranchScopedAPIView):
