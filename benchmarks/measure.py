@@ -298,9 +298,9 @@ class Runner:
             return sorted(counts), percentile(sql_times, 0.5)
         return sorted(counts)
 
-    def queries_of(self, path: str) -> list[str]:
+    def queries_of(self, path: str, client=None) -> list[str]:
         with CaptureQueriesContext(connection) as captured:
-            self.client.get(path)
+            (client or self.client).get(path)
         return [query["sql"] for query in captured.captured_queries]
 
     def list_queries_by_page_size(self) -> dict:

@@ -242,7 +242,7 @@ def _explain(runner: Runner, cases, log) -> dict:
     for case in cases:
         path, _ = case.request(0)
         entries = []
-        for sql in runner.queries_of(path):
+        for sql in runner.queries_of(path, case.client):
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
             with connection.cursor() as cursor:

@@ -176,6 +176,10 @@ SESSION_COOKIE_SAMESITE = env.str("DJANGO_SESSION_COOKIE_SAMESITE", default="Lax
 CSRF_COOKIE_SAMESITE = env.str("DJANGO_CSRF_COOKIE_SAMESITE", default="Lax")
 
 # --- REST framework ---------------------------------------------------------------------
+# Paginated counts: exact up to this many matches, an estimate beyond (common/api/pagination.py);
+# a list found to be past it is remembered as such in the cache for this many seconds.
+LEADS_EXACT_COUNT_LIMIT = 10_000
+LEADS_ESTIMATED_COUNT_SECONDS = env.int("DJANGO_ESTIMATED_COUNT_SECONDS", default=60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "organizations.authentication.TokenAuthentication",

@@ -9,22 +9,33 @@ at most that many rows plus one (`SELECT COUNT(*) FROM (… LIMIT 10001)`), so a
   table statistics and scans nothing), never below the exact limit + 1;
 - elsewhere (SQLite) the capped count itself, the limit + 1: a lower bound.
 
+A query found to have more than 10,000 matches is remembered as such, with its estimate, in the
+shared cache for `LEADS_ESTIMATED_COUNT_SECONDS` (default 60; 0 = never): the next pages of the
+same list (same filters, same scope, same day) skip the capped count and the EXPLAIN. Counts up to
+10,000 are never remembered, so they are always exact; a list that shrinks below 10,001 matches
+may keep answering an estimate for up to that long.
+
 Page numbers keep working while the count is an estimate: the page is fetched with one extra
 row, so `next` is present exactly when another row follows, and a page past the end is a 404
 as before. The count is never used to refuse a page number.
 """
 
+import hashlib
 import json
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import Value
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_EXACT_COUNT_LIMIT = 10_000
+DEFAULT_ESTIMATE_SECONDS = 60
 
 
 def exact_count_limit() -> int:
@@ -45,6 +56,52 @@ def planner_row_estimate(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def estimate_cache_seconds() -> int:
+    return int(getattr(settings, "LEADS_ESTIMATED_COUNT_SECONDS", DEFAULT_ESTIMATE_SECONDS))
+
+
+def _estimate_key(rows, limit: int) -> str | None:
+    if estimate_cache_seconds() <= 0:
+        return None
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    text = f"{rows.db}|{limit}|{sql}|{params!r}"
+    return "pagination:estimate:" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _remembered_estimate(key):
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache down: count again
+        return None
+
+
+def _remember_estimate(key, estimate: int) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, estimate, estimate_cache_seconds())
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _rows_only(queryset):
+    """The same rows with nothing computed per row: no ordering, no annotations in the SELECT (a
+    list's per-row sums would otherwise run for each of the 10,001 counted rows; filters on them
+    still apply)."""
+    queryset = queryset.order_by()
+    if queryset.query.combinator:  # a union: its branches' selects must stay as they are
+        return queryset
+    if queryset.query.distinct or connections[queryset.db].vendor != "postgresql":
+        return queryset.values("pk")
+    # No column at all (PostgreSQL accepts an empty select list): an index alone can answer.
+    return queryset.annotate(_counted=Value(1)).values("_counted")
+
+
 class EstimatingPaginator(Paginator):
     """Django's paginator with a capped exact count and an estimate beyond it."""
 
@@ -58,12 +115,19 @@ class EstimatingPaginator(Paginator):
         object_list = self.object_list
         if not hasattr(object_list, "query"):  # a list: its length is free
             return len(object_list)
-        capped = object_list.order_by()[: self.exact_limit + 1].count()
+        rows = _rows_only(object_list)
+        key = _estimate_key(rows, self.exact_limit)
+        remembered = _remembered_estimate(key)
+        if remembered is not None:
+            self.count_is_estimate = True
+            return remembered
+        capped = rows[: self.exact_limit + 1].count()
         if capped <= self.exact_limit:
             return capped
         self.count_is_estimate = True
-        estimate = planner_row_estimate(object_list)
-        return max(estimate or 0, self.exact_limit + 1)
+        estimate = max(planner_row_estimate(rows) or 0, self.exact_limit + 1)
+        _remember_estimate(key, estimate)
+        return estimate
 
     def page(self, number):
         self.count  # noqa: B018 - decides whether the count is exact before the number is judged
