@@ -115,6 +115,16 @@ def _vm_hwm_mib(pid: int) -> float | None:
     return None
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (from /proc), the figure a busy shared machine distorts least."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+
+
 def _broker_reachable() -> bool:
     from kombu import Connection
 
@@ -131,6 +141,7 @@ def _run_import(*, user, branch, content: bytes, queue: str | None, worker) -> d
     from transfers.services import lead_import_run, lead_import_start
 
     before = _peak_rss_mib()
+    cpu_before = _cpu_seconds(worker.pid if worker is not None else os.getpid())
     started = time.perf_counter()
     lead_import = lead_import_start(
         user=user, branch=branch, mode="upsert", dry_run=False, file_name="bench.csv", content=content
@@ -144,6 +155,8 @@ def _run_import(*, user, branch, content: bytes, queue: str | None, worker) -> d
         time.sleep(0.25)
     seconds = time.perf_counter() - started
     memory = _vm_hwm_mib(worker.pid) if worker is not None else _peak_rss_mib() - before
+    cpu_after = _cpu_seconds(worker.pid if worker is not None else os.getpid())
+    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
     return {
         "import_id": lead_import.pk,
         "status": lead_import.status,
@@ -155,6 +168,8 @@ def _run_import(*, user, branch, content: bytes, queue: str | None, worker) -> d
         "failed": lead_import.failed,
         "peak_rss_mib": round(memory, 1) if memory is not None else None,
         "rows_per_s": round(lead_import.total / seconds) if seconds else None,
+        "worker_cpu_s": round(cpu, 1) if cpu is not None else None,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -266,6 +281,7 @@ def table_lines(result: dict | None) -> list[str]:
             lines.append(
                 f"{label} {run['total']:,} rows upsert ({result['import_worker']}): {run['status']} in {run['seconds']} s "
                 f"({run['rows_per_s']} rows/s), created {run['created']:,}, updated {run['updated']:,}, skipped "
-                f"{run['skipped']:,}, failed {run['failed']:,}, worker peak RSS {run['peak_rss_mib']} MiB{verdict}"
+                f"{run['skipped']:,}, failed {run['failed']:,}, worker CPU {run['worker_cpu_s']} s, load average "
+                f"{run['load_average']}, worker peak RSS {run['peak_rss_mib']} MiB{verdict}"
             )
     return lines

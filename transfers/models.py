@@ -85,6 +85,8 @@ class LeadImportChunk(models.Model):
     # [[row number in the file, {column: cell}], ...]
     rows = models.JSONField()
     is_done = models.BooleanField(default=False)
+    # Ids of the leads this chunk created (revert deletes them); rows with a duplicate hint are in LeadImportRow.
+    created_lead_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["lead_import_id", "number"]
@@ -115,7 +117,7 @@ class LeadImportError(models.Model):
 
 
 class LeadImportRow(models.Model):
-    """What a row did to a lead (what revert undoes), and the duplicate hint of a created lead."""
+    """What a row did to a lead: every update (what revert restores) and every created lead with a duplicate hint."""
 
     lead_import = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="row_results")
     row = models.PositiveIntegerField()

@@ -25,7 +25,7 @@ from transfers.models import ImportStatus, LeadImport, LeadImportChunk, LeadImpo
 
 logger = logging.getLogger("leads.imports")
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 1000
 MAX_ERROR_MESSAGE = 500
 
 
@@ -153,13 +153,14 @@ def _process_next_chunk(import_id: int) -> bool:
             )
             if lead_import.dry_run:
                 transaction.set_rollback(True)  # the report is kept, the leads are not
-        _record(lead_import, outcomes)
+        _record(lead_import, chunk, outcomes)
     return True
 
 
-def _record(lead_import: LeadImport, outcomes) -> None:
+def _record(lead_import: LeadImport, chunk: LeadImportChunk, outcomes) -> None:
+    """The chunk's report lines, what revert needs, and the counters, in the chunk's transaction."""
     counts = {action: 0 for action in RowAction.values}
-    errors, results = [], []
+    errors, results, created_ids = [], [], []
     for outcome in outcomes:
         counts[outcome.action] += 1
         for field, message in outcome.errors:
@@ -167,7 +168,9 @@ def _record(lead_import: LeadImport, outcomes) -> None:
                 LeadImportError(lead_import=lead_import, row=outcome.row, field=field, message=message[:MAX_ERROR_MESSAGE])
             )
         kept = outcome.action in (RowAction.CREATED, RowAction.UPDATED)
-        if kept and (not lead_import.dry_run or outcome.hints):
+        if outcome.action == RowAction.CREATED and not outcome.hints and not lead_import.dry_run:
+            created_ids.append(outcome.lead.pk)  # one id in the chunk's list instead of a row per lead
+        elif kept and (not lead_import.dry_run or outcome.hints):
             results.append(
                 LeadImportRow(
                     lead_import=lead_import,
@@ -183,6 +186,8 @@ def _record(lead_import: LeadImport, outcomes) -> None:
             )
     LeadImportError.objects.bulk_create(errors)
     LeadImportRow.objects.bulk_create(results)
+    if created_ids:
+        LeadImportChunk.objects.filter(pk=chunk.pk).update(created_lead_ids=created_ids)
     LeadImport.objects.filter(pk=lead_import.pk).update(
         processed=F("processed") + len(outcomes),
         created=F("created") + counts[RowAction.CREATED],
@@ -199,6 +204,12 @@ def _finish(import_id: int) -> None:
     )
 
 
+def _batches(ids: list[int], size: int = 5000):
+    """Ids in slices small enough for one statement's parameters (PostgreSQL allows 65,535)."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 @transaction.atomic
 def lead_import_revert(*, lead_import: LeadImport, reverted_by=None) -> LeadImport:
     """Delete the leads the import created and restore the fields it updated.
@@ -213,42 +224,50 @@ def lead_import_revert(*, lead_import: LeadImport, reverted_by=None) -> LeadImpo
         raise StateConflict("This import has been reverted already.")
     if lead_import.status != ImportStatus.DONE:
         raise StateConflict("Only a finished import can be reverted.")
-    results = list(lead_import.row_results.filter(lead__isnull=False).order_by("row"))
-    lead_ids = [result.lead_id for result in results]
-    leads = {lead.pk: lead for lead in Lead.objects.select_for_update().filter(pk__in=lead_ids)}
-    own_followups = [result.followup_id for result in results if result.followup_id]
+    updates = list(lead_import.row_results.filter(action=RowAction.UPDATED, lead__isnull=False).order_by("row"))
+    created_ids = list(
+        lead_import.row_results.filter(action=RowAction.CREATED, lead__isnull=False).values_list("lead_id", flat=True)
+    )
+    for ids in lead_import.chunks.exclude(created_lead_ids=[]).values_list("created_lead_ids", flat=True):
+        created_ids.extend(ids)
+    leads = {}
+    for ids in _batches([result.lead_id for result in updates]):
+        leads.update((lead.pk, lead) for lead in Lead.objects.select_for_update().filter(pk__in=ids))
+    own_followups = [result.followup_id for result in updates if result.followup_id]
+    # Worked on since: changed after the import (an update keeps the `updated_at` it left), followed
+    # up after it finished, or given a commitment.
     worked_on = {
         result.lead_id
-        for result in results
+        for result in updates
         if result.lead_id in leads and leads[result.lead_id].updated_at != result.lead_updated_at
     }
-    created_ids = [result.lead_id for result in results if result.action == RowAction.CREATED]
-    worked_on |= set(LoanCommitment.objects.filter(lead_id__in=created_ids).values_list("lead_id", flat=True))
-    worked_on |= set(
-        FollowUpHistory.objects.filter(lead_id__in=lead_ids)
-        .exclude(pk__in=own_followups)
-        .filter(created_at__gt=lead_import.started_at)
-        .values_list("lead_id", flat=True)
-    )
+    after = lead_import.finished_at
+    for ids in _batches(created_ids):
+        worked_on |= set(Lead.objects.filter(pk__in=ids, updated_at__gt=after).values_list("pk", flat=True))
+        worked_on |= set(LoanCommitment.objects.filter(lead_id__in=ids).values_list("lead_id", flat=True))
+    for ids in _batches([*created_ids, *leads]):
+        worked_on |= set(
+            FollowUpHistory.objects.filter(lead_id__in=ids, created_at__gt=after).values_list("lead_id", flat=True)
+        )
     if worked_on:
-        rows = sorted(result.row for result in results if result.lead_id in worked_on)
-        shown = ", ".join(str(row) for row in rows[:20])
+        shown = ", ".join(f"#{pk}" for pk in sorted(worked_on)[:20])
         raise StateConflict(
-            f"Leads of rows {shown}{' …' if len(rows) > 20 else ''} have been worked on since the import; "
+            f"Leads {shown}{' …' if len(worked_on) > 20 else ''} have been worked on since the import; "
             "change them by hand instead."
         )
     FollowUpHistory.objects.filter(pk__in=own_followups).delete()
     reason = f"Revert of import #{lead_import.pk}"
-    for result in results:
+    for result in updates:
         lead = leads.get(result.lead_id)
-        if lead is None or result.action != RowAction.UPDATED:
+        if lead is None:
             continue
         for name, old in result.previous.items():
             setattr(lead, name, Lead._meta.get_field(name).to_python(old))
         lead._change_reason = reason
         lead._history_user = reverted_by
         lead.save()
-    Lead.objects.filter(pk__in=created_ids).delete()
+    for ids in _batches(created_ids):
+        Lead.objects.filter(pk__in=ids).delete()
     lead_import.reverted_at = timezone.now()
     lead_import.reverted_by = reverted_by
     lead_import.save(update_fields=["reverted_at", "reverted_by"])

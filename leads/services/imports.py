@@ -285,7 +285,7 @@ def _prepare_create(outcome, branch, values, imported_by, to_create) -> None:
     )
     try:
         _check_open_status(lead.lead_status)
-        lead_check_fields(lead, allow_historical_dates=True)
+        lead_check_fields(lead, allow_historical_dates=True, identity_normalized=True)
     except ValidationError as exc:
         outcome.errors.extend(_errors_of(exc))
         return
@@ -319,7 +319,8 @@ def _prepare_update(outcome, lead, values, now, to_update) -> None:
     for name, value in changes.items():
         setattr(lead, name, value)
     try:
-        lead_check_fields(lead, allow_historical_dates=True)
+        # Only the changed fields' rules: an old lead's untouched values are not judged again.
+        lead_check_fields(lead, allow_historical_dates=True, identity_normalized=True, changed=set(changes))
     except ValidationError as exc:
         for name, old in previous.items():
             setattr(lead, name, Lead._meta.get_field(name).to_python(old))
@@ -340,7 +341,7 @@ def _write_creates(to_create, imported_by, change_reason) -> None:
     try:
         with transaction.atomic():
             saved = bulk_create_with_history(
-                leads, Lead, batch_size=500, default_user=imported_by, default_change_reason=change_reason
+                leads, Lead, batch_size=1000, default_user=imported_by, default_change_reason=change_reason
             )
         for (outcome, _lead, _values), lead in zip(to_create, saved):
             outcome.lead = lead
@@ -369,7 +370,7 @@ def _write_updates(to_update, imported_by, change_reason) -> None:
         leads,
         Lead,
         [*sorted(fields), "updated_at"],
-        batch_size=500,
+        batch_size=1000,
         default_user=imported_by,
         default_change_reason=change_reason,
     )

@@ -81,7 +81,12 @@ def _check_lost_reason(lead: Lead) -> None:
 
 
 def lead_check_fields(
-    lead: Lead, *, allow_historical_dates: bool = False, actor=None, changed: set[str] | None = None
+    lead: Lead,
+    *,
+    allow_historical_dates: bool = False,
+    actor=None,
+    changed: set[str] | None = None,
+    identity_normalized: bool = False,
 ) -> None:
     """Every rule a lead's fields obey, judged on the (locked) row as it would be saved; every lead write
     (API, admin, imports) runs it.
@@ -90,7 +95,8 @@ def lead_check_fields(
     given); an assignee who can open the branch; a lost reason only on a lost lead; no past follow-up day
     unless `allow_historical_dates` (imports of old books). `changed` names the fields an update really
     changes (None: a new lead, every rule): a rule about untouched fields is not re-judged, so an old
-    lead's remarks stay editable.
+    lead's remarks stay editable. `identity_normalized`: the caller already passed passport, CNIC and
+    phone through `common.identity` (imports match rows on them first); they are not parsed twice.
     """
     def touches(*fields):
         return changed is None or not changed.isdisjoint(fields)
@@ -101,7 +107,8 @@ def lead_check_fields(
         check_assignee_reaches_branch(assignee=lead.assigned_to, branch=lead.branch)
     if touches("lost_reason"):
         _check_lost_reason(lead)
-    normalize_identity_fields(lead)
+    if not identity_normalized:
+        normalize_identity_fields(lead)
     lead.clean_fields(exclude=_NOT_CLEANED)
     if not allow_historical_dates and touches("next_followup_date"):
         check_not_in_past(lead.next_followup_date, field="next_followup_date")

@@ -267,24 +267,27 @@ class ImportRunTests(ImportAPITestCase):
         return response.json()["id"]
 
     def test_progress_is_readable_and_a_stopped_run_resumes_without_counting_twice(self):
-        import_id = self.queue(1200)
+        chunk = services.CHUNK_ROWS
+        rows = 2 * chunk + chunk // 2
+        import_id = self.queue(rows)
         self.assertEqual(self.report(import_id)["status"], "queued")
         # A worker that splits the file and works one chunk, then dies holding the next one
         # (its transaction rolls back, so that chunk is simply still pending).
         self.assertTrue(services._prepare(import_id))
         self.assertTrue(services._process_next_chunk(import_id))
         report = self.report(import_id)
-        self.assertEqual((report["status"], report["total"], report["processed"]), ("running", 1200, 500))
+        self.assertEqual((report["status"], report["total"], report["processed"]), ("running", rows, chunk))
         # The redelivered task (or a second worker) finishes the rest.
         lead_import_run(import_id=import_id)
         lead_import_run(import_id=import_id)
         report = self.report(import_id)
         self.assertEqual(report["status"], "done")
-        self.assertEqual((report["total"], report["processed"], report["created"]), (1200, 1200, 1200))
-        self.assertEqual(Lead.objects.filter(passport_number__startswith="PP").count(), 1200)
+        self.assertEqual((report["total"], report["processed"], report["created"]), (rows, rows, rows))
+        self.assertEqual(Lead.objects.filter(passport_number__startswith="PP").count(), rows)
 
     def test_an_error_mid_import_fails_it_cleanly_with_whole_chunks_counted(self):
-        import_id = self.queue(1200)
+        chunk = services.CHUNK_ROWS
+        import_id = self.queue(2 * chunk + 1)
         real = services.leads_import_rows
         calls = []
 
@@ -299,5 +302,5 @@ class ImportRunTests(ImportAPITestCase):
         report = self.report(import_id)
         self.assertEqual(report["status"], "failed")
         self.assertIn("RuntimeError", report["failure"])
-        self.assertEqual((report["processed"], report["created"]), (500, 500))
-        self.assertEqual(Lead.objects.filter(passport_number__startswith="PP").count(), 500)
+        self.assertEqual((report["processed"], report["created"]), (chunk, chunk))
+        self.assertEqual(Lead.objects.filter(passport_number__startswith="PP").count(), chunk)
