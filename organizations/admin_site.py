@@ -6,15 +6,53 @@ member (org admin or branch user) may sign in too, and every model admin built o
 scope through the same `visible_to(user)` the API uses.
 """
 
-from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
 
+from common.errors import OutOfScope, StateConflict
 from organizations.models import Branch, Membership, user_sees_everything
+
+SERVICE_ERRORS = (ValidationError, StateConflict, OutOfScope)
+
+
+def describe_service_error(exc: Exception) -> str:
+    """A service's refusal in words for an admin message (field names and messages; never the values)."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items())
+        return " ".join(exc.messages)
+    if isinstance(exc, OutOfScope):
+        return "It is not in your branches (any more)."
+    return exc.detail
+
+
+class _Rehearsal(Exception):
+    """Raised to roll back a rehearsed service call."""
+
+
+def rehearse_on_form(form, call) -> None:
+    """Run the service `call` in a savepoint that is always rolled back, showing its refusal on `form`.
+
+    The admin's way to show a service's `ValidationError` on the field it names (and anything else as a
+    form error) before the real call in `save_model`: the rules stay in the service, judged once more there.
+    """
+    try:
+        with transaction.atomic():
+            call()
+            raise _Rehearsal
+    except _Rehearsal:
+        pass
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for field, messages_ in errors.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    except (StateConflict, OutOfScope) as exc:
+        form.add_error(None, describe_service_error(exc))
 
 
 def is_member(user) -> bool:
@@ -53,6 +91,26 @@ class BranchScopedAdmin(admin.ModelAdmin):
     """
 
     member_can_write = True
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A service refusing at save time (a race the form could not see) rolls the whole page's
+        writes back and answers the form again with the refusal as a message: never a server error."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SERVICE_ERRORS as exc:
+            self.message_user(request, f"Nothing was saved: {describe_service_error(exc)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def run_service_action(self, request, queryset, call, done: str) -> None:
+        """An admin action: `call(obj)` (a service) on each selected row; refusals are messages, not errors."""
+        succeeded = 0
+        for obj in queryset:
+            try:
+                call(obj)
+                succeeded += 1
+            except SERVICE_ERRORS as exc:
+                self.message_user(request, f"{obj}: {describe_service_error(exc)}", messages.WARNING)
+        self.message_user(request, f"{succeeded} {done}.")
 
     def get_queryset(self, request):
         return self.model.objects.visible_to(request.user)
@@ -104,3 +162,25 @@ class BranchScopedAdmin(admin.ModelAdmin):
         elif hasattr(db_field.related_model.objects, "visible_to"):
             kwargs["queryset"] = db_field.related_model.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BranchScopedInline:
+    """An inline of a `BranchScopedAdmin` page: members may view and add rows, never change or delete them
+    (rows are history or have their own admin whose saves go through the services)."""
+
+    can_delete = False
+
+    def _is_scoped_member(self, request) -> bool:
+        return not user_sees_everything(request.user) and is_member(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_scoped_member(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._is_scoped_member(request) or super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,116 @@
+"""Loan commitments and their payments in the back office."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from common.errors import StateConflict
+from leads import services
+from leads.admin.service_forms import ServiceAdminMixin, ServiceForm
+from leads.models import LoanCommitment, LoanPayment
+from organizations.admin_site import BranchScopedAdmin
+
+
+class LoanPaymentInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # The service's own checks, so a refused payment is a message on the row, not a server error;
+        # the service judges again under the row lock when it records the payments.
+        super().clean()
+        remaining = self.instance.balance
+        for form in self.forms:
+            if form.instance.pk or not form.has_changed() or form.errors or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            try:
+                services.loan_payment_check_input(amount=data["amount"], paid_at=data["paid_at"], method=data["method"])
+                self.instance.paid_amount = self.instance.amount - remaining
+                services.loan_payment_check_balance(commitment=self.instance, amount=data["amount"])
+            except ValidationError as exc:
+                for field, messages_ in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+                continue
+            except StateConflict as exc:
+                form.add_error(None, exc.detail)
+                continue
+            remaining -= data["amount"]
+
+
+class LoanPaymentInline(admin.TabularInline):
+    """Payments on the commitment: new rows are recorded through `loan_payment_record`; recorded ones are history."""
+
+    model = LoanPayment
+    formset = LoanPaymentInlineFormSet
+    extra = 0
+    fields = ["amount", "paid_at", "method", "reference", "created_by"]
+    readonly_fields = ["created_by"]
+    ordering = ["-paid_at", "-id"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LoanCommitmentAdminForm(ServiceForm):
+    class Meta:
+        model = LoanCommitment
+        fields = ["lead", "booking", "amount", "promised_clear_date", "remarks"]
+
+    def service_call(self):
+        if self.instance.pk is None:
+            return services.loan_commitment_create(created_by=self.actor, **self.cleaned_data)
+        return services.loan_commitment_update(
+            commitment=self.instance, changed_by=self.actor, **self.changes(services.LOAN_EDITABLE_FIELDS)
+        )
+
+
+@admin.register(LoanCommitment)
+class LoanCommitmentAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
+    """Promises through the loan services: the status and its dates change only by the clear/cancel actions."""
+
+    form = LoanCommitmentAdminForm
+    list_display = ["lead", "amount", "paid_amount", "promised_clear_date", "status", "booking", "cleared_at"]
+    list_filter = ["status", "promised_clear_date"]
+    search_fields = ["lead__customer_name", "lead__passport_number", "lead__contact_number"]
+    list_select_related = ["lead", "booking"]
+    raw_id_fields = ["lead", "booking"]
+    readonly_fields = ["status", "cleared_at", "paid_amount", "balance", "rescheduled_from", "created_by"]
+    inlines = [LoanPaymentInline]
+    actions = ["mark_cleared", "mark_cancelled"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A commitment never moves to another lead.
+        return [*self.readonly_fields, "lead"] if obj is not None else self.readonly_fields
+
+    @admin.action(description="Mark selected commitments cleared")
+    def mark_cleared(self, request, queryset):
+        self.run_service_action(
+            request, queryset,
+            lambda commitment: services.loan_commitment_clear(commitment=commitment, cleared_by=request.user),
+            "commitment(s) cleared",
+        )
+
+    @admin.action(description="Cancel selected commitments")
+    def mark_cancelled(self, request, queryset):
+        self.run_service_action(
+            request, queryset,
+            lambda commitment: services.loan_commitment_cancel(commitment=commitment, cancelled_by=request.user),
+            "commitment(s) cancelled",
+        )
+
+    @admin.display(description="balance")
+    def balance(self, obj):
+        return obj.balance if obj.pk else None
+
+    def save_formset(self, request, form, formset, change):
+        """New payments are recorded by `loan_payment_record` (lock, balance, clearing, booking); old ones stay."""
+        if formset.model is not LoanPayment:
+            return super().save_formset(request, form, formset, change)
+        for instance in formset.save(commit=False):
+            if instance.pk is None:
+                services.loan_payment_record(
+                    commitment=form.instance, amount=instance.amount, paid_at=instance.paid_at,
+                    method=instance.method, reference=instance.reference, created_by=request.user,
+                )
