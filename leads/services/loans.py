@@ -5,13 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from common.errors import StateConflict
 from leads.models import Lead, LoanCommitment, LoanStatus
 from leads.services.attribution import attribute_history
-from leads.services.rules import check_booking_fits_lead, lock_in_scope, lock_reference
+from leads.services.rules import check_booking_fits_lead, check_not_in_past, lock_in_scope, lock_reference
 
 
 def _status_for_promise(promised_clear_date: date) -> str:
@@ -122,15 +121,6 @@ def loan_commitment_cancel(*, commitment: LoanCommitment, cancelled_by=None) -> 
 RESCHEDULE_CHANGE_REASON = "reschedule"
 
 
-def lock_commitment_in_scope(*, commitment: LoanCommitment, user) -> LoanCommitment:
-    """The commitment re-read under `SELECT … FOR UPDATE` through `user`'s scope (every tenant's for a
-    system job, `user=None`); one moved out of the scope meanwhile is a 404."""
-    locked = LoanCommitment.objects.lock_visible_to(user, commitment.pk)
-    if locked is None:
-        raise Http404("No such commitment in your branches.")
-    return locked
-
-
 @transaction.atomic
 def loan_commitment_reschedule(
     *,
@@ -145,11 +135,10 @@ def loan_commitment_reschedule(
     `promised_clear_date` (today or later), on the same lead and booking, with `rescheduled_from`
     pointing back, so the chain of promises stays visible. A closed commitment is a 409.
     """
-    if promised_clear_date < timezone.localdate():
-        raise ValidationError({"promised_clear_date": ["A new promise cannot be dated in the past."]})
+    check_not_in_past(promised_clear_date, field="promised_clear_date")
     if amount is not None:
         _check_amount(amount)
-    commitment = lock_commitment_in_scope(commitment=commitment, user=rescheduled_by)
+    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=rescheduled_by)
     if not commitment.is_open:
         raise StateConflict(f"A {commitment.status} commitment cannot be rescheduled.")
     commitment.status = LoanStatus.RESCHEDULED

@@ -12,7 +12,7 @@ from booking.services import booking_add_payment
 from common.errors import StateConflict
 from leads.models import LoanCommitment, LoanPayment, LoanStatus, PaymentMethod
 from leads.services.attribution import attribute_history
-from leads.services.loans import lock_commitment_in_scope
+from leads.services.rules import lock_in_scope
 
 PAYMENT_CHANGE_REASON = "payment"
 
@@ -60,7 +60,7 @@ def loan_payment_record(
     paid_at = paid_at or timezone.now()
     loan_payment_check_input(amount=amount, paid_at=paid_at, method=method)
     # Lock the row through the caller's scope before the balance is read (None: a system job, every tenant).
-    commitment = lock_commitment_in_scope(commitment=commitment, user=created_by)
+    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=created_by)
     loan_payment_check_balance(commitment=commitment, amount=amount)
     if commitment.booking_id is not None:
         booking_add_payment(booking_id=commitment.booking_id, amount=amount)

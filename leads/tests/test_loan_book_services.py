@@ -133,9 +133,9 @@ class LoanPaymentServiceTests(TestCase):
         self.assertIn("amount", caught.exception.message_dict)
 
     def test_payment_by_a_user_outside_the_commitments_scope_is_a_404(self):
-        from django.http import Http404
+        from common.errors import OutOfScope
 
-        with self.assertRaises(Http404):
+        with self.assertRaises(OutOfScope):
             self.pay("1.00", created_by=branch_user(BranchFactory()))
         self.assertFalse(LoanPayment.objects.exists())
 
