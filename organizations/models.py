@@ -2,7 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from organizations.scoping import ScopedQuerySet, user_sees_everything  # noqa: F401  (re-exported)
+from organizations.scoping import (  # noqa: F401  (re-exported: callers import them from here)
+    ScopedQuerySet,
+    remember_visible_branch_ids,
+    user_sees_everything,
+    visible_branch_ids,
+)
 
 
 class MembershipRole(models.TextChoices):
@@ -107,41 +112,6 @@ class Membership(OrganizationFollowsBranch):
             return self.branch_id == branch.pk
         return self.organization_id == branch.organization_id
 
-
-
-def visible_branch_ids(user) -> list[int]:
-    """Ids of the branches `user`'s memberships reach, memoised on the user for one request.
-
-    This is the single answer to "which branches may this user act on"; every queryset's
-    `visible_to(user)` is built on it. Staff and superusers are handled by the callers
-    (they see every row, which needs no id list).
-    """
-    if not (user and user.is_authenticated):
-        return []
-    cached = getattr(user, "_visible_branch_ids", None)
-    if cached is None:
-        # One query rooted at the user's memberships, each with its organization's branches (a
-        # LEFT JOIN): a branch user reaches their membership's branch, an org admin every branch
-        # of the organization. Half the build cost of filtering branches through two joins.
-        rows = (
-            Membership.objects.filter(user=user)
-            .order_by()
-            .values_list("role", "branch_id", "organization__branches__id")
-        )
-        ids = set()
-        for role, branch_id, organization_branch_id in rows:
-            if role == MembershipRole.BRANCH_USER:
-                ids.add(branch_id)
-            elif role == MembershipRole.ORG_ADMIN and organization_branch_id is not None:
-                ids.add(organization_branch_id)
-        cached = sorted(ids)
-        user._visible_branch_ids = cached
-    return cached
-
-
-def remember_visible_branch_ids(user, ids) -> None:
-    """Set the answer of `visible_branch_ids(user)` for this request (the token cache's hit)."""
-    user._visible_branch_ids = sorted(ids)
 
 
 def has_any_membership(user) -> bool:

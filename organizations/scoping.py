@@ -10,12 +10,46 @@ Jobs that must see every tenant (the nightly overdue mark, the booking backfill)
 `unscoped()`, which is only a name on `all()`, so a missing user never silently widens a read.
 """
 
+from django.apps import apps
 from django.db import models
 
 
 def user_sees_everything(user) -> bool:
     """Staff and superusers act on every branch of every organization."""
     return bool(user and user.is_authenticated and (user.is_superuser or user.is_staff))
+
+
+def visible_branch_ids(user) -> list[int]:
+    """Ids of the branches `user`'s memberships reach, memoised on the user for one request.
+
+    This is the single answer to "which branches may this user act on"; every queryset's
+    `visible_to(user)` is built on it. Staff and superusers are handled by the callers
+    (they see every row, which needs no id list).
+    """
+    if not (user and user.is_authenticated):
+        return []
+    cached = getattr(user, "_visible_branch_ids", None)
+    if cached is None:
+        # One query rooted at the user's memberships, each with its organization's branches (a
+        # LEFT JOIN): a branch membership reaches its branch, an org admin's (no branch, by the
+        # membership_role_matches_scope constraint) every branch of the organization. The model is
+        # looked up in the app registry: organizations.models builds its querysets on this module.
+        membership = apps.get_model("organizations", "Membership")
+        rows = (
+            membership.objects.filter(user=user)
+            .order_by()
+            .values_list("branch_id", "organization__branches__id")
+        )
+        ids = {branch_id if branch_id is not None else org_branch_id for branch_id, org_branch_id in rows}
+        ids.discard(None)
+        cached = sorted(ids)
+        user._visible_branch_ids = cached
+    return cached
+
+
+def remember_visible_branch_ids(user, ids) -> None:
+    """Set the answer of `visible_branch_ids(user)` for this request (the token cache's hit)."""
+    user._visible_branch_ids = sorted(ids)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -27,8 +61,6 @@ class ScopedQuerySet(models.QuerySet):
         """The rows `user` may act on: all for staff, their branches' for members, none for anyone else."""
         if user_sees_everything(user):
             return self.all()
-        from organizations.models import visible_branch_ids  # the models module defines this queryset's users
-
         return self.filter(**{f"{self.branch_path}__in": visible_branch_ids(user)})
 
     def unscoped(self):

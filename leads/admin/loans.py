@@ -84,21 +84,19 @@ class LoanCommitmentAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdm
         # A commitment never moves to another lead.
         return [*self.readonly_fields, "lead"] if obj is not None else self.readonly_fields
 
+    def _close(self, request, queryset, close, actor_argument: str, done: str) -> None:
+        """`close` (the clear or cancel service) on each selected commitment, as the signed-in user."""
+        self.run_service_action(
+            request, queryset, lambda commitment: close(commitment=commitment, **{actor_argument: request.user}), done
+        )
+
     @admin.action(description="Mark selected commitments cleared")
     def mark_cleared(self, request, queryset):
-        self.run_service_action(
-            request, queryset,
-            lambda commitment: services.loan_commitment_clear(commitment=commitment, cleared_by=request.user),
-            "commitment(s) cleared",
-        )
+        self._close(request, queryset, services.loan_commitment_clear, "cleared_by", "commitment(s) cleared")
 
     @admin.action(description="Cancel selected commitments")
     def mark_cancelled(self, request, queryset):
-        self.run_service_action(
-            request, queryset,
-            lambda commitment: services.loan_commitment_cancel(commitment=commitment, cancelled_by=request.user),
-            "commitment(s) cancelled",
-        )
+        self._close(request, queryset, services.loan_commitment_cancel, "cancelled_by", "commitment(s) cancelled")
 
     @admin.display(description="balance")
     def balance(self, obj):
