@@ -9,7 +9,9 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/leads_bench
 BENCH_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv run migrate seed test test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
+CHARTJS := leads/static/leads/vendor/chart.umd.min.js
+
+.PHONY: help venv vendor run migrate seed test test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
 
 help:
 	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
@@ -19,14 +21,30 @@ help:
 	@echo "make bench-postgres benchmark on PostgreSQL at DATABASE_URL ($(BENCH_PG_URL)), e.g. LEADS=1000000"
 	@echo "make serve          production server: migrate, collectstatic, gunicorn on $(HOST):$(PORT) (static via whitenoise)"
 	@echo "make fuzz           schemathesis against /api/schema/ on a scratch database as branch_a1"
-	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/ (e2e/output/)"
+	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/, /dashboard/ (e2e/output/)"
+	@echo "make vendor         Chart.js for /dashboard/ from the npm registry (pinned, integrity-checked) into static files"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed $(CHARTJS)
+
+# Chart.js for /dashboard/, vendored at build time from the npm registry (pinned version and
+# integrity) into the app's static files; the page never loads anything from outside the service.
+CHARTJS_VERSION := 4.6.1
+CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==
+vendor: $(CHARTJS)
+$(CHARTJS):
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	rm -rf var/npm && mkdir -p var/npm $(dir $@)
+	cd var/npm && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null
+	$(PYTHON) scripts/check_integrity.py var/npm/chart.js-$(CHARTJS_VERSION).tgz '$(CHARTJS_INTEGRITY)'
+	tar -xzf var/npm/chart.js-$(CHARTJS_VERSION).tgz -C var/npm package/dist/chart.umd.min.js package/LICENSE.md
+	cp var/npm/package/LICENSE.md $(dir $@)chart.js-LICENSE.md
+	cp var/npm/package/dist/chart.umd.min.js $@
+	rm -rf var/npm
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
@@ -56,7 +74,7 @@ check: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles leads/static/leads/vendor
 
 # Benchmarks (benchmarks/): each seeds a database of its own once (reused while it matches), then
 # times the API in-process and over HTTP (gunicorn + wrk). Extra runner flags: BENCH_ARGS="--json x.json".

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from leads.views.dashboard import dashboard
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dashboard/", dashboard, name="dashboard"),
     path("api/", include("organizations.urls")),
     path("api/leads/", include("leads.urls")),
     path("api/leads/", include("transfers.urls")),

@@ -196,11 +196,11 @@ class FollowUpComplianceTests(LeadsAPITestCase):
 
 class SummaryQueryCountTests(SummaryFixture):
     def test_queries_do_not_grow_with_branches(self):
-        # 1 memberships → branch ids, 1 branches, 2 catalogue (codes, ids), 1 cohort groups,
+        # 1 memberships → branch ids (members only), 1 branches, 1 catalogue, 1 cohort groups,
         # 1 follow-ups due, 1 first contacts.
         for user in (self.user_a1, self.admin_a, self.superuser):
             with self.subTest(user=user.username):
                 self.login(user)
-                expected = 6 if user.is_superuser else 7
+                expected = 5 if user.is_superuser else 6
                 with self.assertNumQueries(expected):
                     self.summary()

@@ -1,0 +1,95 @@
+"""`/dashboard/`: the summary report and the loan book's aging as charts, for signed-in members.
+
+A server-rendered page on the admin's session sign-in (anonymous visitors go to the admin's login),
+scoped exactly like the API: it reads `summary_report` and `overdue_commitments_by_age` for the
+signed-in user. The charts are drawn by Chart.js, vendored into the app's static files at build
+time (`make vendor`); the page loads nothing from outside the service.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from leads.reports import Period, overdue_commitments_by_age, summary_report
+from leads.selectors import lost_reasons_visible
+from leads.serializers.reports import SummaryQuerySerializer
+from organizations.models import Branch, has_any_membership
+
+
+@require_GET
+def dashboard(request):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not has_any_membership(user):
+        raise PermissionDenied("You are not a member of any branch or organization.")
+    branches = list(Branch.objects.visible_to(user).order_by("organization_id", "code"))
+    params = {key: value for key, value in request.GET.items() if value.strip()}
+    query = SummaryQuerySerializer(data=params)
+    errors, status = {}, 200
+    if query.is_valid():
+        period = query.validated_data["period"]
+        branch_id = query.validated_data.get("branch_id")
+        if branch_id is not None and not any(branch.pk == branch_id for branch in branches):
+            errors, status, branch_id = {"branch_id": ["Not one of your branches."]}, 400, None
+    else:
+        errors, status = query.errors, 400
+        period, branch_id = Period.ending(timezone.localdate()), None
+    report = summary_report(user=user, period=period, branch_id=branch_id)
+    aging = overdue_commitments_by_age(user=user, as_of=timezone.localdate(), branch_id=branch_id)
+    labels = {}
+    for reason in lost_reasons_visible(user=user):
+        labels.setdefault(reason.code, reason.label)
+    total = report["total"]
+    charts = {
+        "funnel": {
+            "labels": ["Created", "Contacted", "Converted"],
+            "values": [total["leads"], total["leads"] - total["never_contacted"], total["converted"]],
+        },
+        "compliance": {
+            "labels": [row["branch_name"] for row in report["branches"]],
+            "done": [row["followups_done_on_time"] for row in report["branches"]],
+            "missed": [row["followups_due"] - row["followups_done_on_time"] for row in report["branches"]],
+        },
+        "aging": {
+            "labels": [f"{row['bucket']} days" for row in aging],
+            "counts": [row["count"] for row in aging],
+            "amounts": [row["amount"] for row in aging],
+        },
+        "lost": {
+            "codes": list(total["lost_by_reason"]),
+            "labels": [labels.get(code, code) for code in total["lost_by_reason"]],
+            "values": list(total["lost_by_reason"].values()),
+        },
+        "weekly": {
+            "labels": [week["week"].isoformat() for week in total["new_per_week"]],
+            "values": [week["leads"] for week in total["new_per_week"]],
+        },
+    }
+    list_filters = f"created_at_after={period.first_day}&created_at_before={period.last_day}"
+    if branch_id is not None:
+        list_filters += f"&branch_id={branch_id}"
+    context = {
+        # The admin's look without `each_context`'s app list (dozens of permission queries for a sidebar).
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+        "site_url": admin.site.site_url,
+        "has_permission": True,
+        "is_nav_sidebar_enabled": False,
+        "available_apps": [],
+        "title": "Dashboard",
+        "branches": branches,
+        "branch_id": branch_id,
+        "period": period,
+        "errors": errors,
+        "total": total,
+        "rows": report["branches"],
+        "aging": aging,
+        "charts": charts,
+        "list_url": f"{reverse('leads:list')}?{list_filters}",
+    }
+    return render(request, "leads/dashboard.html", context, status=status)
