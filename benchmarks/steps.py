@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks import big_branch, http, stages, steps_loans, steps_transfers
+from benchmarks import big_branch, http, stages, steps_loans, steps_reports, steps_transfers
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
@@ -144,6 +144,7 @@ def measure_all(*, args, report: dict, log) -> int:
             log(f"timing {len(cases)} endpoints, {args.requests} requests each, as {user.username} (branch {branch.code})")
             results = [runner.run(case).as_dict() for case in cases]
             results += steps_loans.measure_loan_book(runner=runner, workload=workload, args=args, log=log)
+            results += steps_reports.measure(args=args, log=log)
             report["requests"] = results
             failures += sum(row["errors"] for row in results)
             log("stage breakdown (ms per request, in-process, timing hooks on; mean of the fastest 90%):")

@@ -176,6 +176,8 @@ class Lead(OrganizationFollowsBranch):
     lead_status = models.CharField(max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
     next_followup_date = models.DateField(null=True, blank=True)
     last_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The earliest follow-up's time (set by `followup_record`), for the summary's time to first contact.
+    first_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
     booking = models.ForeignKey(
         "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
     )
@@ -223,6 +225,17 @@ class Lead(OrganizationFollowsBranch):
             models.Index(fields=["branch", "lead_status", "-created_at"], name="lead_branch_status_idx"),
             models.Index(fields=["branch", "next_followup_date"], name="lead_branch_followup_idx"),
             models.Index(fields=["branch", "-created_at"], name="lead_branch_created_idx"),
+            # The summary report's cohort (a branch's leads created in a period) read from the index
+            # alone on PostgreSQL: every column it groups or filters on is included. SQLite, without
+            # covering indexes, skips it (lead_branch_created_idx serves the same range there).
+            models.Index(
+                fields=["branch", "created_at"],
+                include=[
+                    "id", "lead_status", "lead_source", "lost_reason_category", "last_contacted_at",
+                    "first_contacted_at",
+                ],
+                name="lead_report_cohort_idx",
+            ),
             # Also `lead_due_open_idx` (migration 0003, raw SQL): today's follow-ups of a branch in the
             # list's order (last contact, never-contacted first; then id), open leads only. Django
             # cannot declare it portably: SQLite refuses NULLS FIRST in an index, PostgreSQL needs it.
@@ -291,7 +304,12 @@ class FollowUpHistory(models.Model):
             ),
             models.CheckConstraint(condition=~Q(remarks=""), name="followup_remarks_not_empty"),
         ]
-        indexes = [models.Index(fields=["lead", "-followup_at"], name="followup_lead_at_idx")]
+        indexes = [
+            models.Index(fields=["lead", "-followup_at"], name="followup_lead_at_idx"),
+            # Follow-ups scheduling a day (the summary's follow-ups due, for days not yet rolled up),
+            # read from the index alone on PostgreSQL (SQLite, without covering indexes, skips it).
+            models.Index(fields=["next_followup_date"], include=["lead", "followup_at"], name="followup_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_contact_method_display()} with {self.lead.customer_name} at {self.followup_at:%Y-%m-%d %H:%M}"
@@ -452,3 +470,37 @@ class FollowUpReminder(models.Model):
     def __str__(self):
         state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "claimed"
         return f"Follow-up digest for {self.user} on {self.day} ({state}, {self.lead_count} leads)"
+
+
+class FollowUpDueDay(models.Model):
+    """Per branch and day: follow-ups that scheduled a contact for that day, and how many were done on or before it.
+
+    A roll-up of past days (before the day `refresh_report_rollups` ran), rebuilt whole by that
+    command; the summary reads it for those days and counts later days live. See docs/reports.md.
+    """
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    due = models.PositiveIntegerField()
+    done_on_time = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["branch_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "day"], name="followup_due_day_unique_branch_day"),
+            models.CheckConstraint(condition=Q(done_on_time__lte=models.F("due")), name="followup_due_day_done_le_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.branch_id} {self.day}: {self.done_on_time}/{self.due}"
+
+
+class ReportRollupState(models.Model):
+    """How far the roll-ups are complete: days up to `complete_through` are in FollowUpDueDay (one row, name='followups')."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    complete_through = models.DateField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name}: complete through {self.complete_through}"

@@ -13,7 +13,8 @@ with the same filters sees exactly the leads counted (leads/tests/test_reports.p
   contacted leads;
 - `followups_due` counts the follow-ups (any lead of the branch) that scheduled the next contact
   for a day of the period; `followups_done_on_time` those after which the lead's next follow-up
-  was recorded on or before that day.
+  was recorded on or before that day. Days the nightly `refresh_report_rollups` has rolled up are
+  read from FollowUpDueDay, later days are counted live (same numbers, see docs/reports.md).
 
 Everything is read in a fixed number of queries whatever the number of branches.
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -36,7 +37,9 @@ from leads.models import (
     LeadSource,
     LeadStatus,
     LoanCommitment,
+    FollowUpDueDay,
     LostReason,
+    ReportRollupState,
     stale_condition,
 )
 from organizations.models import Branch
@@ -125,35 +128,16 @@ def summary_report(*, user, period: Period, branch_id: int | None = None, now=No
             code = code_of.get(row["lost_reason_category_id"], LOST_REASON_OTHER)
             branch["lost_by_reason"][code] = branch["lost_by_reason"].get(code, 0) + count
 
-    # Follow-ups that scheduled a contact for a day of the period, and whether the next one came in time.
-    next_in_time = FollowUpHistory.objects.filter(
-        lead_id=OuterRef("lead_id"),
-        followup_at__gt=OuterRef("followup_at"),
-        followup_at__date__lte=OuterRef("next_followup_date"),
-    )
-    due = (
-        FollowUpHistory.objects.filter(
-            lead__branch_id__in=branch_ids,
-            next_followup_date__gte=period.first_day,
-            next_followup_date__lte=period.last_day,
-        )
-        .order_by()
-        .values("lead__branch_id")
-        .annotate(due=Count("id"), done=Count("id", filter=Exists(next_in_time)))
-    )
-    for row in due:
-        branch = numbers[row["lead__branch_id"]]
-        branch["followups_due"], branch["followups_done_on_time"] = row["due"], row["done"]
+    for bid, (due, done) in followups_due(branch_ids=branch_ids, period=period).items():
+        numbers[bid]["followups_due"], numbers[bid]["followups_done_on_time"] = due, done
 
-    # Time to first contact: the cohort's contacted leads with their first follow-up.
-    first_followup = FollowUpHistory.objects.filter(lead_id=OuterRef("pk")).order_by("followup_at").values("followup_at")[:1]
+    # Time to first contact: the cohort's contacted leads, creation and first follow-up side by side.
     waits = defaultdict(lambda: defaultdict(list))
-    contacted = cohort.filter(last_contacted_at__isnull=False).values_list(
-        "branch_id", "lead_source", "created_at", Subquery(first_followup)
+    contacted = cohort.filter(first_contacted_at__isnull=False).values_list(
+        "branch_id", "lead_source", "created_at", "first_contacted_at"
     )
     for bid, source, created_at, first_at in contacted:
-        if first_at is not None:
-            waits[bid][source].append(business_hours_between(created_at, first_at))
+        waits[bid][source].append(business_hours_between(created_at, first_at))
 
     total = _empty_numbers(weeks, codes)
     all_waits = defaultdict(list)
@@ -178,6 +162,70 @@ def summary_report(*, user, period: Period, branch_id: int | None = None, now=No
         "branches": rows,
         "total": _finish(total),
     }
+
+
+FOLLOWUP_ROLLUP = "followups"
+
+
+def _due_followups_unscoped():
+    """Follow-ups with their branch and whether the lead's next follow-up came on or before the day they scheduled."""
+    next_in_time = FollowUpHistory.objects.filter(
+        lead_id=OuterRef("lead_id"),
+        followup_at__gt=OuterRef("followup_at"),
+        followup_at__date__lte=OuterRef("next_followup_date"),
+    )
+    return FollowUpHistory.objects.order_by().annotate(done_in_time=Exists(next_in_time))
+
+
+def followups_due_live(*, branch_ids, first_day: date, last_day: date) -> dict[int, tuple[int, int]]:
+    """Per branch: follow-ups scheduling a day from `first_day` to `last_day`, and those done on time (counted now)."""
+    rows = (
+        _due_followups_unscoped()
+        .filter(lead__branch_id__in=branch_ids, next_followup_date__gte=first_day, next_followup_date__lte=last_day)
+        .values("lead__branch_id")
+        # lead_id, not id: the covering index followup_due_idx holds it, so no heap visit.
+        .annotate(due=Count("lead_id"), done=Count("lead_id", filter=Q(done_in_time=True)))
+    )
+    return {row["lead__branch_id"]: (row["due"], row["done"]) for row in rows}
+
+
+def followups_due_per_branch_day(*, last_day: date, first_day: date | None = None):
+    """Every branch and day up to `last_day` (from `first_day`): (branch_id, day, due, done on time); the roll-up's rows."""
+    rows = _due_followups_unscoped().filter(next_followup_date__lte=last_day)
+    if first_day is not None:
+        rows = rows.filter(next_followup_date__gte=first_day)
+    return rows.values_list("lead__branch_id", "next_followup_date").annotate(
+        due=Count("lead_id"), done=Count("lead_id", filter=Q(done_in_time=True))
+    )
+
+
+def followups_due(*, branch_ids, period: Period) -> dict[int, tuple[int, int]]:
+    """Follow-ups due in the period per branch: rolled-up days from FollowUpDueDay, later days counted live."""
+    through = (
+        ReportRollupState.objects.filter(name=FOLLOWUP_ROLLUP).values_list("complete_through", flat=True).first()
+    )
+    totals = defaultdict(lambda: [0, 0])
+    live_from = period.first_day
+    if through is not None and through >= period.first_day:
+        rolled = (
+            FollowUpDueDay.objects.filter(
+                branch_id__in=branch_ids, day__gte=period.first_day, day__lte=min(through, period.last_day)
+            )
+            .order_by()
+            .values("branch_id")
+            .annotate(due=Sum("due"), done=Sum("done_on_time"))
+        )
+        for row in rolled:
+            totals[row["branch_id"]][0] += row["due"]
+            totals[row["branch_id"]][1] += row["done"]
+        live_from = through + timedelta(days=1)
+    if live_from <= period.last_day:
+        for bid, (due, done) in followups_due_live(
+            branch_ids=branch_ids, first_day=live_from, last_day=period.last_day
+        ).items():
+            totals[bid][0] += due
+            totals[bid][1] += done
+    return {bid: (due, done) for bid, (due, done) in totals.items()}
 
 
 def _finish(numbers: dict) -> dict:

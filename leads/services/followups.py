@@ -49,6 +49,10 @@ def followup_record(
     update_fields = ["last_contacted_at", "next_followup_date", "updated_at"]
     if lead.last_contacted_at is None or followup_at > lead.last_contacted_at:
         lead.last_contacted_at = followup_at
+    if lead.first_contacted_at is None or followup_at < lead.first_contacted_at:
+        # Kept beside the last contact so the summary's time-to-first-contact reads one column.
+        lead.first_contacted_at = followup_at
+        update_fields.append("first_contacted_at")
     lead.next_followup_date = next_followup_date
     if lead.lead_status == LeadStatus.NEW:
         lead.lead_status = LeadStatus.CONTACTED

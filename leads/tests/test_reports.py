@@ -3,12 +3,15 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from io import StringIO
+
 from django.conf import settings
+from django.core.management import call_command
 from django.test import SimpleTestCase, override_settings
 from django.utils import timezone
 
 from leads.business_hours import business_hours_between
-from leads.models import Lead, LeadSource, LeadStatus
+from leads.models import FollowUpDueDay, Lead, LeadSource, LeadStatus, ReportRollupState
 from leads.reports import Period
 from leads.services import followup_record, lead_convert, lead_mark_lost
 from leads.tests.api_base import LeadsAPITestCase
@@ -37,6 +40,13 @@ class BusinessHoursTests(SimpleTestCase):
         for start, end, hours in cases:
             with self.subTest(start=start, end=end):
                 self.assertEqual(business_hours_between(start, end), hours)
+
+    def test_local_time_follows_the_zone_across_a_daylight_saving_change(self):
+        with timezone.override(ZoneInfo("Europe/London")):
+            london = ZoneInfo("Europe/London")
+            saturday = datetime(2026, 3, 28, 17, 0, tzinfo=london)  # clocks go forward on Sunday the 29th
+            monday = datetime(2026, 3, 30, 10, 0, tzinfo=london)
+            self.assertEqual(business_hours_between(saturday, monday), 2.0)
 
     def test_period_weeks_are_the_mondays_touched(self):
         period = Period(date(2026, 11, 1), date(2026, 11, 10))  # a Sunday to a Tuesday
@@ -197,10 +207,67 @@ class FollowUpComplianceTests(LeadsAPITestCase):
 class SummaryQueryCountTests(SummaryFixture):
     def test_queries_do_not_grow_with_branches(self):
         # 1 memberships → branch ids (members only), 1 branches, 1 catalogue, 1 cohort groups,
-        # 1 follow-ups due, 1 first contacts.
+        # 1 roll-up state, 1 follow-ups due (live: nothing rolled up here), 1 first contacts.
         for user in (self.user_a1, self.admin_a, self.superuser):
             with self.subTest(user=user.username):
                 self.login(user)
-                expected = 5 if user.is_superuser else 6
+                expected = 6 if user.is_superuser else 7
                 with self.assertNumQueries(expected):
                     self.summary()
+
+
+class FollowUpRollupTests(LeadsAPITestCase):
+    """The nightly roll-up gives the same follow-up numbers as counting live."""
+
+    def setUp(self):
+        today = timezone.localdate()
+        for days_ago, on_time in ((20, True), (12, False), (6, True), (1, False), (0, True)):
+            due_day = today - timedelta(days=days_ago)
+            lead = LeadFactory(branch=self.branch_a1 if days_ago % 2 else self.branch_a2)
+            followup_record(lead=lead, remarks="First", followup_at=local(due_day - timedelta(days=2), 10),
+                            next_followup_date=due_day)
+            later = due_day if on_time else due_day + timedelta(days=1)
+            if later <= today:
+                followup_record(lead=lead, remarks="Again", followup_at=local(later, 9, 30))
+        self.login(self.admin_a)
+
+    def numbers(self):
+        report = self.client.get(self.url("reports-summary")).data
+        return [(row["branch"], row["followups_due"], row["followups_done_on_time"]) for row in report["branches"]]
+
+    def test_rolled_up_days_plus_live_days_equal_counting_everything_live(self):
+        live = self.numbers()
+        self.assertEqual(sum(due for _, due, _ in live), 5)
+        out = StringIO()
+        call_command("refresh_report_rollups", "--dry-run", stdout=out)
+        self.assertIn("Would write", out.getvalue())
+        self.assertFalse(FollowUpDueDay.objects.exists())
+        call_command("refresh_report_rollups", stdout=StringIO())
+        self.assertTrue(FollowUpDueDay.objects.exists())
+        self.assertEqual(self.numbers(), live)
+        self.assertEqual(ReportRollupState.objects.get().complete_through, timezone.localdate() - timedelta(days=1))
+        call_command("refresh_report_rollups", "--recent", stdout=StringIO())
+        self.assertEqual(ReportRollupState.objects.get().complete_through, timezone.localdate())
+        self.assertEqual(self.numbers(), live)
+
+    def test_a_recent_run_before_any_full_run_rolls_up_everything(self):
+        live = self.numbers()
+        call_command("refresh_report_rollups", "--recent", stdout=StringIO())
+        self.assertEqual(ReportRollupState.objects.get().complete_through, timezone.localdate())
+        self.assertEqual(self.numbers(), live)
+
+    def test_today_is_as_of_the_last_recent_run(self):
+        call_command("refresh_report_rollups", "--recent", stdout=StringIO())
+        before = self.numbers()
+        followup_record(lead=LeadFactory(branch=self.branch_a1), remarks="New", next_followup_date=timezone.localdate())
+        self.assertEqual(self.numbers(), before)  # documented staleness: until the next recent run
+        call_command("refresh_report_rollups", "--recent", stdout=StringIO())
+        self.assertNotEqual(self.numbers(), before)
+
+    def test_followup_record_keeps_the_first_contact(self):
+        lead = LeadFactory(branch=self.branch_a1)
+        second = followup_record(lead=lead, remarks="Second", followup_at=timezone.now() - timedelta(hours=1)).followup_at
+        first = followup_record(lead=lead, remarks="First, back-dated", followup_at=second - timedelta(days=1)).followup_at
+        followup_record(lead=lead, remarks="Third", followup_at=timezone.now())
+        lead.refresh_from_db()
+        self.assertEqual(lead.first_contacted_at, first)
