@@ -23,7 +23,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from e2e.test_browser import OUTPUT, chromium_driver
 from leads.models import Lead, LeadSource
-from leads.reports import Period, overdue_commitments_by_age, summary_report
+from leads.loan_book import loan_aging
+from leads.reports import Period, summary_report
 from leads.services import followup_record, lead_create, lead_mark_lost
 from organizations.models import Branch
 
@@ -97,7 +98,7 @@ class DashboardInChromiumTests(StaticLiveServerTestCase):
     def expected_for(self, username: str) -> dict:
         user = get_user_model().objects.get(username=username)
         report = summary_report(user=user, period=Period.ending(timezone.localdate()))
-        aging = overdue_commitments_by_age(user=user, as_of=timezone.localdate())
+        aging = loan_aging(user=user, as_of=timezone.localdate())
         total = report["total"]
         return {
             "chart-funnel": [[total["leads"], total["leads"] - total["never_contacted"], total["converted"]]],
@@ -105,7 +106,7 @@ class DashboardInChromiumTests(StaticLiveServerTestCase):
                 [row["followups_done_on_time"] for row in report["branches"]],
                 [row["followups_due"] - row["followups_done_on_time"] for row in report["branches"]],
             ],
-            "chart-aging": [[row["count"] for row in aging]],
+            "chart-aging": [[float(bucket.amount) for bucket in aging.buckets]],
             "chart-lost": [list(total["lost_by_reason"].values())],
             "chart-weekly": [[week["leads"] for week in total["new_per_week"]]],
             "branches": [row["branch_name"] for row in report["branches"]],

@@ -24,19 +24,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from leads.business_hours import business_day_bounds, business_hours_between
 from leads.models import (
     LOST_REASON_OTHER,
-    OPEN_LOAN_STATUSES,
     FollowUpHistory,
     Lead,
     LeadSource,
     LeadStatus,
-    LoanCommitment,
     FollowUpDueDay,
     LostReason,
     ReportRollupState,
@@ -238,41 +236,3 @@ def _finish(numbers: dict) -> dict:
 
 def _open_statuses():
     return [status for status in LeadStatus.values if status not in (LeadStatus.CONVERTED, LeadStatus.LOST)]
-
-
-# Days past the promised date: 1-30, 31-60, 61-90, over 90.
-AGING_BUCKETS = (("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
-
-
-def overdue_commitments_by_age(*, user, as_of: date, branch_id: int | None = None) -> list[dict]:
-    """Open commitments past their promised date in `user`'s scope, by days overdue: count and amount per bucket.
-
-    What the dashboard shows for the loan book until the loan-book aging report is on main; one query.
-    """
-    commitments = LoanCommitment.objects.visible_to(user).filter(
-        status__in=OPEN_LOAN_STATUSES, promised_clear_date__lt=as_of
-    )
-    if branch_id is not None:
-        commitments = commitments.filter(branch_id=branch_id)
-    whens = []
-    for position, (_, fewest, most) in enumerate(AGING_BUCKETS):
-        latest = as_of - timedelta(days=fewest)
-        condition = Q(promised_clear_date__lte=latest)
-        if most is not None:
-            condition &= Q(promised_clear_date__gte=as_of - timedelta(days=most))
-        whens.append(When(condition, then=Value(position)))
-    rows = (
-        commitments.order_by()
-        .annotate(bucket=Case(*whens, output_field=IntegerField()))
-        .values("bucket")
-        .annotate(count=Count("id"), amount=Sum("amount"))
-    )
-    found = {row["bucket"]: row for row in rows}
-    return [
-        {
-            "bucket": label,
-            "count": found.get(position, {}).get("count", 0),
-            "amount": str(found.get(position, {}).get("amount") or 0),
-        }
-        for position, (label, _, _) in enumerate(AGING_BUCKETS)
-    ]

@@ -46,7 +46,8 @@ class DashboardTests(LeadsAPITestCase):
         charts = self.charts(response)
         self.assertEqual(charts["funnel"]["values"][0], 4)  # self.lead, two more, the one owing money
         self.assertEqual(charts["compliance"]["labels"], ["Lahore Main"])
-        self.assertEqual(charts["aging"]["counts"], [0, 1, 0, 0])
+        self.assertEqual(charts["aging"]["counts"], [0, 0, 1, 0, 0])  # 40 days late
+        self.assertEqual(float(charts["aging"]["amounts"][2]), 50000.0)
         self.assertEqual(sum(charts["lost"]["values"]), 0)
         self.assertNotContains(response, "Karachi Saddar")
         self.assertNotContains(response, "Islamabad Blue Area")
@@ -65,7 +66,7 @@ class DashboardTests(LeadsAPITestCase):
         only_a2 = self.charts(self.open(self.admin_a, branch_id=self.branch_a2.pk))
         self.assertEqual(only_a2["funnel"]["values"][0], 4)
         self.assertEqual(dict(zip(only_a2["lost"]["codes"], only_a2["lost"]["values"]))["visa"], 1)
-        self.assertEqual(only_a2["aging"]["counts"], [0, 0, 0, 0])
+        self.assertEqual(only_a2["aging"]["counts"], [0, 0, 0, 0, 0])
 
     def test_a_bad_period_is_shown_not_a_500(self):
         response = self.open(self.admin_a, **{"from": "2026-12-01", "to": "2026-01-01"})
@@ -80,11 +81,12 @@ class DashboardTests(LeadsAPITestCase):
 
     def test_query_count_does_not_grow_with_branches(self):
         # session, user, memberships → branch ids, branches (picker), branches (report), catalogue,
-        # cohort groups, roll-up state, follow-ups due, first contacts, aging, lost-reason labels.
+        # cohort groups, roll-up state, follow-ups due, first contacts, aging (rows, branches),
+        # lost-reason labels.
         for user in (self.user_a1, self.admin_a):
             with self.subTest(user=user.username):
                 self.client.force_login(user)
-                with self.assertNumQueries(12):
+                with self.assertNumQueries(13):
                     self.client.get(reverse("dashboard"))
 
     def test_the_admin_index_links_to_the_dashboard(self):

@@ -1,8 +1,8 @@
 """`/dashboard/`: the summary report and the loan book's aging as charts, for signed-in members.
 
 A server-rendered page on the admin's session sign-in (anonymous visitors go to the admin's login),
-scoped exactly like the API: it reads `summary_report` and `overdue_commitments_by_age` for the
-signed-in user. The charts are drawn by Chart.js, vendored into the app's static files at build
+scoped exactly like the API: it reads `summary_report` and the loan book's `loan_aging` (the
+aging report's numbers) for the signed-in user. The charts are drawn by Chart.js, vendored into the app's static files at build
 time (`make vendor`); the page loads nothing from outside the service.
 """
 
@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from leads.reports import Period, overdue_commitments_by_age, summary_report
+from leads.loan_book import MixedCurrencies, loan_aging
+from leads.reports import Period, summary_report
 from leads.selectors import lost_reasons_visible
 from leads.serializers.reports import SummaryQuerySerializer
 from organizations.models import Branch, has_any_membership
@@ -40,7 +41,11 @@ def dashboard(request):
         errors, status = query.errors, 400
         period, branch_id = Period.ending(timezone.localdate()), None
     report = summary_report(user=user, period=period, branch_id=branch_id)
-    aging = overdue_commitments_by_age(user=user, as_of=timezone.localdate(), branch_id=branch_id)
+    try:
+        aging = loan_aging(user=user, as_of=timezone.localdate(), branch_id=branch_id)
+        aging_note = ""
+    except MixedCurrencies as exc:
+        aging, aging_note = None, f"Your branches keep different currencies ({', '.join(exc.args[0])}); pick a branch."
     labels = {}
     for reason in lost_reasons_visible(user=user):
         labels.setdefault(reason.code, reason.label)
@@ -56,9 +61,10 @@ def dashboard(request):
             "missed": [row["followups_due"] - row["followups_done_on_time"] for row in report["branches"]],
         },
         "aging": {
-            "labels": [f"{row['bucket']} days" for row in aging],
-            "counts": [row["count"] for row in aging],
-            "amounts": [row["amount"] for row in aging],
+            "labels": [f"{bucket.label} days late" for bucket in aging.buckets] if aging else [],
+            "amounts": [str(bucket.amount) for bucket in aging.buckets] if aging else [],
+            "counts": [bucket.count for bucket in aging.buckets] if aging else [],
+            "currency": aging.currency if aging else "",
         },
         "lost": {
             "codes": list(total["lost_by_reason"]),
@@ -88,7 +94,7 @@ def dashboard(request):
         "errors": errors,
         "total": total,
         "rows": report["branches"],
-        "aging": aging,
+        "aging_note": aging_note,
         "charts": charts,
         "list_url": f"{reverse('leads:list')}?{list_filters}",
     }

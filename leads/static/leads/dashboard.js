@@ -26,8 +26,17 @@
   });
   draw("chart-aging", {
     type: "bar",
-    data: { labels: data.aging.labels, datasets: [{ label: "Overdue commitments", data: data.aging.counts, backgroundColor: "#c57b22" }] },
-    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+    data: {
+      labels: data.aging.labels,
+      datasets: [{ label: "Outstanding " + data.aging.currency, data: data.aging.amounts.map(Number), backgroundColor: "#c57b22" }],
+    },
+    options: {
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { afterLabel: function (item) { return data.aging.counts[item.dataIndex] + " commitments"; } } },
+      },
+      scales: { y: { beginAtZero: true } },
+    },
   });
   draw("chart-lost", {
     type: "doughnut",
