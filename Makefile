@@ -9,7 +9,8 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/leads_bench
 BENCH_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-CHARTJS := leads/static/leads/vendor/chart.umd.min.js
+CHARTJS_VERSION := 4.6.1
+CHARTJS := leads/static/leads/vendor/.chart.js-$(CHARTJS_VERSION)
 
 .PHONY: help venv vendor run migrate seed test test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
 
@@ -33,7 +34,6 @@ venv: $(VENV)/.installed $(CHARTJS)
 
 # Chart.js for /dashboard/, vendored at build time from the npm registry (pinned version and
 # integrity) into the app's static files; the page never loads anything from outside the service.
-CHARTJS_VERSION := 4.6.1
 CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==
 vendor: $(CHARTJS)
 $(CHARTJS):
@@ -41,10 +41,13 @@ $(CHARTJS):
 	rm -rf var/npm && mkdir -p var/npm $(dir $@)
 	cd var/npm && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null
 	$(PYTHON) scripts/check_integrity.py var/npm/chart.js-$(CHARTJS_VERSION).tgz '$(CHARTJS_INTEGRITY)'
-	tar -xzf var/npm/chart.js-$(CHARTJS_VERSION).tgz -C var/npm package/dist/chart.umd.min.js package/LICENSE.md
+	tar -xzf var/npm/chart.js-$(CHARTJS_VERSION).tgz -C var/npm \
+		package/dist/chart.umd.min.js package/dist/chart.umd.min.js.map package/LICENSE.md
 	cp var/npm/package/LICENSE.md $(dir $@)chart.js-LICENSE.md
-	cp var/npm/package/dist/chart.umd.min.js $@
+	# The source map too: the minified file names it, and collectstatic's manifest insists it exists.
+	cp var/npm/package/dist/chart.umd.min.js var/npm/package/dist/chart.umd.min.js.map $(dir $@)
 	rm -rf var/npm
+	touch $@
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
