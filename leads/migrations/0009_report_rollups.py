@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('booking', '0001_initial'),
-        ('leads', '0007_loan_book'),
+        ('leads', '0008_loan_open_index_carries_money'),
         ('organizations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
