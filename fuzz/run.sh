@@ -3,7 +3,7 @@
 # SQLite database with the demo data. `make fuzz` runs this; it exits non-zero on any failure.
 #
 # Tunables (environment): FUZZ_PORT (8019), FUZZ_MAX_EXAMPLES (30 per operation), FUZZ_SEED,
-# FUZZ_USER (branch_a1).
+# FUZZ_USER (branch_a1), FUZZ_WORKERS (2: fuzzer threads and gunicorn workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,8 +28,10 @@ export REDIS_URL=""
 $PY manage.py migrate --noinput >"$OUT/migrate.log"
 $PY manage.py seed_demo >"$OUT/seed.log"
 
-# One sync worker: SQLite takes one writer at a time, and the fuzzer runs one request at a time.
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers 1 --timeout 60 \
+# Two users at once against two gunicorn workers on SQLite, the default database: concurrent writers
+# must queue (WAL, immediate transactions, busy timeout), never answer "database is locked".
+WORKERS=${FUZZ_WORKERS:-2}
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 60 \
   --error-logfile "$OUT/server.log" --capture-output &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
@@ -50,8 +52,8 @@ TOKEN=$(curl -fsS -X POST "$BASE/api/auth/token/" -H "Content-Type: application/
   --exclude-path /api/auth/logout/ \
   --max-examples "${FUZZ_MAX_EXAMPLES:-30}" \
   --seed "${FUZZ_SEED:-20261127}" \
-  --workers 1 \
-  --phases examples,coverage,fuzzing \
+  --workers "$WORKERS" \
+  --phases examples,coverage,fuzzing,stateful \
   --request-timeout 30 \
   --generation-database none \
   --no-color \

@@ -61,6 +61,10 @@ class _NormalizedCharField(serializers.CharField):
     normalize = staticmethod(lambda value: value)
 
     def to_internal_value(self, data):
+        # The length limit applies to what was sent (as the schema's maxLength says), not to the
+        # shorter stripped and normalised value: 40 spaces around a 5-character passport are refused.
+        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length, length=len(data))
         value = super().to_internal_value(data)
         try:
             return self.normalize(value)
@@ -68,7 +72,11 @@ class _NormalizedCharField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-@extend_schema_field({"type": "string", "example": "AB1234567", "maxLength": 20})
+# The schema says what validation accepts (spaces are ignored; empty means "none"), so generated
+# clients and fuzzers produce values the API takes: 5-20 letters and digits.
+@extend_schema_field(
+    {"type": "string", "example": "AB1234567", "maxLength": 40, "pattern": r"^\s*(?:[A-Za-z0-9]\s*){5,20}$|^$"}
+)
 class PassportField(_NormalizedCharField):
     normalize = staticmethod(normalize_passport)
 
@@ -77,7 +85,10 @@ class PassportField(_NormalizedCharField):
         super().__init__(**kwargs)
 
 
-@extend_schema_field({"type": "string", "example": "35202-1234567-1", "maxLength": 15})
+@extend_schema_field(
+    {"type": "string", "example": "35202-1234567-1", "maxLength": 20,
+     "pattern": r"^\s*[0-9]{5}-?[0-9]{7}-?[0-9]\s*$|^$"}
+)
 class CNICField(_NormalizedCharField):
     normalize = staticmethod(normalize_cnic)
 

@@ -27,7 +27,14 @@ class ValidationErrorSchema(OpenApiSerializerExtension):
             "type": "object",
             "description": "Field name (or `non_field_errors`) → list of messages.",
             # A body that is not even parseable JSON gets DRF's `{"detail": "JSON parse error …"}`.
-            "additionalProperties": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
+            # A list field names its bad items by index, a nested object by its own fields: {"merge": {"1": [...]}}.
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "array", "items": {"type": "string"}},
+                    {"type": "string"},
+                    {"type": "object"},
+                ]
+            },
             "example": {"contact_number": ["Enter a valid phone number, such as 0300 1234567 or +923001234567."]},
         }
 

@@ -7,6 +7,12 @@ from django.core.cache import cache
 from django.test import TestCase, override_settings
 
 
+# Redis on a port nobody listens on: every connection is refused.
+DEAD_REDIS = override_settings(
+    CACHES={"default": {"BACKEND": "common.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+)
+
+
 class HealthTests(TestCase):
     def setUp(self):
         # Sign-in attempts count against the login throttle: start and leave the counters empty.
@@ -37,18 +43,14 @@ class HealthTests(TestCase):
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json(), {"status": "unavailable", "failed": ["database"]})
 
-    @override_settings(
-        CACHES={"default": {"BACKEND": "common.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
-    )
+    @DEAD_REDIS
     def test_readyz_is_503_naming_the_cache_when_redis_is_down(self):
         with self.assertLogs("common.health", "WARNING"):
             response = self.client.get("/readyz")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json(), {"status": "unavailable", "failed": ["cache"]})
 
-    @override_settings(
-        CACHES={"default": {"BACKEND": "common.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
-    )
+    @DEAD_REDIS
     def test_api_keeps_serving_while_redis_is_down(self):
         # Sign-in, the schema and an authenticated call all go through the cache (throttles).
         with self.assertLogs("common.cache", "ERROR"):

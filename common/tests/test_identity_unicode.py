@@ -39,3 +39,17 @@ class RefusedLettersTests(SimpleTestCase):
                 else:
                     with self.assertRaises(ValidationError):
                         normalize_passport(typed)
+
+
+class SentLengthTests(SimpleTestCase):
+    def test_max_length_applies_to_the_value_as_sent(self):
+        from rest_framework.exceptions import ValidationError as DRFValidationError
+
+        from common.api.fields import PassportField
+
+        field = PassportField()
+        self.assertEqual(field.run_validation("ab 123 4567"), "AB1234567")
+        with self.assertRaises(DRFValidationError):
+            field.run_validation("0" + " " * 40 + "0000")
+        with self.assertRaises(DRFValidationError):
+            field.run_validation("AB12345" + " " * 40)

@@ -154,3 +154,17 @@ class HostileValuesTests(LeadsAPITestCase):
         )
         self.assertStatus(response, 400)
         self.assertEqual(list(response.data), ["passport_number"])
+
+
+class ListItemErrorsTests(LeadsAPITestCase):
+    def test_errors_keyed_by_list_index_render_as_a_400(self):
+        # DRF names a bad list item by its index (an int key); the JSON renderer must accept it.
+        self.login(self.user_a1)
+        response = self.client.post(self.url("merge"), {"into": self.lead.pk, "merge": [1, "AAA", None]}, format="json")
+        self.assertStatus(response, 400)
+        self.assertIn("merge", response.json())
+
+    def test_a_search_page_past_the_end_is_404(self):
+        self.login(self.user_a1)
+        response = self.client.get(self.url("search"), {"passport": self.lead.passport_number, "page": 99})
+        self.assertStatus(response, 404)

@@ -194,7 +194,10 @@ class LeadSearchView(BranchScopedAPIView):
         "your branches. When several parameters are given, a lead must match all of them. At least "
         "one is required. Paginated like every list (`page`, `page_size` up to 100), newest first.",
         parameters=[LeadSearchInputSerializer],
-        responses={200: LeadListOutputSerializer(many=True), **error_responses(400, *ACCESS_ERRORS)},
+        responses={
+            200: LeadListOutputSerializer(many=True),
+            **error_responses(400, *ACCESS_ERRORS, 404, e404="No such page."),
+        },
         tags=TAGS,
     )
     def get(self, request):
