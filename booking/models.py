@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from common.identity import normalize_identity_fields
 from organizations.models import Branch, Organization, OrganizationFollowsBranch
 from organizations.scoping import ScopedQuerySet
 
@@ -68,10 +67,3 @@ class Booking(OrganizationFollowsBranch):
     def __str__(self):
         return f"{self.reference} – {self.customer_name}"
 
-    def clean(self):
-        normalize_identity_fields(self)
-
-    def save(self, *args, **kwargs):
-        # Identity fields are stored normalised; the organization follows the branch (the base class).
-        normalize_identity_fields(self)
-        super().save(*args, **kwargs)

@@ -8,7 +8,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from common.identity import normalize_identity_fields
 from organizations.models import Branch, Organization, OrganizationFollowsBranch
 from organizations.scoping import ScopedQuerySet, user_sees_everything
 
@@ -256,12 +255,9 @@ class Lead(OrganizationFollowsBranch):
         category = self.lost_reason_category
         return category.code if category is not None else LOST_REASON_OTHER
 
-    def clean(self):
-        normalize_identity_fields(self)
-
     def save(self, *args, **kwargs):
-        # Identity fields are stored normalised; the organization follows the branch (the base class).
-        normalize_identity_fields(self)
+        # The organization follows the branch (the base class); identity values arrive normalised by the
+        # services (`lead_check_fields`), the one place that normalises a lead's identity.
         moving = not self._state.adding and _saves_field(kwargs, "branch")
         super().save(*args, **kwargs)
         if moving:

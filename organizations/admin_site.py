@@ -31,6 +31,13 @@ def describe_service_error(exc: Exception) -> str:
     return exc.detail
 
 
+def adopt(obj, saved) -> None:
+    """Make the admin's unsaved `obj` the row the service saved (pk, every column), for the admin's redirect and log."""
+    for field in type(saved)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding, obj._state.db = False, saved._state.db
+
+
 class _Rehearsal(Exception):
     """Raised to roll back a rehearsed service call."""
 

@@ -2,14 +2,7 @@
 
 from django import forms
 
-from organizations.admin_site import rehearse_on_form
-
-
-def adopt(obj, saved) -> None:
-    """Make the admin's unsaved `obj` the row the service saved (pk, every column), for the admin's redirect and log."""
-    for field in type(saved)._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(saved, field.attname))
-    obj._state.adding, obj._state.db = False, saved._state.db
+from organizations.admin_site import adopt, rehearse_on_form
 
 
 class ServiceForm(forms.ModelForm):

@@ -169,3 +169,21 @@ class MemberAdminDoorTests(TestCase):
         self.client.post(url, self.commitment_payload(self.other))
         commitment.refresh_from_db()
         self.assertEqual(commitment.lead, self.lead)
+
+
+class StaffBookingAdminTests(TestCase):
+    def test_a_booking_added_in_the_admin_goes_through_the_service(self):
+        from booking.models import Booking
+
+        branch = BranchFactory()
+        staff = branch_user(branch, user__is_staff=True, user__is_superuser=True)
+        self.client.force_login(staff)
+        response = self.client.post(reverse("admin:booking_booking_add"), {
+            "branch": branch.pk, "customer_name": "Hamza", "passport_number": "ab 123 4567",
+            "contact_number": "0300 1234567", "cnic": "3520212345671", "total_amount": "1000.00",
+            "paid_amount": "0", "status": "pending",
+        })
+        self.assertEqual(response.status_code, 302)
+        booking = Booking.objects.get()
+        self.assertEqual((booking.passport_number, booking.contact_number, booking.created_by),
+                         ("AB1234567", "+923001234567", staff))

@@ -82,11 +82,12 @@ class ConcurrentPaymentsTests(TransactionTestCase):
         from django.db.models.query import QuerySet
 
         barrier = threading.Barrier(THREADS)
-        real_get = QuerySet.get
+        real_first = QuerySet.first
         outcomes = []
 
-        def get_then_meet(qs, *args, **kwargs):
-            obj = real_get(qs, *args, **kwargs)
+        def first_then_meet(qs, *args, **kwargs):
+            # The service reads the commitment with lock_visible_to(...).first().
+            obj = real_first(qs, *args, **kwargs)
             if qs.model is LoanCommitment:
                 try:
                     barrier.wait(timeout=5)
@@ -106,7 +107,7 @@ class ConcurrentPaymentsTests(TransactionTestCase):
                 connection.close()
 
         no_lock = mock.patch.object(QuerySet, "select_for_update", lambda qs, *args, **kwargs: qs)
-        with no_lock, mock.patch.object(QuerySet, "get", get_then_meet):
+        with no_lock, mock.patch.object(QuerySet, "first", first_then_meet):
             threads = [threading.Thread(target=pay) for _ in range(THREADS)]
             for thread in threads:
                 thread.start()

@@ -54,15 +54,6 @@ class LeadConstraintTests(TestCase):
         lead.refresh_from_db()
         self.assertEqual(lead.organization_id, moved_to.organization_id)
 
-    def test_identity_fields_are_stored_normalised(self):
-        lead = LeadFactory(branch=self.branch, passport_number="ab 1234567", cnic="1234512345671",
-                           contact_number="0300 1234567")
-        lead.refresh_from_db()
-        self.assertEqual(
-            (lead.passport_number, lead.cnic, lead.contact_number),
-            ("AB1234567", "12345-1234567-1", "+923001234567"),
-        )
-
 
 class LoanCommitmentConstraintTests(TestCase):
     def test_amount_must_be_positive_at_the_database(self):
