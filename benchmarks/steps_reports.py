@@ -12,7 +12,6 @@ import shutil
 import statistics
 import tempfile
 import time
-from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as SqlCase
@@ -86,17 +85,6 @@ def _wanted(name: str, only: str | None) -> bool:
     return any(word.strip().lower() in name.lower() for word in only.split(",") if word.strip())
 
 
-@contextmanager
-def _token(username: str):
-    from knox.models import AuthToken
-
-    instance, token = AuthToken.objects.create(user=get_user_model().objects.get(username=username))
-    try:
-        yield token
-    finally:
-        instance.delete()
-
-
 def measure(*, args, log) -> list[dict]:
     """The report rows (as `Result.as_dict()`), plus the dashboard's first paint when Chromium is there."""
     summary = "/api/leads/reports/summary/"
@@ -118,8 +106,10 @@ def measure(*, args, log) -> list[dict]:
     refresh_rollups(log)
     if any(case.name.startswith("dashboard") for _, case in cases):
         call_command("collectstatic", interactive=False, verbosity=0)  # debug off: the manifest storage
+    from benchmarks.steps import bench_token  # steps imports this module
+
     for username, case in cases:
-        with _token(username) as token:
+        with bench_token(username) as (_user, token):
             runner = Runner(token=token, workload=None, requests=args.requests, log=log)
             if case.name.startswith("dashboard"):
                 runner.client = Client()
@@ -139,6 +129,7 @@ def _first_paint(*, args, log) -> list[dict]:
 
     from benchmarks import http
     from benchmarks.seed import BENCH_PASSWORD
+    from benchmarks.steps import bench_token
     from e2e.test_browser import chromium_driver
 
     log_path = settings.BASE_DIR / "var" / "bench-gunicorn-paint.log"
@@ -146,7 +137,9 @@ def _first_paint(*, args, log) -> list[dict]:
     results = []
     profile = tempfile.mkdtemp(prefix="bench-paint-")
     try:
-        with _token(ORG_ADMIN) as token, http.Server(port=args.http_port, workers=1, log_path=log_path) as server:
+        with bench_token(ORG_ADMIN) as (_user, token), http.Server(
+            port=args.http_port, workers=1, log_path=log_path
+        ) as server:
             server.wait_ready(token)
             base = f"http://{http.HOST}:{args.http_port}"
             driver = chromium_driver(profile)

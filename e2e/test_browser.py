@@ -52,8 +52,9 @@ def chromium_driver(profile_dir: str) -> webdriver.Chrome:
     return driver
 
 
-@override_settings(DEBUG=False)
-class AdminAndDocsInChromiumTests(StaticLiveServerTestCase):
+class ChromiumLiveServerTestCase(StaticLiveServerTestCase):
+    """A live server (static files served by the app) and one headless Chromium for the class."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -67,6 +68,9 @@ class AdminAndDocsInChromiumTests(StaticLiveServerTestCase):
         shutil.rmtree(cls.profile_dir, ignore_errors=True)
         super().tearDownClass()
 
+
+@override_settings(DEBUG=False)
+class AdminAndDocsInChromiumTests(ChromiumLiveServerTestCase):
     def setUp(self):
         call_command("seed_demo", stdout=open(os.devnull, "w"))
         self.driver.delete_all_cookies()

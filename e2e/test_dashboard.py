@@ -7,12 +7,9 @@ loaded came from the service itself. Screenshots: e2e/output/dashboard-<user>.pn
 """
 
 import os
-import shutil
-import tempfile
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -21,7 +18,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from e2e.test_browser import OUTPUT, chromium_driver
+from e2e.test_browser import OUTPUT, ChromiumLiveServerTestCase
 from leads.models import Lead, LeadSource
 from leads.loan_book import loan_aging
 from leads.reports import Period, summary_report
@@ -67,20 +64,7 @@ def _spread_demo_leads():
 
 
 @override_settings(DEBUG=False)
-class DashboardInChromiumTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        OUTPUT.mkdir(exist_ok=True)
-        cls.profile_dir = tempfile.mkdtemp(prefix="leads-e2e-dashboard-")
-        cls.driver = chromium_driver(cls.profile_dir)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.driver.quit()
-        shutil.rmtree(cls.profile_dir, ignore_errors=True)
-        super().tearDownClass()
-
+class DashboardInChromiumTests(ChromiumLiveServerTestCase):
     def setUp(self):
         call_command("seed_demo", stdout=open(os.devnull, "w"))
         _spread_demo_leads()

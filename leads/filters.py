@@ -67,6 +67,11 @@ def _text_search_q(value: str) -> Q:
     return condition
 
 
+def _true_false_filter(method: str, help_text: str) -> django_filters.ChoiceFilter:
+    """A `true`/`false` query parameter handled by `method` (anything else is a 400)."""
+    return django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method=method, help_text=help_text)
+
+
 class LeadFilter(django_filters.FilterSet):
     """Filters of `GET /api/leads/list/`."""
 
@@ -79,11 +84,7 @@ class LeadFilter(django_filters.FilterSet):
     lead_source = django_filters.MultipleChoiceFilter(
         choices=LeadSource.choices, distinct=False, help_text="One or more sources (repeat the parameter)."
     )
-    is_open = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        method="filter_is_open",
-        help_text="true: not converted and not lost; false: converted or lost.",
-    )
+    is_open = _true_false_filter("filter_is_open", "true: not converted and not lost; false: converted or lost.")
     next_followup_date = django_filters.DateFilter(help_text="Follow-up due on this day (YYYY-MM-DD).")
     next_followup_date_after = django_filters.DateFilter(
         field_name="next_followup_date", lookup_expr="gte", help_text="Follow-up due on or after this day."
@@ -104,15 +105,11 @@ class LeadFilter(django_filters.FilterSet):
         max_length=50,
         help_text="Lost leads lost for this catalogue code (`other` includes leads lost before the catalogue).",
     )
-    stale = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        method="filter_stale",
-        help_text="true: open leads with no contact for 7 days or more (as the summary counts `stale`).",
+    stale = _true_false_filter(
+        "filter_stale", "true: open leads with no contact for 7 days or more (as the summary counts `stale`)."
     )
-    never_contacted = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        method="filter_never_contacted",
-        help_text="true: no follow-up recorded yet (no first contact); false: contacted at least once.",
+    never_contacted = _true_false_filter(
+        "filter_never_contacted", "true: no follow-up recorded yet (no first contact); false: contacted at least once."
     )
     q = django_filters.CharFilter(
         method="filter_text",
