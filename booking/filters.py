@@ -1,22 +1,7 @@
 import django_filters
-from django import forms
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from booking.models import Booking, BookingStatus
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    """A whole-number id; anything else is a 400 naming the parameter."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        # Beyond a bigint the database driver itself fails (a 500), so the form refuses it first.
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
+from common.api.filters import IdFilter
 
 
 class BookingFilter(django_filters.FilterSet):

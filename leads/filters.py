@@ -1,7 +1,6 @@
 """Query-string filters of the lead lists (django-filter); a bad value is a 400 naming the parameter."""
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils import timezone
 from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
 from leads.loan_book import leads_with_overdue_promise
 from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus, LoanCommitment
-from common.api.fields import MAX_ID
+from common.api.filters import IdFilter
 
 ORDERING_FIELDS = (
     ("created_at", "created_at"),
@@ -22,17 +21,6 @@ ORDERING_FIELDS = (
     ("overdue_amount", "overdue_amount"),
     ("outstanding_amount", "outstanding_amount"),
 )
-
-
-class IdFilter(django_filters.NumberFilter):
-    """An exact match on an id; non-integers and ids beyond the database's range are a 400."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):

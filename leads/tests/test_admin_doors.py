@@ -97,6 +97,28 @@ class MemberAdminDoorTests(TestCase):
         self.lead.refresh_from_db()
         self.assertEqual(self.lead.lead_status, LeadStatus.LOST)
 
+    def test_a_refusal_at_save_time_is_a_message_and_changes_nothing(self):
+        from unittest import mock
+
+        from common.errors import OutOfScope
+        from leads import services
+
+        calls = []
+        real_update = services.lead_update
+
+        def refuse_the_second_call(**kwargs):
+            calls.append(kwargs)
+            if len(calls) == 2:  # the real save, after the rehearsal
+                raise OutOfScope()
+            return real_update(**kwargs)
+
+        with mock.patch.object(services, "lead_update", side_effect=refuse_the_second_call):
+            response = self.change_lead(self.lead, remarks="late edit")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("Nothing was saved", " ".join(str(m) for m in get_messages(response.wsgi_request)))
+        self.lead.refresh_from_db()
+        self.assertEqual(self.lead.remarks, "")
+
     # --- Follow-ups
 
     def followup_payload(self, lead, **overrides):
@@ -187,3 +209,4 @@ class StaffBookingAdminTests(TestCase):
         booking = Booking.objects.get()
         self.assertEqual((booking.passport_number, booking.contact_number, booking.created_by),
                          ("AB1234567", "+923001234567", staff))
+
