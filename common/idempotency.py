@@ -122,7 +122,8 @@ def idempotent_create(request, *, operation: str, write, respond) -> Response:
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
-    str,
+    # What `_key` accepts: printable ASCII with at least one visible character (servers strip the spaces around it).
+    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"^[ -~]*[!-~][ -~]*$"},
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
