@@ -20,6 +20,18 @@ from organizations.models import Branch
 AMOUNT_KWARGS = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 
 
+# What the field accepts, as the schema: drf-spectacular's default pattern allows a sign (and an
+# empty string), which the minimum then refuses, so generated clients would send refused amounts.
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(?:\.\d{1,2})?$", "example": "350000.00"}
+)
+class BookingAmountField(serializers.DecimalField):
+    """A non-negative amount with at most 10 digits before the point and 2 after, as a decimal string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**AMOUNT_KWARGS, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class BranchIdField(ScopedPrimaryKeyRelatedField):
     """A branch id within the caller's scope, documented as an integer (the scoped field has no model to read)."""
@@ -36,8 +48,8 @@ class BookingCreateInputSerializer(serializers.Serializer):
     passport_number = PassportField(required=False, allow_blank=True, default="")
     contact_number = ContactNumberField()
     cnic = CNICField(required=False, allow_blank=True, default="")
-    total_amount = serializers.DecimalField(**AMOUNT_KWARGS)
-    paid_amount = serializers.DecimalField(**AMOUNT_KWARGS, required=False, default=Decimal("0"))
+    total_amount = BookingAmountField()
+    paid_amount = BookingAmountField(required=False, default=Decimal("0"))
     status = ChoiceField(choices=BookingStatus.choices, required=False, default=BookingStatus.PENDING)
 
     def validate(self, attrs):
