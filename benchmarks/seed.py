@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from benchmarks.vocabulary import (
@@ -42,7 +42,7 @@ from benchmarks.vocabulary import (
     STATUS_POOL,
 )
 from benchmarks.seed_payments import PAYMENT_FIELDS, payments_for
-from leads.models import FollowUpHistory, Lead, LeadStatus, LoanCommitment, LoanPayment, LoanStatus
+from leads.models import OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LeadStatus, LoanCommitment, LoanPayment, LoanStatus
 from organizations.models import Branch, Membership, MembershipRole, Organization
 
 CHUNK = 10_000
@@ -366,10 +366,26 @@ def seed(*, leads: int, today: date | None = None, progress: bool = False, rando
         branch_of_lead = _write_leads(leads, branches, pick_branch, rng, clock, writer, summary, bar)
         _write_commitments(commitments_total, leads, branches, branch_of_lead, rng, clock, writer, summary, bar)
         bar.set_description("building indexes")
+    with transaction.atomic():
+        _fill_next_promise_dates(summary.first_lead_id)
     bar.close()
     _reset_sequences()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _fill_next_promise_dates(first_lead_id: int) -> None:
+    """Each seeded lead's earliest open promise's date (one set-based UPDATE, as the services keep it)."""
+    earliest = (
+        LoanCommitment.objects.unscoped()
+        .filter(lead_id=OuterRef("pk"), status__in=OPEN_LOAN_STATUSES)
+        .order_by("promised_clear_date")
+        .values("promised_clear_date")[:1]
+    )
+    open_leads = LoanCommitment.objects.unscoped().filter(
+        lead_id__gte=first_lead_id, status__in=OPEN_LOAN_STATUSES
+    ).values("lead_id")
+    Lead.objects.unscoped().filter(pk__in=open_leads).update(next_promise_date=Subquery(earliest))
 
 
 def _reset_sequences() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanPayment, LoanStatus
@@ -41,7 +41,8 @@ def _sum_of_balances(commitments: QuerySet[LoanCommitment]):
 
 
 def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]:
-    """`queryset` with `outstanding_amount`, `overdue_amount` and `next_promise_date` on every lead.
+    """`queryset` with `outstanding_amount` and `overdue_amount` on every lead (`next_promise_date`, the
+    earliest open promise, is the lead's own column, kept by `refresh_next_promise_date`).
 
     Correlated subqueries over the lead's open commitments (served by `loan_lead_created_idx`), so
     a page costs no extra query and no per-row query; PostgreSQL evaluates them only for the rows
@@ -49,23 +50,21 @@ def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]
     annotations a COUNT does not need).
     """
     open_commitments = _open_commitments_of_outer_lead()
-    next_date = open_commitments.order_by("promised_clear_date").values("promised_clear_date")[:1]
     return queryset.annotate(
         outstanding_amount=_sum_of_balances(open_commitments),
         overdue_amount=_sum_of_balances(open_commitments.filter(promised_clear_date__lt=as_of)),
-        next_promise_date=Subquery(next_date),
     )
 
 
 def leads_with_overdue_promise(queryset: QuerySet[Lead], *, as_of: date, has_overdue: bool = True) -> QuerySet[Lead]:
-    """The leads of `queryset` that have (or, with `has_overdue=False`, have not) an open promise before `as_of`."""
-    # The commitment's own copy of the branch, tied to the lead's: the planner then carries the lead's
-    # branch filter over to the commitments and reads them from the branch's open-promise index
-    # instead of every open commitment of every branch (the count of a big branch's page).
-    overdue = Exists(
-        _open_commitments_of_outer_lead().filter(branch_id=OuterRef("branch_id"), promised_clear_date__lt=as_of)
-    )
-    return queryset.filter(overdue if has_overdue else ~overdue)
+    """The leads of `queryset` that have (or, with `has_overdue=False`, have not) an open promise before `as_of`.
+
+    Read from the lead's `next_promise_date` (its earliest open promise; `lead_branch_promise_idx`),
+    so a big branch's page count needs no semi-join over its commitments.
+    """
+    if has_overdue:
+        return queryset.filter(next_promise_date__lt=as_of)
+    return queryset.filter(Q(next_promise_date__isnull=True) | Q(next_promise_date__gte=as_of))
 
 
 def _count_of(commitments: QuerySet[LoanCommitment]):

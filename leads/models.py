@@ -177,6 +177,9 @@ class Lead(OrganizationFollowsBranch):
     last_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The earliest follow-up's time (set by `followup_record`), for the summary's time to first contact.
     first_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The earliest open promise's date (None: no open commitment), kept by the loan services
+    # (`refresh_next_promise_date`) for the list's overdue-promise filter without a semi-join.
+    next_promise_date = models.DateField(null=True, blank=True, editable=False)
     booking = models.ForeignKey(
         "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
     )
@@ -200,7 +203,7 @@ class Lead(OrganizationFollowsBranch):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LeadQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "next_promise_date"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -224,6 +227,12 @@ class Lead(OrganizationFollowsBranch):
             models.Index(fields=["branch", "lead_status", "-created_at"], name="lead_branch_status_idx"),
             models.Index(fields=["branch", "next_followup_date"], name="lead_branch_followup_idx"),
             models.Index(fields=["branch", "-created_at"], name="lead_branch_created_idx"),
+            # The list's `has_overdue_promise` filter (and its page count) over a branch.
+            models.Index(
+                fields=["branch", "next_promise_date"],
+                condition=Q(next_promise_date__isnull=False),
+                name="lead_branch_promise_idx",
+            ),
             # The summary report's cohort (a branch's leads created in a period) read from the index
             # alone on PostgreSQL: every column it groups or filters on is included. SQLite, without
             # covering indexes, skips it (lead_branch_created_idx serves the same range there).
@@ -258,6 +267,14 @@ class Lead(OrganizationFollowsBranch):
     def save(self, *args, **kwargs):
         # The organization follows the branch (the base class); identity values arrive normalised by the
         # services (`lead_check_fields`), the one place that normalises a lead's identity.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # `next_promise_date` is written only by the loan services (in SQL): a full save of a copy
+            # read earlier (an update, a merge, an admin form) must not put an old date back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "next_promise_date"
+            ]
         moving = not self._state.adding and _saves_field(kwargs, "branch")
         super().save(*args, **kwargs)
         if moving:

@@ -29,6 +29,18 @@ class SeedTests(TestCase):
         self.assertEqual(FollowUpHistory.objects.count(), self.summary.followups)
         self.assertTrue(300 <= self.summary.followups <= 500, self.summary.followups)
 
+    def test_leads_carry_their_earliest_open_promise_date(self):
+        from leads.models import OPEN_LOAN_STATUSES
+
+        expected = {}
+        for lead_id, day in LoanCommitment.objects.filter(status__in=OPEN_LOAN_STATUSES).values_list(
+            "lead_id", "promised_clear_date"
+        ):
+            expected[lead_id] = min(day, expected.get(lead_id, day))
+        stored = dict(Lead.objects.filter(next_promise_date__isnull=False).values_list("id", "next_promise_date"))
+        self.assertTrue(expected)
+        self.assertEqual(stored, expected)
+
     def test_five_percent_of_leads_are_open_and_due_today(self):
         self.assertEqual(leads_due_on_unscoped(day=self.today).count(), 10)
         self.assertEqual(self.summary.due_today, 10)

@@ -26,6 +26,7 @@ from leads.services.loans import (
     loan_commitment_reschedule,
     loan_commitment_update,
     loan_commitments_mark_overdue,
+    refresh_next_promise_date,
 )
 from leads.services.payments import (
     PAYMENT_CHANGE_REASON,
@@ -53,6 +54,7 @@ __all__ = [
     "loan_commitment_reschedule",
     "loan_commitment_update",
     "loan_commitments_mark_overdue",
+    "refresh_next_promise_date",
     "lost_reason_save",
     "lost_reason_validate",
     "lost_reasons_seed",

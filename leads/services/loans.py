@@ -5,16 +5,40 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from common.errors import StateConflict
-from leads.models import Lead, LoanCommitment, LoanStatus
+from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanStatus
 from leads.services.attribution import attribute_history
 from leads.services.rules import check_booking_fits_lead, check_not_in_past, lock_in_scope, lock_reference
 
 
 def _status_for_promise(promised_clear_date: date) -> str:
     return LoanStatus.OVERDUE if promised_clear_date < timezone.localdate() else LoanStatus.PENDING
+
+
+def refresh_next_promise_date(*lead_ids: int) -> None:
+    """Set each lead's `next_promise_date` to its earliest open promise's date (None: no open commitment).
+
+    The one writer of the column (one UPDATE with a correlated subquery): every service that adds,
+    changes, closes, reschedules or moves commitments calls it for the leads it touched, inside its
+    transaction (the leads are locked until it ends).
+    """
+    ids = {lead_id for lead_id in lead_ids if lead_id is not None}
+    if not ids:
+        return
+    earliest = (
+        LoanCommitment.objects.unscoped()
+        .filter(lead_id=OuterRef("pk"), status__in=OPEN_LOAN_STATUSES)
+        .order_by("promised_clear_date")
+        .values("promised_clear_date")[:1]
+    )
+    leads = Lead.objects.unscoped().filter(pk__in=sorted(ids))
+    # The leads locked first, so the UPDATE's subquery (a statement of its own) reads every commitment
+    # change committed by a writer that refreshed the same lead before us.
+    list(leads.select_for_update().order_by("pk").values_list("pk", flat=True))
+    leads.update(next_promise_date=Subquery(earliest))
 
 
 def _check_amount(amount: Decimal) -> None:
@@ -51,6 +75,7 @@ def loan_commitment_create(
     )
     attribute_history(commitment, created_by)
     commitment.save()
+    refresh_next_promise_date(lead.pk)
     return commitment
 
 
@@ -87,6 +112,7 @@ def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **cha
         commitment.status = _status_for_promise(commitment.promised_clear_date)
     attribute_history(commitment, changed_by)
     commitment.save()
+    refresh_next_promise_date(commitment.lead_id)
     return commitment
 
 
@@ -103,6 +129,7 @@ def _close_commitment(*, commitment: LoanCommitment, status: str, user=None) -> 
         update_fields.append("cleared_at")
     attribute_history(commitment, user)
     commitment.save(update_fields=update_fields)
+    refresh_next_promise_date(commitment.lead_id)
     return commitment
 
 
@@ -159,6 +186,7 @@ def loan_commitment_reschedule(
     attribute_history(successor, rescheduled_by)
     successor._change_reason = RESCHEDULE_CHANGE_REASON
     successor.save()
+    refresh_next_promise_date(commitment.lead_id)
     return successor
 
 

@@ -7,6 +7,7 @@ from simple_history.utils import bulk_update_with_history
 from common.errors import StateConflict
 from leads.models import FollowUpHistory, Lead, LoanCommitment
 from leads.services.attribution import attribute_history
+from leads.services.loans import refresh_next_promise_date
 
 # Fields of the kept lead that a merged lead fills when they are empty on the kept one.
 MERGE_FILLED_FIELDS = (
@@ -78,4 +79,6 @@ def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
     into._change_reason = reason
     attribute_history(into, merged_by)
     into.save()
+    if commitments:
+        refresh_next_promise_date(into.pk)
     return into

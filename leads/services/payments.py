@@ -12,6 +12,7 @@ from booking.services import booking_add_payment
 from common.errors import StateConflict
 from leads.models import LoanCommitment, LoanPayment, LoanStatus, PaymentMethod
 from leads.services.attribution import attribute_history
+from leads.services.loans import refresh_next_promise_date
 from leads.services.rules import lock_in_scope
 
 PAYMENT_CHANGE_REASON = "payment"
@@ -89,5 +90,7 @@ def loan_payment_record(
     attribute_history(commitment, created_by)
     commitment._change_reason = PAYMENT_CHANGE_REASON
     commitment.save(update_fields=update_fields)  # writes the history row with the new paid_amount
+    if commitment.status == LoanStatus.CLEARED:
+        refresh_next_promise_date(commitment.lead_id)
     payment.commitment = commitment
     return payment

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 
 from leads.models import ContactMethod, FollowUpHistory, Lead, LeadSource, LoanCommitment, LoanPayment
@@ -37,6 +38,16 @@ class LoanCommitmentFactory(factory.django.DjangoModelFactory):
     lead = factory.SubFactory(LeadFactory)
     amount = Decimal("50000.00")
     promised_clear_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Rows written around the services: the lead's `next_promise_date` follows as the services keep it.
+        from leads.services.loans import refresh_next_promise_date
+
+        commitment = super()._create(model_class, *args, **kwargs)
+        with transaction.atomic():
+            refresh_next_promise_date(commitment.lead_id)
+        return commitment
 
 
 class LoanPaymentFactory(factory.django.DjangoModelFactory):

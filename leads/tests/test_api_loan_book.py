@@ -129,10 +129,11 @@ class LoanPaymentAPITests(LeadsAPITestCase):
                     self.assertStatus(self.pay({"amount": amount}, commitment), 201)
                 self.assertLessEqual(len(captured.captured_queries), 12)
         # The service itself: 1 savepoint, 2 lock the commitment, 3 the booking's conditional update,
-        # 4 the payment, 5 its history row, 6 paid_amount += amount, 7 status/dates, 8 the history row, 9 release.
+        # 4 the payment, 5 its history row, 6 paid_amount += amount, 7 status/dates, 8 the history row, 9 release;
+        # the payment that clears also refreshes the lead's next_promise_date (lock the lead, one UPDATE).
         other = LoanCommitmentFactory(lead=self.lead, booking=booking, amount=D("500.00"))
-        for amount in ("1.00", "499.00"):
-            with self.subTest(service_amount=amount), self.assertNumQueries(9):
+        for amount, queries in (("1.00", 9), ("499.00", 11)):
+            with self.subTest(service_amount=amount), self.assertNumQueries(queries):
                 loan_payment_record(commitment=other, amount=D(amount))
 
 
@@ -230,6 +231,58 @@ class LeadMoneyAPITests(LeadsAPITestCase):
                 response = self.client.get(self.url("list"), {"ordering": ordering})
                 self.assertStatus(response, 200)
                 self.assertEqual(response.data["results"][0]["id"], first)
+
+
+class OverduePromiseFilterAPITests(LeadsAPITestCase):
+    """The filter answers the leads with an open commitment promised before today, as the semi-join did."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from leads.services import loan_commitment_create, loan_commitment_reschedule
+
+        super().setUpTestData()
+
+        def lead_with(*dates):
+            lead = LeadFactory(branch=cls.branch_a1)
+            return lead, [loan_commitment_create(lead=lead, amount=D("10.00"), promised_clear_date=d) for d in dates]
+
+        cls.overdue, _ = lead_with(days(-3), days(4))
+        cls.due_today, _ = lead_with(days(0))
+        cls.future, _ = lead_with(days(2))
+        cls.paid, (paid,) = lead_with(days(-3))
+        loan_payment_record(commitment=paid, amount=D("10.00"))
+        cls.cancelled, (cancelled, _) = lead_with(days(-3), days(-1))
+        loan_commitment_cancel(commitment=cancelled)
+        cls.rescheduled, (moved,) = lead_with(days(-5))
+        loan_commitment_reschedule(commitment=moved, promised_clear_date=days(1))
+        cls.cleared, (cleared,) = lead_with(days(-2))
+        loan_commitment_clear(commitment=cleared)
+        cls.none = LeadFactory(branch=cls.branch_a1)
+
+    def semi_join(self, has_overdue):
+        from django.db.models import Exists, OuterRef
+
+        from leads.models import OPEN_LOAN_STATUSES, Lead
+
+        overdue = Exists(
+            LoanCommitment.objects.filter(
+                lead=OuterRef("pk"), status__in=OPEN_LOAN_STATUSES, promised_clear_date__lt=days(0)
+            )
+        )
+        leads = Lead.objects.filter(branch=self.branch_a1)
+        return set(leads.filter(overdue if has_overdue else ~overdue).values_list("pk", flat=True))
+
+    def test_true_and_false_answer_the_semi_join_leads(self):
+        self.login(self.user_a1)
+        listed = {row["id"] for row in self.client.get(self.url("list"), {"page_size": 100}).data["results"]}
+        self.assertEqual(self.semi_join(True) & listed, {self.overdue.pk, self.cancelled.pk})
+        for value, has_overdue in (("true", True), ("false", False)):
+            with self.subTest(value=value):
+                response = self.client.get(self.url("list"), {"has_overdue_promise": value, "page_size": 100})
+                self.assertStatus(response, 200)
+                ids = {row["id"] for row in response.data["results"]}
+                self.assertEqual(ids, self.semi_join(has_overdue) & listed)
+                self.assertEqual(response.data["count"], len(ids))
 
 
 class LeadMoneyQueryCountTests(LeadsAPITestCase):

@@ -300,3 +300,70 @@ class AgingTests(TestCase):
         self.assertEqual(loan_commitments_mark_overdue(as_of=self.today, dry_run=True), 0)  # created overdue already
         LoanCommitment.objects.filter(status=LoanStatus.OVERDUE).update(status=LoanStatus.PENDING)
         self.assertEqual(loan_commitments_mark_overdue(as_of=self.today), report.total_count)
+
+
+class NextPromiseDateTests(TestCase):
+    """The lead's `next_promise_date` column follows every service that writes its commitments."""
+
+    def setUp(self):
+        self.lead = LeadFactory()
+
+    def column(self, lead=None):
+        return Lead.objects.values_list("next_promise_date", flat=True).get(pk=(lead or self.lead).pk)
+
+    def test_create_sets_the_earliest_open_date(self):
+        self.assertIsNone(self.column())
+        loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(9))
+        self.assertEqual(self.column(), days(9))
+        loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(-3))
+        self.assertEqual(self.column(), days(-3))
+        loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(20))
+        self.assertEqual(self.column(), days(-3))
+
+    def test_update_of_the_date_moves_it(self):
+        commitment = loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(9))
+        loan_commitment_update(commitment=commitment, promised_clear_date=days(-1))
+        self.assertEqual(self.column(), days(-1))
+
+    def test_reschedule_moves_it_to_the_new_date(self):
+        commitment = loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(-4))
+        loan_commitment_reschedule(commitment=commitment, promised_clear_date=days(6))
+        self.assertEqual(self.column(), days(6))
+
+    def test_clearing_by_payment_drops_it(self):
+        early = loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(-2))
+        loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(5))
+        loan_payment_record(commitment=early, amount=D("40.00"))  # partly paid: still open
+        self.assertEqual(self.column(), days(-2))
+        loan_payment_record(commitment=early, amount=D("60.00"))
+        self.assertEqual(self.column(), days(5))
+
+    def test_cancel_and_clear_drop_it(self):
+        first = loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(-2))
+        second = loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(5))
+        loan_commitment_cancel(commitment=first)
+        self.assertEqual(self.column(), days(5))
+        loan_commitment_clear(commitment=second)
+        self.assertIsNone(self.column())
+
+    def test_merge_moves_it_to_the_lead_kept(self):
+        from leads.services.merge import lead_merge
+
+        other = LeadFactory(branch=self.lead.branch, customer_name=self.lead.customer_name, passport_number="")
+        loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(8))
+        loan_commitment_create(lead=other, amount=D("100.00"), promised_clear_date=days(-6))
+        stale = Lead.objects.get(pk=self.lead.pk)
+        lead_merge(into=stale, merge=[other])
+        self.assertEqual(self.column(), days(-6))
+
+    def test_a_full_save_of_an_old_copy_keeps_it(self):
+        stale = Lead.objects.get(pk=self.lead.pk)
+        loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(3))
+        stale.remarks = "Changed."
+        stale.save()
+        self.assertEqual(self.column(), days(3))
+
+    def test_nightly_overdue_mark_leaves_it(self):
+        loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(1))
+        loan_commitments_mark_overdue(as_of=days(5))
+        self.assertEqual(self.column(), days(1))
