@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,7 +31,7 @@ class BookingAmountField(serializers.DecimalField):
         super().__init__(**AMOUNT_KWARGS, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1})
 class BranchIdField(ScopedPrimaryKeyRelatedField):
     """A branch id within the caller's scope, documented as an integer (the scoped field has no model to read)."""
 

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -8,7 +8,7 @@ from booking.serializers import BookingCreateInputSerializer, BookingOutputSeria
 from booking.services import booking_create
 from organizations.permissions import IsBranchUser
 from common.api.schema import ACCESS_ERRORS, error_responses
-from common.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_PARAMETER, idempotent_create
+from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
 
 
 class BookingListCreateView(generics.ListAPIView):
@@ -51,7 +51,23 @@ class BookingListCreateView(generics.ListAPIView):
             "is created; `lead` in the response names it. A failure there never fails the booking."
         ),
         request=BookingCreateInputSerializer,
-        parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            OpenApiExample(
+                "A part-paid booking",
+                request_only=True,
+                value={
+                    "branch": 1,
+                    "customer_name": "Zainab Akhtar",
+                    "passport_number": "",
+                    "contact_number": "+923001234567",
+                    "cnic": "",
+                    "total_amount": "350000.00",
+                    "paid_amount": "100000.00",
+                    "status": "pending",
+                },
+            )
+        ],
+        parameters=[idempotency_parameter("0b6f7c1e-3d2a-4f5b-9c8d-7e6f5a4b3c2d")],
         responses={
             201: BookingOutputSerializer,
             **IDEMPOTENCY_ERRORS,

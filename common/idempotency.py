@@ -22,7 +22,7 @@ from datetime import timedelta
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -120,18 +120,26 @@ def idempotent_create(request, *, operation: str, write, respond) -> Response:
     return response
 
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    HEADER,
-    # What `_key` accepts: printable ASCII with at least one visible character (servers strip the spaces around it).
-    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"^[ -~]*[!-~][ -~]*$"},
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "A unique string per intended write (e.g. a UUID), 1-255 printable ASCII characters. A retry with "
-        "the same key within 24 hours answers the first response again (with `Idempotent-Replayed: true`) "
-        "and creates nothing; the same key with a different body is a 422."
-    ),
-)
+def idempotency_parameter(example: str) -> OpenApiParameter:
+    """The `Idempotency-Key` header, with an example key of its own per operation.
+
+    A key is the caller's for one write: the same key on another operation is a 422, so operations
+    must not share an example (a client or fuzzer copying it would be refused on the second).
+    """
+    return OpenApiParameter(
+        HEADER,
+        # What `_key` accepts: printable ASCII with at least one visible character (servers strip the spaces around it).
+        {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"^[ -~]*[!-~][ -~]*$"},
+        location=OpenApiParameter.HEADER,
+        required=False,
+        description=(
+            "A unique string per intended write (e.g. a UUID), 1-255 printable ASCII characters. A retry with "
+            "the same key within 24 hours answers the first response again (with `Idempotent-Replayed: true`) "
+            "and creates nothing; the same key with a different body or on another operation is a 422."
+        ),
+        examples=[OpenApiExample("A UUID", value=example)],
+    )
+
 
 IDEMPOTENCY_ERRORS = {
     409: OpenApiResponse(

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from common.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
+from common.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, StrictBooleanField
 from leads.serializers.leads import PossibleDuplicateSerializer
 from leads.services.imports import ImportMode
 from organizations.models import Branch
@@ -13,7 +13,7 @@ class LeadImportInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV (UTF-8) or XLSX; the first row names the columns.")
     branch = ScopedPrimaryKeyRelatedField(model=Branch, help_text="The branch new leads go to (one of yours).")
     mode = ChoiceField(choices=ImportMode.choices, help_text="create, upsert or update.")
-    dry_run = serializers.BooleanField(required=False, default=False, help_text="Report only; write nothing.")
+    dry_run = StrictBooleanField(required=False, default=False, help_text="Report only; write nothing.")
 
 
 class ImportErrorSerializer(serializers.Serializer):

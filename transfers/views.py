@@ -2,7 +2,7 @@
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
@@ -39,6 +39,19 @@ class LeadImportCreateView(BranchScopedAPIView):
         "header is checked here (unknown, repeated or missing columns are a 400 on `file`); the rows "
         "are worked in the background: poll `imports/<id>/` for the report.",
         request={"multipart/form-data": LeadImportInputSerializer},
+        examples=[
+            OpenApiExample(
+                "A one-row CSV, checked only",
+                request_only=True,
+                media_type="multipart/form-data",
+                value={
+                    "file": "customer_name,contact_number\r\nZainab Akhtar,03001234567\r\n",
+                    "branch": 1,
+                    "mode": "create",
+                    "dry_run": True,
+                },
+            )
+        ],
         responses={202: LeadImportCreatedSerializer, **error_responses(400, *ACCESS_ERRORS)},
         tags=TAGS,
     )

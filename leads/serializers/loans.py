@@ -3,12 +3,32 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.models import Booking
 from common.api.fields import MAX_ID, AwareDateTimeField, ChoiceField, ScopedPrimaryKeyRelatedField, StrictCharField
 from leads.models import Lead, LoanCommitment, LoanPayment, PaymentMethod
 from leads.serializers.rows import FastRowMixin
+
+
+# What the field accepts, as the schema: drf-spectacular's default pattern allows a sign, an empty
+# string and zero, which the 0.01 minimum then refuses, so generated clients would send refused amounts.
+POSITIVE_AMOUNT_PATTERN = r"^(?:[1-9]\d{0,9}(?:\.\d{1,2})?|0?\.(?:0[1-9]|[1-9]\d?))$"
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": POSITIVE_AMOUNT_PATTERN, "example": "10.00"})
+class PositiveAmountField(serializers.DecimalField):
+    """An amount of at least 0.01 with at most 10 digits before the point and 2 after, as a decimal string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0.01"), **kwargs)
+
+
+# A promised day is today or later, which OpenAPI cannot say; the example is one the API takes.
+@extend_schema_field({"type": "string", "format": "date", "example": "2030-01-15"})
+class PromisedDateField(serializers.DateField):
+    """A promised clear date (YYYY-MM-DD); the service refuses a past day."""
 
 
 class LoanPromiseInputSerializer(serializers.Serializer):
@@ -22,8 +42,8 @@ class LoanPromiseInputSerializer(serializers.Serializer):
     )
     lead = ScopedPrimaryKeyRelatedField(model=Lead, required=False, help_text="Required when adding.")
     booking = ScopedPrimaryKeyRelatedField(model=Booking, required=False, allow_null=True)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False)
-    promised_clear_date = serializers.DateField(required=False)
+    amount = PositiveAmountField(required=False)
+    promised_clear_date = PromisedDateField(required=False)
     remarks = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
     def validate(self, attrs):
@@ -72,9 +92,7 @@ class OverdueLoanOutputSerializer(FastRowMixin, serializers.ModelSerializer):
 
 
 class LoanPaymentInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), help_text="At most the commitment's balance."
-    )
+    amount = PositiveAmountField(help_text="At most the commitment's balance.")
     paid_at = AwareDateTimeField(required=False, help_text="When the money came in; default now, never later.")
     method = ChoiceField(choices=PaymentMethod.choices, required=False)
     reference = StrictCharField(required=False, allow_blank=True, max_length=100, help_text="Receipt or transfer id.")
@@ -88,14 +106,8 @@ class LoanPaymentOutputSerializer(FastRowMixin, serializers.ModelSerializer):
 
 
 class LoanRescheduleInputSerializer(serializers.Serializer):
-    promised_clear_date = serializers.DateField(help_text="The new promised date: today or later.")
-    amount = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        required=False,
-        help_text="The new promise's amount; default the old one's balance.",
-    )
+    promised_clear_date = PromisedDateField(help_text="The new promised date: today or later.")
+    amount = PositiveAmountField(required=False, help_text="The new promise's amount; default the old one's balance.")
 
 
 class AgingReportInputSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -13,7 +13,7 @@ from leads.duplicates import duplicate_hints
 from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
-from common.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_PARAMETER, idempotent_create
+from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
 from leads.loan_book import leads_with_money, leads_with_promise_record
 from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
@@ -73,7 +73,14 @@ class LeadCreateView(BranchScopedAPIView):
         "already on other leads of the organization is allowed: `possible_duplicates` lists those "
         "you can see, `known_at_branches` names the other branches holding one you cannot.",
         request=LeadCreateInputSerializer,
-        parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            OpenApiExample(
+                "A walk-in",
+                request_only=True,
+                value={"customer_name": "Sana Riaz", "contact_number": "+923004445566", "branch": 1, "area": "Gulberg"},
+            )
+        ],
+        parameters=[idempotency_parameter("5f1d2c3b-4a59-4e6f-8d7c-6b5a4f3e2d1c")],
         responses={201: LeadCreateOutputSerializer, **error_responses(400, *ACCESS_ERRORS), **IDEMPOTENCY_ERRORS},
         tags=TAGS,
     )
@@ -155,6 +162,19 @@ class LeadUpdateView(BranchScopedAPIView):
         "fields keep their value. Status moves among new/contacted/interested only; use convert and "
         "lost for the final statuses. Moving a lead to a branch outside your scope is a 400.",
         request=LeadUpdateInputSerializer,
+        examples=[
+            OpenApiExample(
+                "Name, number and branch, with a remark",
+                request_only=True,
+                value={
+                    "customer_name": "Nadia Hussain",
+                    "contact_number": "+923350000006",
+                    "branch": 1,
+                    "area": "Gulberg",
+                    "remarks": "Wants December dates; call back.",
+                },
+            )
+        ],
         responses={200: LeadDetailOutputSerializer, **update_errors},
         tags=TAGS,
     )
@@ -165,6 +185,13 @@ class LeadUpdateView(BranchScopedAPIView):
         operation_id="leads_partial_update",
         summary="Update some fields of a lead",
         request=LeadUpdateInputSerializer(partial=True),
+        examples=[
+            OpenApiExample(
+                "A new remark",
+                request_only=True,
+                value={"remarks": "Asked for the visa fee; call back.", "next_followup_date": "2030-01-15"},
+            )
+        ],
         responses={200: LeadDetailOutputSerializer, **update_errors},
         tags=TAGS,
     )

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -204,6 +204,13 @@ class LoanPaymentListCreateView(BranchScopedAPIView):
         "future), `method` and `reference`. The payment that reaches the amount clears the commitment; "
         "a commitment naming a booking raises the booking's `paid_amount` too.",
         request=LoanPaymentInputSerializer,
+        examples=[
+            OpenApiExample(
+                "A cash instalment",
+                request_only=True,
+                value={"amount": "10.00", "method": "cash", "reference": "RCPT-1042"},
+            )
+        ],
         responses={
             201: OpenApiResponse(LoanPaymentOutputSerializer, description="Recorded."),
             **error_responses(
@@ -239,6 +246,13 @@ class LoanPromiseRescheduleView(BranchScopedAPIView):
         "`amount` (default the balance) by `promised_clear_date` (today or later) is created with "
         "`rescheduled_from` pointing back; the answer is the new commitment.",
         request=LoanRescheduleInputSerializer,
+        examples=[
+            OpenApiExample(
+                "The balance, by a later day",
+                request_only=True,
+                value={"promised_clear_date": "2030-01-15", "amount": "25000.00"},
+            )
+        ],
         responses={
             201: OpenApiResponse(LoanCommitmentOutputSerializer, description="The new commitment."),
             **error_responses(

@@ -197,6 +197,17 @@ class ImportErrorTests(ImportAPITestCase):
         self.assertIn("branch", self.upload(csv_file("a,0300 1112223"), branch=self.branch_a2).json())
         self.assertIn("mode", self.upload(csv_file("a,0300 1112223"), mode="merge").json())
 
+    def test_dry_run_is_true_or_false_as_the_schema_says(self):
+        # A multipart form sends the schema's boolean as the word; DRF's other spellings are refused.
+        for spelling in ("1", "0", "yes", "on", "True"):
+            with self.subTest(dry_run=spelling):
+                self.login(self.user_a1)
+                data = {"file": csv_file(), "branch": self.branch_a1.pk, "mode": "create", "dry_run": spelling}
+                response = self.client.post("/api/leads/imports/", data, format="multipart")
+                self.assertStatus(response, 400)
+                self.assertEqual(response.json(), {"dry_run": ["Must be true or false."]})
+        self.assertEqual(LeadImport.objects.count(), 0)
+
     def test_report_of_another_branch_is_404(self):
         report = self.run_import(csv_file("Ayesha Khan,0300 1112223,,,,,,"))
         self.login(self.user_a2)
