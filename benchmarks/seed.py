@@ -108,6 +108,9 @@ class _RowWriter:
             return
         qn = connection.ops.quote_name
         with connection.cursor() as cursor:
+            # PostgreSQL refuses to build an index on a table with pending deferred trigger events
+            # (e.g. foreign-key checks of rows updated earlier in the enclosing transaction): fire them now.
+            _fire_deferred_checks(cursor)
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             try:
@@ -125,6 +128,7 @@ class _RowWriter:
                 cursor.execute(f"DROP INDEX {qn(name)}")
         yield
         with connection.cursor() as cursor:
+            _fire_deferred_checks(cursor)
             for _name, definition in indexes:
                 cursor.execute(definition)
             cursor.execute("SET LOCAL session_replication_role = origin")
@@ -166,6 +170,12 @@ class _Clock:
     def day_of(self, seconds: int) -> str:
         # Whole days back from now: close enough for the date a past follow-up planned the next one for.
         return self.day(-((self.now_ts - seconds) // DAY))
+
+
+def _fire_deferred_checks(cursor) -> None:
+    """Run the transaction's pending deferred constraint checks, then defer again (Django's default)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _next_id(model) -> int:
