@@ -12,6 +12,7 @@ from leads.models import LoanCommitment, LoanStatus
 from leads.services import loan_commitment_cancel, loan_commitment_clear, loan_payment_record
 from leads.tests.api_base import LeadsAPITestCase
 from leads.tests.factories import LeadFactory, LoanCommitmentFactory
+from organizations.models import Organization
 from organizations.tests.factories import branch_user
 
 D = Decimal
@@ -317,6 +318,14 @@ class AgingReportAPITests(LeadsAPITestCase):
 
     def report(self, **params):
         return self.client.get(self.url("reports-aging"), params)
+
+    def test_branches_in_different_currencies_are_a_400_on_branch_id(self):
+        Organization.objects.filter(pk=self.branch_b1.organization_id).update(currency="SAR")
+        self.login(self.staff)
+        response = self.report()
+        self.assertStatus(response, 400)
+        self.assertIn("branch_id", response.json())
+        self.assertStatus(self.report(branch_id=self.branch_b1.pk), 200)
 
     def test_shape_and_scope(self):
         self.login(self.user_a1)
