@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanPayment, LoanStatus
-from leads.selectors import overdue_loan_commitments, overdue_loan_commitments_unscoped
+from leads.selectors import lead_list, overdue_loan_commitments, overdue_loan_commitments_unscoped
 from organizations.models import Branch, Organization
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -32,7 +33,7 @@ def _balance():
 
 
 def _open_commitments_of_outer_lead() -> QuerySet[LoanCommitment]:
-    return LoanCommitment.objects.filter(lead=OuterRef("pk"), status__in=OPEN_LOAN_STATUSES).order_by()
+    return LoanCommitment.objects.open().filter(lead=OuterRef("pk")).order_by()
 
 
 def _sum_of_balances(commitments: QuerySet[LoanCommitment]):
@@ -54,6 +55,12 @@ def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]
         outstanding_amount=_sum_of_balances(open_commitments),
         overdue_amount=_sum_of_balances(open_commitments.filter(promised_clear_date__lt=as_of)),
     )
+
+
+def leads_with_money_in_scope(*, user) -> QuerySet[Lead]:
+    """The leads `user` may see with the money fields of a table row (as of the business day): the list's
+    and the export's rows, so every list filter and ordering applies to both."""
+    return leads_with_money(lead_list(user=user), as_of=timezone.localdate())
 
 
 def leads_with_overdue_promise(queryset: QuerySet[Lead], *, as_of: date, has_overdue: bool = True) -> QuerySet[Lead]:
@@ -98,7 +105,7 @@ def commitment_payments(*, commitment: LoanCommitment) -> QuerySet[LoanPayment]:
 
 def lead_outstanding_amount(*, lead: Lead) -> Decimal:
     """The sum of the lead's open commitments' balances (one query)."""
-    total = LoanCommitment.objects.filter(lead=lead, status__in=OPEN_LOAN_STATUSES).aggregate(
+    total = LoanCommitment.objects.open().filter(lead=lead).aggregate(
         total=Sum(_balance(), output_field=MONEY)
     )["total"]
     return ZERO if total is None else Decimal(total).quantize(ZERO)
@@ -215,7 +222,7 @@ def payments_due_by(*, day: date) -> QuerySet[LoanCommitment]:
     """Open commitments promised on `day` or before (due and overdue), with lead and branch joined, oldest
     first, across every tenant: the reminder job narrows them to each recipient's scope."""
     return (
-        LoanCommitment.objects.unscoped().filter(status__in=OPEN_LOAN_STATUSES, promised_clear_date__lte=day)
+        LoanCommitment.objects.unscoped().open().filter(promised_clear_date__lte=day)
         .select_related("lead", "branch")
         .order_by("promised_clear_date", "id")
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, LeadStatus
 from transfers.models import FileFormat, LeadExport
-from transfers.selectors import organizations_seen_whole, with_outstanding_amount
+from transfers.selectors import organizations_seen_whole
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FETCH_CHUNK = 2000
@@ -59,7 +59,7 @@ def mask(value: str) -> str:
 
 
 def _records(leads: QuerySet, *, whole_orgs, for_csv: bool):
-    rows = with_outstanding_amount(leads).values_list(*_SOURCES).iterator(chunk_size=FETCH_CHUNK)
+    rows = leads.values_list(*_SOURCES).iterator(chunk_size=FETCH_CHUNK)
     positions = {source: index for index, source in enumerate(_SOURCES)}
     organization_at, status_at = positions["organization_id"], positions["lead_status"]
     code_at = positions["lost_reason_category__code"]

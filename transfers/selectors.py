@@ -1,10 +1,7 @@
 """Reads of imports and exports: an import's report, and the rows an export streams."""
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from leads.loan_book import leads_with_money
-from leads.models import Lead
 from organizations.models import Membership, MembershipRole, user_sees_everything
 from transfers.models import LeadImport
 
@@ -23,11 +20,6 @@ def lead_import_report(lead_import: LeadImport) -> LeadImport:
         .values("row", "lead", "possible_duplicates", "known_at_branches")
     )
     return lead_import
-
-
-def with_outstanding_amount(leads: QuerySet[Lead]) -> QuerySet[Lead]:
-    """The loan book's money columns (`outstanding_amount`: open commitments' balances) as of today."""
-    return leads_with_money(leads, as_of=timezone.localdate())
 
 
 def organizations_seen_whole(*, user) -> set[int] | None:

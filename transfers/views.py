@@ -2,7 +2,7 @@
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.filters import LeadFilter
-from leads.selectors import lead_list
+from leads.loan_book import leads_with_money_in_scope
 from leads.views.base import BranchScopedAPIView
 from transfers.exports import XLSX_MEDIA_TYPE, export_response
 from transfers.selectors import lead_import_report, lead_imports_visible
@@ -126,7 +126,7 @@ class JSONErrorsNegotiation(DefaultContentNegotiation):
 class LeadExportView(BranchScopedAPIView):
     """GET /api/leads/export/?format=csv|xlsx"""
 
-    scoped_queryset = staticmethod(lead_list)
+    scoped_queryset = staticmethod(leads_with_money_in_scope)
     filterset_class = LeadFilter
     content_negotiation_class = JSONErrorsNegotiation
     filter_backends = [DjangoFilterBackend]

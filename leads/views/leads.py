@@ -14,7 +14,7 @@ from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
-from leads.loan_book import leads_with_money, leads_with_promise_record
+from leads.loan_book import leads_with_money, leads_with_money_in_scope, leads_with_promise_record
 from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
     LeadConvertInputSerializer,
@@ -30,11 +30,6 @@ from leads.services import lead_convert, lead_create, lead_mark_lost, lead_updat
 from leads.views.base import BranchScopedAPIView
 
 TAGS = ["leads"]
-
-
-def leads_with_money_in_scope(*, user):
-    """The leads `user` may see with the money fields of a table row (as of the business day)."""
-    return leads_with_money(lead_list(user=user), as_of=timezone.localdate())
 
 
 def lead_detail_queryset(*, user):

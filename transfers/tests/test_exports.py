@@ -57,6 +57,16 @@ class ExportTests(LeadsAPITestCase):
         self.assertStatus(self.export(self.admin_a, "?lead_status=asleep"), 400)
         self.assertStatus(self.export(self.admin_a, "?format=pdf"), 400)
 
+    def test_the_lists_money_orderings_apply(self):
+        poorer = LeadFactory(branch=self.branch_a1)
+        LoanCommitmentFactory(lead=self.lead, amount=Decimal("500.00"))
+        LoanCommitmentFactory(lead=poorer, amount=Decimal("100.00"))
+        for ordering, expected in (("outstanding_amount", [poorer, self.lead]), ("-overdue_amount", None)):
+            with self.subTest(ordering=ordering):
+                rows = self.csv_rows(self.export(self.user_a1, f"?ordering={ordering}"))
+                if expected:
+                    self.assertEqual([row["id"] for row in rows], [str(lead.pk) for lead in expected])
+
     def test_branch_users_get_identity_masked_org_admins_and_staff_whole(self):
         for user, masked in ((self.user_a1, True), (self.admin_a, False), (self.staff, False)):
             with self.subTest(user=user.username):
