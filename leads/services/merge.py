@@ -71,6 +71,9 @@ def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
                     break
     contacts = [lead.last_contacted_at for lead in everyone if lead.last_contacted_at]
     into.last_contacted_at = max(contacts) if contacts else None
+    # The merged follow-ups move too: the first contact is the earliest of all the leads'.
+    firsts = [lead.first_contacted_at for lead in everyone if lead.first_contacted_at]
+    into.first_contacted_at = min(firsts) if firsts else None
 
     for other in others:
         other._change_reason = f"Merged into lead #{into.pk}"

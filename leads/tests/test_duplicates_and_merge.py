@@ -1,7 +1,10 @@
 """Duplicate hints on create (privacy, query cost) and merging leads (API and admin)."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from booking.tests.factories import BookingFactory
 from leads.models import FollowUpHistory, Lead, LoanCommitment
@@ -74,6 +77,16 @@ class MergeTests(LeadsAPITestCase):
         self.assertFalse(Lead.objects.filter(pk=other.pk).exists())
         self.assertStatus(self.client.get(f"/api/leads/detail/{other.pk}/"), 404)
         self.assertIn(f"#{other.pk}", into.history.first().history_change_reason)
+
+    def test_the_kept_lead_takes_the_earliest_first_and_latest_last_contact(self):
+        into = LeadFactory(branch=self.branch_a1, passport_number="")
+        other = LeadFactory(branch=self.branch_a1, passport_number="MG7654321")
+        early, middle, late = (timezone.now() - timedelta(days=days) for days in (30, 20, 10))
+        Lead.objects.filter(pk=into.pk).update(first_contacted_at=middle, last_contacted_at=late)
+        Lead.objects.filter(pk=other.pk).update(first_contacted_at=early, last_contacted_at=early)
+        self.assertStatus(self.merge(into, other), 200)
+        into.refresh_from_db()
+        self.assertEqual((into.first_contacted_at, into.last_contacted_at), (early, late))
 
     def test_commitments_follow_the_kept_leads_branch(self):
         into = LeadFactory(branch=self.branch_a1, passport_number="")
