@@ -104,10 +104,8 @@ class LeadFilter(django_filters.FilterSet):
         max_length=100,
         help_text="Text in the name, or a passport, contact number or CNIC in any spelling.",
     )
-    has_overdue_promise = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        method="filter_has_overdue_promise",
-        help_text="true: an open loan commitment was promised before today; false: none was.",
+    has_overdue_promise = _true_false_filter(
+        "filter_has_overdue_promise", "true: an open loan commitment was promised before today; false: none was."
     )
     ordering = StableOrderingFilter(fields=ORDERING_FIELDS, help_text="Sort field; prefix with - for descending.")
 

@@ -25,11 +25,12 @@ from datetime import date, timedelta
 from statistics import median
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from leads.business_hours import business_day_bounds, business_hours_between
 from leads.models import (
+    FINAL_LEAD_STATUSES,
     LOST_REASON_OTHER,
     FollowUpHistory,
     Lead,
@@ -109,7 +110,7 @@ def summary_report(*, user, period: Period, branch_id: int | None = None, now=No
         "branch_id", "lead_status", "lead_source", "lost_reason_category_id", week=TruncWeek("created_at")
     ).annotate(
         leads=Count("id"),
-        stale=Count("id", filter=Q(lead_status__in=_open_statuses()) & stale_condition(now=now)),
+        stale=Count("id", filter=~Q(lead_status__in=FINAL_LEAD_STATUSES) & stale_condition(now=now)),
         never_contacted=Count("id", filter=Q(last_contacted_at__isnull=True)),
     )
     for row in groups:
@@ -233,6 +234,3 @@ def _finish(numbers: dict) -> dict:
     numbers["new_per_week"] = [{"week": week, "leads": count} for week, count in sorted(numbers["new_per_week"].items())]
     return numbers
 
-
-def _open_statuses():
-    return [status for status in LeadStatus.values if status not in (LeadStatus.CONVERTED, LeadStatus.LOST)]

@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from leads.models import OPEN_LOAN_STATUSES, FollowUpHistory, Lead, LoanCommitment, LostReason
+from leads.models import FollowUpHistory, Lead, LoanCommitment, LostReason
 from organizations.models import MembershipRole, user_sees_everything, visible_branch_ids
 
 
@@ -37,7 +37,7 @@ def overdue_loan_commitments(*, as_of: date, user) -> QuerySet[LoanCommitment]:
 
 def overdue_loan_commitments_unscoped(*, as_of: date) -> QuerySet[LoanCommitment]:
     """`overdue_loan_commitments` across every tenant: for jobs and benchmarks."""
-    return LoanCommitment.objects.unscoped().filter(status__in=OPEN_LOAN_STATUSES, promised_clear_date__lt=as_of)
+    return LoanCommitment.objects.unscoped().open().filter(promised_clear_date__lt=as_of)
 
 
 # --- Reads behind the REST API. Each starts from `visible_to(user)`, so a row outside the

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from common.errors import StateConflict
-from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanStatus
+from leads.models import Lead, LoanCommitment, LoanStatus
 from leads.services.attribution import attribute_history
 from leads.services.rules import check_booking_fits_lead, check_not_in_past, lock_in_scope, lock_reference
 
@@ -30,7 +30,8 @@ def refresh_next_promise_date(*lead_ids: int) -> None:
         return
     earliest = (
         LoanCommitment.objects.unscoped()
-        .filter(lead_id=OuterRef("pk"), status__in=OPEN_LOAN_STATUSES)
+        .open()
+        .filter(lead_id=OuterRef("pk"))
         .order_by("promised_clear_date")
         .values("promised_clear_date")[:1]
     )

@@ -19,8 +19,7 @@ def report_rollups_refresh(*, today: date, recent: bool = False, dry_run: bool =
     last recent run (a full rebuild instead while the older days are not rolled up yet). Overlapping
     runs take turns on the state row's lock; a later run rebuilds from the data as it then is.
     """
-    state, _ = ReportRollupState.objects.get_or_create(name=FOLLOWUP_ROLLUP)
-    state = ReportRollupState.objects.select_for_update().get(pk=state.pk)
+    state, _ = ReportRollupState.objects.select_for_update().get_or_create(name=FOLLOWUP_ROLLUP)
     yesterday = today - timedelta(days=1)
     if recent and state.complete_through is not None and state.complete_through >= yesterday - timedelta(days=1):
         first_day, last_day = yesterday, today
