@@ -15,9 +15,10 @@ same list (same filters, same scope, same day) skip the capped count and the EXP
 10,000 are never remembered, so they are always exact; a list that shrinks below 10,001 matches
 may keep answering an estimate for up to that long.
 
-Page numbers keep working while the count is an estimate: the page is fetched with one extra
-row, so `next` is present exactly when another row follows, and a page past the end is a 404
-as before. The count is never used to refuse a page number.
+Every page is fetched with one extra row, so `next` is present exactly when another row follows.
+A page without that row ends the list: `count` is the rows before it plus its own, exact, and no
+count query runs at all (a search, a small branch's list, any last page). A page past the end is
+a 404 as before. An estimated count is never used to refuse a page number.
 """
 
 import hashlib
@@ -36,6 +37,7 @@ from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_EXACT_COUNT_LIMIT = 10_000
 DEFAULT_ESTIMATE_SECONDS = 60
+MAX_OFFSET = 2**62  # below the 64-bit integers SQL's OFFSET takes
 
 
 def exact_count_limit() -> int:
@@ -130,25 +132,30 @@ class EstimatingPaginator(Paginator):
         return estimate
 
     def page(self, number):
-        self.count  # noqa: B018 - decides whether the count is exact before the number is judged
-        if not self.count_is_estimate:
+        """The page, fetched with one row more than its size; the rows are counted only when that row exists.
+
+        A page that is not full ends the list, so its rows give the count exactly and no count query
+        runs (a search, a small branch's list: one query instead of two or three). A full page asks
+        `count` (capped, or the estimate). An empty page past the first is past the end.
+        """
+        number = self._checked_number(number)
+        if not hasattr(self.object_list, "query"):  # a list: Django's paginator as it is
             return super().page(number)
-        # The count is an estimate: do not judge the page number by it. Fetch the page and one row
-        # more; an empty page past the first is past the end.
-        number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page >= MAX_OFFSET:  # no database holds that many rows (nor takes the number)
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        has_following_rows = len(rows) > self.per_page
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
+        if not has_following_rows and "count" not in self.__dict__:
+            self.__dict__["count"] = bottom + len(rows)  # the cached_property's slot: exact, and free
         page = Page(rows[: self.per_page], number, self)
-        page.has_following_rows = len(rows) > self.per_page
+        page.has_following_rows = has_following_rows
         return page
 
-    def validate_number(self, number) -> int:
-        """Django's check, except that an estimated count never refuses a page number."""
-        self.count  # noqa: B018
-        if not self.count_is_estimate:
-            return super().validate_number(number)
+    def _checked_number(self, number) -> int:
+        """Django's checks of a page number that need no count: an integer, at least 1."""
         try:
             if isinstance(number, float) and not number.is_integer():
                 raise ValueError
@@ -158,6 +165,13 @@ class EstimatingPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         return number
+
+    def validate_number(self, number) -> int:
+        """Django's check, except that an estimated count never refuses a page number."""
+        self.count  # noqa: B018
+        if not self.count_is_estimate:
+            return super().validate_number(number)
+        return self._checked_number(number)
 
 
 class StandardPagination(PageNumberPagination):
@@ -175,7 +189,7 @@ class StandardPagination(PageNumberPagination):
 
     def get_next_link(self):
         page = self.page
-        if getattr(page, "has_following_rows", None) is not None:  # the count is an estimate
+        if getattr(page, "has_following_rows", None) is not None:  # known from the page's extra row
             if not page.has_following_rows:
                 return None
             url = self.request.build_absolute_uri()

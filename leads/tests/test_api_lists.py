@@ -183,8 +183,9 @@ class ListQueryCountTests(LeadsAPITestCase):
                     lead.contact_number = contact
                     lead.save()
                 self.login(self.user_a1)
-                # 1 branch ids, 2 count, 3 the page of matching leads (+ branch + assignee joined)
-                with self.assertNumQueries(3):
+                # 1 branch ids, 2 the page of matching leads (+ branch + assignee joined), fetched with
+                # one row more than its 20; 3 the count, only when that row exists (more than one page)
+                with self.assertNumQueries(2 if matches <= 20 else 3):
                     response = self.client.get(self.url("search"), {"contact": contact})
                 self.assertEqual(response.data["count"], matches)
                 self.assertEqual(len(response.data["results"]), min(matches, 20))
@@ -196,8 +197,9 @@ class ListQueryCountTests(LeadsAPITestCase):
         for page_size in (5, 50):
             with self.subTest(page_size=page_size):
                 self.login(self.user_a1)
-                # 1 branch ids, 2 the lead, 3 count, 4 the page
-                with self.assertNumQueries(4):
+                # 1 branch ids, 2 the lead, 3 the page (one row more than its size), 4 the count
+                # only when that row exists: 50 of 50 end the list
+                with self.assertNumQueries(4 if page_size < 50 else 3):
                     response = self.client.get(self.url("lead-loan-commitments", lead.pk), {"page_size": page_size})
                 self.assertEqual(len(response.data["results"]), page_size)
 

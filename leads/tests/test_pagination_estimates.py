@@ -128,6 +128,56 @@ class EstimatedCountTests(LeadsAPITestCase):
         self.assertNotIn("count_is_estimate", page.get("required", []))
 
 
+class LastPageCountTests(LeadsAPITestCase):
+    """A page that is not full ends the list: its rows give the exact count, and nothing is counted."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for _ in range(11):  # with the lead of the base class: 12 in A1
+            LeadFactory(branch=cls.branch_a1)
+
+    def setUp(self):
+        self.login(self.user_a1)
+        self.get()  # the session now knows the caller's branch scope: only the list's own queries remain
+
+    def get(self, **params):
+        return self.client.get(self.url("list"), {"branch_id": self.branch_a1.pk, "ordering": "created_at", **params})
+
+    def test_a_page_that_is_not_full_costs_no_count_query(self):
+        for params, queries, count, has_next in (
+            ({"page_size": 20}, 1, 12, False),  # the page alone: 12 rows of 20
+            ({"page_size": 5, "page": 3}, 1, 12, False),  # rows 11-12 on page 3: 10 before them + 2
+            ({"page_size": 12}, 1, 12, False),  # full, but no row after it: the list ends here
+            ({"page_size": 5}, 2, 12, True),  # full with a row after it: the page, then the (capped) count
+        ):
+            with self.subTest(**params):
+                with self.assertNumQueries(queries):
+                    response = self.get(**params)
+                self.assertStatus(response, 200)
+                self.assertEqual(response.data["count"], count)
+                self.assertEqual(response.data["next"] is not None, has_next)
+                self.assertNotIn("count_is_estimate", response.data)
+
+    def test_the_same_count_and_links_as_counting(self):
+        ids = list(Lead.objects.filter(branch=self.branch_a1).order_by("created_at", "-id").values_list("id", flat=True))
+        for number in (1, 2, 3):
+            with self.subTest(page=number):
+                data = self.get(page_size=5, page=number).data
+                self.assertEqual([row["id"] for row in data["results"]], ids[(number - 1) * 5 : number * 5])
+                self.assertEqual(data["count"], 12)
+                self.assertEqual(data["previous"] is not None, number > 1)
+                self.assertEqual(data["next"] is not None, number < 3)
+
+    def test_an_empty_first_page_is_a_count_of_zero_and_past_the_end_a_404(self):
+        empty = self.client.get(self.url("search"), {"contact": "+923000000000"})
+        self.assertStatus(empty, 200)
+        self.assertEqual((empty.data["count"], empty.data["results"]), (0, []))
+        for page in ("4", str(2**62), str(10**30)):
+            with self.subTest(page=page):
+                self.assertStatus(self.get(page_size=5, page=page), 404)
+
+
 class PlannerEstimateTests(LeadsAPITestCase):
     def test_postgresql_answers_the_planners_estimate_and_others_none(self):
         estimate = planner_row_estimate(Lead.objects.filter(branch=self.branch_a1))
