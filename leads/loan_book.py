@@ -11,13 +11,14 @@ modules) and the dashboard, so every door agrees on what "outstanding" and "over
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanPayment, LoanStatus
-from leads.selectors import lead_list, overdue_loan_commitments, overdue_loan_commitments_unscoped
+from leads.selectors import LEAD_ROW_RELATIONS, overdue_loan_commitments, overdue_loan_commitments_unscoped
 from organizations.models import Branch, Organization
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -60,7 +61,27 @@ def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]
 def leads_with_money_in_scope(*, user) -> QuerySet[Lead]:
     """The leads `user` may see with the money fields of a table row (as of the business day): the list's
     and the export's rows, so every list filter and ordering applies to both."""
-    return leads_with_money(lead_list(user=user), as_of=timezone.localdate())
+    return _lead_rows_with_money(timezone.localdate()).visible_to(user)
+
+
+def leads_with_money_and_record_in_scope(*, user) -> QuerySet[Lead]:
+    """As `leads_with_money_in_scope`, plus the promise record (`leads_with_promise_record`) the detail shows."""
+    return _lead_rows_with_money_and_record(timezone.localdate()).visible_to(user)
+
+
+# Built once per business day and process, then narrowed per request (`visible_to`, filters), as DRF's
+# class-level `queryset` is: resolving these correlated subqueries against the outer query costs
+# more CPU than PostgreSQL spends running the whole query for one lead, and it is the same every
+# time. Never evaluated themselves (only their clones are), so they hold no rows; a few days kept
+# for requests that straddle midnight.
+@lru_cache(maxsize=4)
+def _lead_rows_with_money(as_of: date) -> QuerySet[Lead]:
+    return leads_with_money(Lead.objects.unscoped().select_related(*LEAD_ROW_RELATIONS), as_of=as_of)
+
+
+@lru_cache(maxsize=4)
+def _lead_rows_with_money_and_record(as_of: date) -> QuerySet[Lead]:
+    return leads_with_promise_record(_lead_rows_with_money(as_of), as_of=as_of)
 
 
 def leads_with_overdue_promise(queryset: QuerySet[Lead], *, as_of: date, has_overdue: bool = True) -> QuerySet[Lead]:

@@ -45,11 +45,13 @@ def overdue_loan_commitments_unscoped(*, as_of: date) -> QuerySet[LoanCommitment
 # of queries (no per-row lookups).
 
 RECENT_ITEMS_IN_DETAIL = 10
+# What a table row shows besides the lead's own columns (branch name and code, assignee, lost reason).
+LEAD_ROW_RELATIONS = ("branch", "assigned_to", "lost_reason_category")
 
 
 def lead_list(*, user) -> QuerySet[Lead]:
     """Leads `user` may see, with the branch and assignee a table row shows joined in."""
-    return Lead.objects.visible_to(user).select_related("branch", "assigned_to", "lost_reason_category")
+    return Lead.objects.visible_to(user).select_related(*LEAD_ROW_RELATIONS)
 
 
 def lead_detail(*, user) -> QuerySet[Lead]:
@@ -73,8 +75,13 @@ def lead_with_recent_items(lead: Lead) -> Lead:
     return lead
 
 
-def lead_search(*, user, passport_number: str = "", contact_number: str = "", cnic: str = "") -> QuerySet[Lead]:
-    """Leads in scope matching every given (already normalised) identity value exactly."""
+def lead_search(
+    *, user, passport_number: str = "", contact_number: str = "", cnic: str = "", rows: QuerySet[Lead] | None = None
+) -> QuerySet[Lead]:
+    """Leads in scope matching every given (already normalised) identity value exactly.
+
+    `rows`: the scoped leads to search (default `lead_list(user=user)`), e.g. the API's rows with money.
+    """
     criteria = {
         "passport_number": passport_number,
         "contact_number": contact_number,
@@ -83,7 +90,7 @@ def lead_search(*, user, passport_number: str = "", contact_number: str = "", cn
     given = {field: value for field, value in criteria.items() if value}
     if not given:
         return Lead.objects.none()
-    return lead_list(user=user).filter(**given)
+    return (lead_list(user=user) if rows is None else rows).filter(**given)
 
 
 def lead_followups(*, lead: Lead) -> QuerySet[FollowUpHistory]:

@@ -367,3 +367,30 @@ class NextPromiseDateTests(TestCase):
         loan_commitment_create(lead=self.lead, amount=D("100.00"), promised_clear_date=days(1))
         loan_commitments_mark_overdue(as_of=days(5))
         self.assertEqual(self.column(), days(1))
+
+
+class RowsWithMoneyInScopeTests(TestCase):
+    """The per-day prebuilt rows with money: each caller's own scope, today's money, fresh figures."""
+
+    def setUp(self):
+        self.lead = LeadFactory()
+        self.other = LeadFactory()
+        self.user = branch_user(self.lead.branch)
+
+    def test_scope_and_figures_are_each_requests_own(self):
+        from unittest import mock
+
+        from leads.loan_book import leads_with_money_and_record_in_scope, leads_with_money_in_scope
+
+        loan_commitment_create(lead=self.lead, amount=D("500.00"), promised_clear_date=days(3))
+        for rows in (leads_with_money_in_scope(user=self.user), leads_with_money_and_record_in_scope(user=self.user)):
+            self.assertEqual([lead.pk for lead in rows], [self.lead.pk])
+        self.assertEqual(leads_with_money_in_scope(user=branch_user(self.other.branch)).get().pk, self.other.pk)
+        self.assertEqual(leads_with_money_in_scope(user=self.user).get().outstanding_amount, D("500.00"))
+        self.assertEqual(leads_with_money_in_scope(user=self.user).get().overdue_amount, D("0.00"))
+        loan_commitment_create(lead=self.lead, amount=D("20.00"), promised_clear_date=days(1))  # read anew
+        self.assertEqual(leads_with_money_in_scope(user=self.user).get().outstanding_amount, D("520.00"))
+        # Four days on, both promises are overdue: another day's rows are built with that day's date.
+        with mock.patch("leads.loan_book.timezone.localdate", return_value=days(4)):
+            lead = leads_with_money_and_record_in_scope(user=self.user).get()
+        self.assertEqual((lead.overdue_amount, lead.promises_broken), (D("520.00"), 2))

@@ -99,6 +99,45 @@ class FastRowRepresentationTests(TestCase):
         self.assertIsNone(row["assigned_to_username"])
 
 
+class SharedRowPlanTests(TestCase):
+    """Classes whose every field is context-free share one plan: their serializers never build fields."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.lead = LeadFactory()
+        FollowUpHistoryFactory(lead=cls.lead)
+        LoanCommitmentFactory(lead=cls.lead)
+
+    def test_list_and_detail_rows_build_no_fields(self):
+        lead = lead_with_recent_items(Lead.objects.select_related("branch").get(pk=self.lead.pk))
+        many = LeadListOutputSerializer([lead, lead], many=True)
+        detail = LeadDetailOutputSerializer(lead)
+        self.assertEqual(len(many.data), 2)
+        self.assertEqual(len(detail.data["recent_loan_commitments"]), 1)
+        # `fields` is a cached_property: present in __dict__ once DRF has deep-copied the fields.
+        self.assertNotIn("fields", many.child.__dict__)
+        self.assertNotIn("fields", detail.__dict__)
+        self.assertEqual(detail.data, drf_representation(LeadDetailOutputSerializer(lead), lead))
+
+    def test_a_field_that_may_read_the_context_keeps_plans_per_serializer(self):
+        self.assertIsNone(OverdueLoanOutputSerializer._shared_row_plan())  # days_overdue reads context["as_of"]
+        commitment = LoanCommitment.objects.select_related("lead__branch").get(lead=self.lead)
+        for as_of in (commitment.promised_clear_date, commitment.promised_clear_date + datetime.timedelta(days=4)):
+            with self.subTest(as_of=as_of):
+                row = OverdueLoanOutputSerializer(commitment, context={"as_of": as_of}).data
+                self.assertEqual(row["days_overdue"], (as_of - commitment.promised_clear_date).days)
+
+    def test_every_hot_row_class_but_overdue_is_shared(self):
+        for serializer_class in (
+            LeadListOutputSerializer,
+            LeadDetailOutputSerializer,
+            FollowUpOutputSerializer,
+            LoanCommitmentOutputSerializer,
+        ):
+            with self.subTest(serializer_class.__name__):
+                self.assertIsNotNone(serializer_class._shared_row_plan())
+
+
 class FastRowSchemaTests(TestCase):
     def test_the_mixin_adds_no_description_to_the_schema_components(self):
         from drf_spectacular.generators import SchemaGenerator

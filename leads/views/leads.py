@@ -14,7 +14,7 @@ from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
-from leads.loan_book import leads_with_money, leads_with_money_in_scope, leads_with_promise_record
+from leads.loan_book import leads_with_money, leads_with_money_and_record_in_scope, leads_with_money_in_scope
 from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
     LeadConvertInputSerializer,
@@ -32,11 +32,6 @@ from leads.views.base import BranchScopedAPIView
 TAGS = ["leads"]
 
 
-def lead_detail_queryset(*, user):
-    """As `leads_with_money_in_scope`, plus the promise record the detail shows."""
-    return leads_with_promise_record(leads_with_money_in_scope(user=user), as_of=timezone.localdate())
-
-
 def write_and_show(request, write, status_code=status.HTTP_200_OK) -> Response:
     """Run `write` (a service call returning the lead) and answer the lead as the detail endpoint shows it.
 
@@ -50,7 +45,7 @@ def write_and_show(request, write, status_code=status.HTTP_200_OK) -> Response:
 def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
     """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments
     (inside the writer's transaction: see `write_and_show`)."""
-    lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
+    lead = lead_with_recent_items(leads_with_money_and_record_in_scope(user=request.user).get(pk=lead.pk))
     return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
 
 
@@ -85,7 +80,7 @@ class LeadCreateView(BranchScopedAPIView):
             serializer.is_valid(raise_exception=True)
             # The re-read happens in the write's transaction: it sees the lead as written, whatever commits meanwhile.
             lead = lead_create(created_by=request.user, **serializer.validated_data)
-            lead = lead_with_recent_items(lead_detail_queryset(user=request.user).get(pk=lead.pk))
+            lead = lead_with_recent_items(leads_with_money_and_record_in_scope(user=request.user).get(pk=lead.pk))
             # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
             hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
             lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
@@ -123,7 +118,7 @@ class LeadListView(BranchScopedAPIView):
 class LeadDetailView(BranchScopedAPIView):
     """GET /api/leads/detail/<id>/"""
 
-    scoped_queryset = staticmethod(lead_detail_queryset)
+    scoped_queryset = staticmethod(leads_with_money_and_record_in_scope)
 
     @extend_schema(
         operation_id="leads_retrieve",
@@ -231,8 +226,8 @@ class LeadSearchView(BranchScopedAPIView):
             passport_number=params.get("passport", ""),
             contact_number=params.get("contact", ""),
             cnic=params.get("cnic", ""),
+            rows=leads_with_money_in_scope(user=request.user),
         )
-        leads = leads_with_money(leads, as_of=timezone.localdate())
         page = self.paginate_queryset(leads)
         return self.get_paginated_response(LeadListOutputSerializer(page, many=True).data)
 
