@@ -81,3 +81,10 @@ class LiveRedisTests(SimpleTestCase):
         self.assertEqual(self.cache.get("k"), {"a": 1})
         self.cache.set("n", 1, 30)
         self.assertEqual(self.cache.incr("n"), 2)
+
+    def test_one_redis_client_serves_every_call(self):
+        first = self.cache._cache.get_client(write=True)
+        self.cache.set("k", 1, 30)
+        self.cache.get_many(["k", "n"])
+        self.assertIs(self.cache._cache.get_client(), first)
+        self.assertIs(self.cache._cache.get_client("k", write=True).connection_pool, first.connection_pool)
