@@ -3,6 +3,8 @@
 import datetime
 from unittest import mock
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leads.models import LeadSource, LeadStatus, LoanStatus
@@ -174,6 +176,18 @@ class ListQueryCountTests(LeadsAPITestCase):
     def test_overdue_loans(self):
         # 1 branch ids, 2 count, 3 the page (commitment + lead + branch joined)
         self.assertQueriesAtPageSizes(self.url("overdue-loans"), 3)
+
+    def test_overdue_loans_reads_only_the_lead_columns_a_row_shows(self):
+        self.login(self.user_a1)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url("overdue-loans"), {"page_size": 5})
+        self.assertStatus(response, 200)
+        page_sql = next(query["sql"] for query in queries if "leads_loancommitment" in query["sql"] and "LIMIT" in query["sql"])
+        self.assertIn('"leads_lead"."customer_name"', page_sql)
+        self.assertNotIn('"leads_lead"."passport_number"', page_sql)
+        row = response.data["results"][0]
+        self.assertTrue(row["customer_name"] and row["contact_number"] and row["branch_name"])
+        self.assertEqual(row["branch"], self.branch_a1.pk)
 
     def test_search(self):
         for matches in (5, 50):

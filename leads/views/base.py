@@ -23,10 +23,11 @@ class BranchScopedAPIView(GenericAPIView):
 
     def get_scoped_object(self, pk: int):
         # One message for "missing" and "another branch's": the answer must not tell them apart.
-        obj = self.get_queryset().filter(pk=pk).first()
-        if obj is None:
+        # No ORDER BY (first() would add one): the primary key names one row at most.
+        found = list(self.get_queryset().filter(pk=pk).order_by()[:1])
+        if not found:
             raise NotFound()
-        return obj
+        return found[0]
 
     # The browsable API (a browser opening an API URL) builds its form from these two; the views
     # themselves parse and render with their own input and output serializers. A view that takes a
