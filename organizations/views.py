@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.throttling import LoginAccountRateThrottle, ScopedRateThrottle
+from common.api.throttling import LoginAccountRateThrottle, OneRoundTripThrottlesMixin, ScopedRateThrottle
 from organizations.authentication import TokenAuthentication
 from organizations.serializers import (
     MeSerializer,
@@ -39,7 +39,7 @@ def _user_from_credentials(request):
     return user
 
 
-class TokenView(APIView):
+class TokenView(OneRoundTripThrottlesMixin, APIView):
     """Exchange a username and password for an expiring API token (stored hashed)."""
 
     authentication_classes = []
@@ -117,7 +117,7 @@ def _session_state(request) -> dict:
     }
 
 
-class SessionView(APIView):
+class SessionView(OneRoundTripThrottlesMixin, APIView):
     """Cookie sign-in for the browser SPA: read the CSRF token, sign in, sign out.
 
     GET answers the session state and sets the `csrftoken` cookie (its value is also in the

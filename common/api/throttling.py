@@ -48,23 +48,34 @@ def _redis_client(cache, key: str):
 
 def increment_window(cache, key: str, period: int) -> int:
     """Atomically add one to the counter `key` (created with a `period`-second lifetime); its new value."""
-    client = _redis_client(cache, key)
+    return increment_windows(cache, [(key, period)])[0]
+
+
+def increment_windows(cache, windows: list[tuple[str, int]]) -> list[int]:
+    """Add one to each `(key, period)` counter; their new values. With Redis: one round trip for all."""
+    client = _redis_client(cache, windows[0][0])
     if client is not None:
         # common.cache.ResilientRedisCache's back-off: while it has marked Redis down, do not wait
         # for another timeout; a failure here marks it down for everyone in the process.
         is_down, failed = getattr(cache, "_is_down", None), getattr(cache, "_failed", None)
         if is_down is not None and is_down():
             raise ConnectionError("cache marked unavailable")
-        full_key = cache.make_and_validate_key(key)
         pipeline = client.pipeline(transaction=True)
-        pipeline.set(full_key, 0, ex=period, nx=True)
-        pipeline.incr(full_key)
+        for key, period in windows:
+            full_key = cache.make_and_validate_key(key)
+            pipeline.set(full_key, 0, ex=period, nx=True)
+            pipeline.incr(full_key)
         try:
-            return int(pipeline.execute()[1])
+            replies = pipeline.execute()
         except Exception as exc:
             if failed is not None:
                 failed("throttle", exc)
             raise
+        return [int(value) for value in replies[1::2]]
+    return [_increment_one(cache, key, period) for key, period in windows]
+
+
+def _increment_one(cache, key: str, period: int) -> int:
     try:
         return cache.incr(key)
     except ValueError:  # the window's first request
@@ -77,23 +88,60 @@ class FixedWindowThrottleMixin:
     """Replaces SimpleRateThrottle's history list with an atomic per-window counter."""
 
     def allow_request(self, request, view):
-        if self.rate is None:
+        if not self.prepare(request, view):
             return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_ends_at = (window + 1) * self.duration
         try:
-            count = increment_window(self.cache, f"{self.key}:w{window}", self.duration + 1)
+            count = increment_window(self.cache, self.window_key, self.duration + 1)
         except Exception as exc:  # noqa: BLE001 - any cache failure: fail open (module docstring)
             _warn_cache_down(exc)
             return True
+        return self.allows(count)
+
+    def prepare(self, request, view) -> bool:
+        """Work out this request's window counter (`window_key`); False when nothing is to be counted."""
+        if self.rate is None:
+            return False
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return False
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends_at = (window + 1) * self.duration
+        self.window_key = f"{self.key}:w{window}"
+        return True
+
+    def allows(self, count: int) -> bool:
         return count <= self.num_requests
 
     def wait(self):
         return max(1, math.ceil(self.window_ends_at - self.now))
+
+
+class OneRoundTripThrottlesMixin:
+    """An APIView whose fixed-window throttles (a search's per-user and per-search rates, a sign-in's
+    per-address and per-account ones) are counted together: one cache round trip per request.
+
+    DRF asks each throttle in turn, a round trip each. The answer is the same: a request refused
+    by any rate is a 429 with the longest wait, and every rate counts the request.
+    """
+
+    def check_throttles(self, request):
+        durations, pending = [], []
+        for throttle in self.get_throttles():
+            if isinstance(throttle, FixedWindowThrottleMixin):
+                if throttle.prepare(request, self):
+                    pending.append(throttle)
+            elif not throttle.allow_request(request, self):
+                durations.append(throttle.wait())
+        if pending:
+            try:
+                counts = increment_windows(pending[0].cache, [(t.window_key, t.duration + 1) for t in pending])
+            except Exception as exc:  # noqa: BLE001 - fail open, as each throttle alone does
+                _warn_cache_down(exc)
+                counts = [0] * len(pending)
+            durations += [throttle.wait() for throttle, count in zip(pending, counts) if not throttle.allows(count)]
+        if durations:
+            self.throttled(request, max((d for d in durations if d is not None), default=None))
 
 
 class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
@@ -104,14 +152,14 @@ class ScopedRateThrottle(FixedWindowThrottleMixin, throttling.ScopedRateThrottle
     """The view's `throttle_scope` rate (`search`: `DJANGO_THROTTLE_SEARCH`, `login`: `DJANGO_THROTTLE_LOGIN`),
     per user, or per client address when anonymous (so `login` counts attempts per address)."""
 
-    def allow_request(self, request, view):
+    def prepare(self, request, view) -> bool:
         # DRF's own preamble: the rate is the view's scope's, known only now.
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
-            return True
+            return False
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return FixedWindowThrottleMixin.allow_request(self, request, view)
+        return super().prepare(request, view)
 
 
 class LoginAccountRateThrottle(FixedWindowThrottleMixin, throttling.SimpleRateThrottle):

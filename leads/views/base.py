@@ -4,11 +4,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 
+from common.api.throttling import OneRoundTripThrottlesMixin
 from organizations.permissions import IsBranchUser
 
 
-class BranchScopedAPIView(GenericAPIView):
-    """A leads endpoint: members only (IsBranchUser); rows come from `scoped_queryset(user=...)`.
+class BranchScopedAPIView(OneRoundTripThrottlesMixin, GenericAPIView):
+    """A leads endpoint: members only (IsBranchUser); rows come from `scoped_queryset(user=...)`;
+    its rates counted in one cache round trip (a search has two).
 
     Subclasses set `scoped_queryset = staticmethod(<selector>)`; objects named on the path are
     looked up in it, so a row of another branch answers 404 exactly like a missing one.

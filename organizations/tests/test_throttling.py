@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from rest_framework import status
-from rest_framework.test import APIRequestFactory, APITestCase
+from rest_framework.test import APIRequestFactory, APITestCase, force_authenticate
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.api.throttling import UserRateThrottle
@@ -99,6 +99,37 @@ class RedisAtomicBurstTests(AtomicBurstCases, SimpleTestCase):
             self.assertTrue(UserRateThrottle().allow_request(request, None))
         self.assertEqual(pipelined.call_count, 2)
         self.assertEqual(single.call_count, 0)
+
+    def test_a_views_rates_are_counted_in_one_round_trip_and_each_still_holds(self):
+        import redis
+        from rest_framework.permissions import AllowAny
+        from rest_framework.response import Response
+        from rest_framework.views import APIView
+
+        from common.api.throttling import OneRoundTripThrottlesMixin, ScopedRateThrottle
+
+        class SearchLike(OneRoundTripThrottlesMixin, APIView):
+            permission_classes = [AllowAny]
+            throttle_classes = [UserRateThrottle, ScopedRateThrottle]
+            throttle_scope = "search"
+
+            def get(self, request):
+                return Response({})
+
+        user = _User(secrets.randbelow(10**9))
+
+        def call():
+            request = APIRequestFactory().get("/")
+            force_authenticate(request, user=user)
+            return SearchLike.as_view()(request)
+
+        with rates(user="100/minute", search="2/minute"), \
+                mock.patch.object(redis.client.Pipeline, "execute", autospec=True, side_effect=redis.client.Pipeline.execute) as pipelined:
+            answers = [call().status_code for _ in range(3)]
+        self.assertEqual(answers, [200, 200, 429])  # the stricter rate refuses the third
+        self.assertEqual(pipelined.call_count, 3)  # one round trip per request for both rates
+        with rates(user="3/minute", search="100/minute"):
+            self.assertEqual(call().status_code, 429)  # the user rate counted those three too
 
 
 @override_settings(CACHES=LOCAL_CACHE)
