@@ -72,9 +72,12 @@ class InnerTimingMiddleware(OuterTimingMiddleware):
 
 class _Hooks:
     def __enter__(self):
-        self.saved = {name: APIView.__dict__[name] for name in _HOOKED}
-        for name, function in self.saved.items():
-            setattr(APIView, name, _timed(_STAGE_OF[name], function))
+        from common.api.throttling import OneRoundTripThrottlesMixin  # overrides check_throttles
+
+        owners = (APIView, OneRoundTripThrottlesMixin)
+        self.saved = {(owner, name): owner.__dict__[name] for owner in owners for name in _HOOKED if name in owner.__dict__}
+        for (owner, name), function in self.saved.items():
+            setattr(owner, name, _timed(_STAGE_OF[name], function))
         self.saved_render = Response.__dict__["rendered_content"]
         setattr(Response, "rendered_content", property(_timed("render", self.saved_render.fget)))
         middleware = [
@@ -86,8 +89,8 @@ class _Hooks:
 
     def __exit__(self, *exc):
         self.override.disable()
-        for name, function in self.saved.items():
-            setattr(APIView, name, function)
+        for (owner, name), function in self.saved.items():
+            setattr(owner, name, function)
         setattr(Response, "rendered_content", self.saved_render)
 
 
