@@ -17,6 +17,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.expressions import CompiledOnce
 from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanPayment, LoanStatus
 from leads.selectors import LEAD_ROW_RELATIONS, overdue_loan_commitments, overdue_loan_commitments_unscoped
 from organizations.models import Branch, Organization
@@ -53,8 +54,8 @@ def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]
     """
     open_commitments = _open_commitments_of_outer_lead()
     return queryset.annotate(
-        outstanding_amount=_sum_of_balances(open_commitments),
-        overdue_amount=_sum_of_balances(open_commitments.filter(promised_clear_date__lt=as_of)),
+        outstanding_amount=CompiledOnce(_sum_of_balances(open_commitments), output_field=MONEY),
+        overdue_amount=CompiledOnce(_sum_of_balances(open_commitments.filter(promised_clear_date__lt=as_of)), output_field=MONEY),
     )
 
 
@@ -114,8 +115,8 @@ def leads_with_promise_record(queryset: QuerySet[Lead], *, as_of: date) -> Query
         | Q(status__in=OPEN_LOAN_STATUSES, promised_clear_date__lt=as_of)
     )
     return queryset.annotate(
-        promises_kept=_count_of(commitments.filter(kept)),
-        promises_broken=_count_of(commitments.filter(broken)),
+        promises_kept=CompiledOnce(_count_of(commitments.filter(kept)), output_field=IntegerField()),
+        promises_broken=CompiledOnce(_count_of(commitments.filter(broken)), output_field=IntegerField()),
     )
 
 

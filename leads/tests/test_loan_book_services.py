@@ -394,3 +394,26 @@ class RowsWithMoneyInScopeTests(TestCase):
         with mock.patch("leads.loan_book.timezone.localdate", return_value=days(4)):
             lead = leads_with_money_and_record_in_scope(user=self.user).get()
         self.assertEqual((lead.overdue_amount, lead.promises_broken), (D("520.00"), 2))
+
+    def test_money_subqueries_are_compiled_once_and_anew_for_another_outer_query(self):
+        from unittest import mock
+
+        from django.db.models import Subquery
+
+        from leads.loan_book import leads_with_money_in_scope
+
+        loan_commitment_create(lead=self.lead, amount=D("500.00"), promised_clear_date=days(3))
+        plain = leads_with_money(Lead.objects.visible_to(self.user).select_related(
+            "branch", "assigned_to", "lost_reason_category"), as_of=timezone.localdate())
+        rows = leads_with_money_in_scope(user=self.user)
+        self.assertEqual(str(rows.query), str(plain.query))  # the same SQL as compiling every time
+        list(rows)
+        with mock.patch.object(Subquery, "as_sql", autospec=True, side_effect=Subquery.as_sql) as compiled:
+            self.assertEqual(leads_with_money_in_scope(user=self.user).get().outstanding_amount, D("500.00"))
+        self.assertEqual(compiled.call_count, 0)
+        # Another outer query (relabelled, or resolved anew) compiles its own copy.
+        expression = rows.query.annotations["outstanding_amount"]
+        self.assertIn("_compiled", expression.__dict__)
+        for copy in (expression.relabeled_clone({"leads_lead": "V0"}), expression.copy()):
+            self.assertNotIn("_compiled", copy.__dict__)
+        self.assertEqual(list(Lead.objects.filter(pk__in=rows.filter(outstanding_amount__gt=0).values("pk"))), [self.lead])
