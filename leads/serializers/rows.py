@@ -14,6 +14,7 @@ _PK = 0  # a foreign key's column (`branch_id`), as PrimaryKeyRelatedField's pk-
 _ATTRS = 1  # model fields, forward relations or properties, followed one after another
 _SELF = 2  # source="*" (SerializerMethodField and friends): the instance itself
 _DRF = 3  # anything else: DRF's own get_attribute
+_METHOD = 4  # SerializerMethodField: the serializer's own get_<name>(row), so it reads this serializer's context
 
 # Field types whose to_representation is exactly a builtin.
 _BUILTIN_CONVERTERS = {serializers.CharField: str, serializers.IntegerField: int}
@@ -69,10 +70,11 @@ class FastRowMixin:
 
     @classmethod
     def _shared_row_plan(cls):
-        # When every field is context-free, the plan of one serializer of the class, made once, serves
+        # When every field is context-free (a method field counts: the plan calls each serializer's own
+        # method, with its own context), the plan of one serializer of the class, made once, serves
         # all of them: a list's child or a detail then never builds its fields (DRF deep-copies every
         # field of every serializer it creates: a third of a small read's serializer time). A class
-        # with a field that may read the context (SerializerMethodField, a nested serializer that is
+        # with a field that may read the context otherwise (a nested serializer that is
         # not itself shared, anything unknown) builds its own per serializer, as DRF does.
         if "_fast_shared_plan" not in cls.__dict__:
             plan = cls()._build_row_plan()
@@ -91,6 +93,8 @@ class FastRowMixin:
             if isinstance(descriptor, ForwardManyToOneDescriptor):
                 return (name, _PK, descriptor.field.attname, None, field)
             return (name, _DRF, None, None, field)
+        if type(field) is serializers.SerializerMethodField:
+            return (name, _METHOD, field.method_name, None, field)
         convert = _BUILTIN_CONVERTERS.get(type(field), field.to_representation)
         if not attrs:
             return (name, _SELF, None, convert, field)
@@ -114,6 +118,9 @@ class FastRowMixin:
             if kind == _PK:
                 value = getattr(instance, source)
                 ret[name] = value
+                continue
+            if kind == _METHOD:
+                ret[name] = getattr(self, source)(instance)
                 continue
             if kind == _ATTRS:
                 value = instance
@@ -144,7 +151,7 @@ class FastRowMixin:
 
 def _is_context_free(entry) -> bool:
     _name, kind, _source, _convert, field = entry
-    if kind == _PK:
+    if kind in (_PK, _METHOD):
         return True
     if kind == _SELF:
         return False

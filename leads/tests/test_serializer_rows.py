@@ -119,16 +119,18 @@ class SharedRowPlanTests(TestCase):
         self.assertNotIn("fields", detail.__dict__)
         self.assertEqual(detail.data, drf_representation(LeadDetailOutputSerializer(lead), lead))
 
-    def test_a_field_that_may_read_the_context_keeps_plans_per_serializer(self):
-        self.assertIsNone(OverdueLoanOutputSerializer._shared_row_plan())  # days_overdue reads context["as_of"]
+    def test_a_method_field_reads_its_own_serializers_context(self):
+        # days_overdue reads context["as_of"]: the shared plan calls each serializer's own method.
+        self.assertIsNotNone(OverdueLoanOutputSerializer._shared_row_plan())
         commitment = LoanCommitment.objects.select_related("lead__branch").get(lead=self.lead)
         for as_of in (commitment.promised_clear_date, commitment.promised_clear_date + datetime.timedelta(days=4)):
             with self.subTest(as_of=as_of):
                 row = OverdueLoanOutputSerializer(commitment, context={"as_of": as_of}).data
                 self.assertEqual(row["days_overdue"], (as_of - commitment.promised_clear_date).days)
 
-    def test_every_hot_row_class_but_overdue_is_shared(self):
+    def test_every_hot_row_class_is_shared(self):
         for serializer_class in (
+            OverdueLoanOutputSerializer,
             LeadListOutputSerializer,
             LeadDetailOutputSerializer,
             FollowUpOutputSerializer,
