@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.schema_hooks.document_query_conventions",
+        "common.api.schema_hooks.require_bodies_with_alternatives",
     ],
     # Several models have a `status`; name each enum after its model so the components never collide.
     "ENUM_NAME_OVERRIDES": {

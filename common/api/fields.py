@@ -48,6 +48,13 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
+# The characters `str.strip()` removes (what DRF trims from text fields), as a regex class: a pattern
+# built on it judges "blank" exactly as validation does, which ECMAScript's `\s` does not quite.
+PYTHON_WHITESPACE = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Text with at least one character that is not whitespace: not blank once trimmed.
+NON_BLANK_PATTERN = f"[^{PYTHON_WHITESPACE}]"
+
+
 class StrictCharField(serializers.CharField):
     """A text field that takes JSON strings only: DRF's CharField would store `0` or `1.5` as text."""
 

@@ -39,6 +39,30 @@ class ValidationErrorSchema(OpenApiSerializerExtension):
         }
 
 
+class RequiredAlternatives:
+    """Mixin for an input serializer whose required fields depend on each other.
+
+    `schema_any_of` lists the accepted shapes of the body as JSON schemas (each naming what it
+    requires); the request schema says `anyOf` them and the body itself is required, so clients and
+    fuzzers learn e.g. that `lead` is required unless `id` is given. The serializer (or the service
+    it feeds) enforces the same rule; the schema only states it.
+    """
+
+    schema_any_of: tuple[dict, ...] = ()
+
+
+class RequiredAlternativesSchema(OpenApiSerializerExtension):
+    target_class = RequiredAlternatives
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        # A PATCH makes every field optional, and responses are not what the rule is about.
+        if direction == "request" and not getattr(self.target, "partial", False):
+            schema["anyOf"] = [dict(alternative) for alternative in self.target.schema_any_of]
+        return schema
+
+
 ERROR_DESCRIPTIONS = {
     400: "Invalid input; each offending field (or `non_field_errors`) lists its messages.",
     401: "Not signed in: no, an invalid or an expired token.",

@@ -4,12 +4,15 @@ from rest_framework import serializers
 
 from booking.models import Booking
 from common.api.fields import (
+    NON_BLANK_PATTERN,
+    PYTHON_WHITESPACE,
     CNICField,
     ContactNumberField,
     PassportField,
     ScopedPrimaryKeyRelatedField,
     StrictCharField,
 )
+from common.api.schema import RequiredAlternatives
 from leads.models import LOST_REASON_OTHER, FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment, LostReason
 from leads.serializers.common import AssignableUserField, ChoiceField
 from leads.serializers.rows import FastRowMixin
@@ -59,7 +62,20 @@ class LeadConvertInputSerializer(serializers.Serializer):
     )
 
 
-class LeadLostInputSerializer(serializers.Serializer):
+# `other`, however much whitespace surrounds it (text fields are trimmed before they are judged).
+OTHER_CODE_PATTERN = f"^[{PYTHON_WHITESPACE}]*{LOST_REASON_OTHER}[{PYTHON_WHITESPACE}]*$"
+
+
+class LeadLostInputSerializer(RequiredAlternatives, serializers.Serializer):
+    """A catalogue code, a reason in words, or both; `lead_mark_lost` judges them."""
+
+    # `lead_mark_lost`'s rule, said in the schema: a reason in words (not blank once trimmed), or a
+    # catalogue code other than `other` (the default when the code is left out).
+    schema_any_of = (
+        {"required": ["lost_reason"], "properties": {"lost_reason": {"pattern": NON_BLANK_PATTERN}}},
+        {"required": ["lost_reason_code"], "properties": {"lost_reason_code": {"not": {"pattern": OTHER_CODE_PATTERN}}}},
+    )
+
     lost_reason_code = StrictCharField(
         max_length=50,
         required=False,

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from booking.models import Booking
 from common.api.fields import MAX_ID, AwareDateTimeField, ChoiceField, ScopedPrimaryKeyRelatedField, StrictCharField
+from common.api.schema import RequiredAlternatives
 from leads.models import Lead, LoanCommitment, LoanPayment, PaymentMethod
 from leads.serializers.rows import FastRowMixin
 
@@ -31,8 +32,14 @@ class PromisedDateField(serializers.DateField):
     """A promised clear date (YYYY-MM-DD); the service refuses a past day."""
 
 
-class LoanPromiseInputSerializer(serializers.Serializer):
+class LoanPromiseInputSerializer(RequiredAlternatives, serializers.Serializer):
     """Without `id`: a new commitment (lead, amount, promised_clear_date required). With `id`: changes to it."""
+
+    # `validate` below, said in the schema: an update names its commitment, an addition its three fields.
+    schema_any_of = (
+        {"required": ["id"]},
+        {"required": ["lead", "amount", "promised_clear_date"]},
+    )
 
     id = serializers.IntegerField(
         required=False,

@@ -168,3 +168,105 @@ class SchemaTests(SimpleTestCase):
                 self.assertNotIn("cdn.jsdelivr.net", html)
                 self.assertNotIn("unpkg.com", html)
                 self.assertIn("/static/drf_spectacular_sidecar/", html)
+
+
+def request_validator(schema, path, method):
+    """A JSON Schema validator for an operation's JSON request body, resolving the schema's components."""
+    from jsonschema import Draft4Validator, RefResolver
+
+    body = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return Draft4Validator(body, resolver=RefResolver("", schema))
+
+
+class RequiredAlternativesSchemaTests(SimpleTestCase):
+    """Bodies whose required fields depend on each other list their accepted shapes (`anyOf`)."""
+
+    def setUp(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "schema.json"
+            call_command("spectacular", "--format", "openapi-json", "--file", str(target))
+            self.schema = json.loads(target.read_text())
+
+    def test_loan_promise_and_lost_bodies_are_required_and_list_their_shapes(self):
+        for path, method, component in (
+            ("/api/leads/loan-promise/", "post", "LoanPromiseInputRequest"),
+            ("/api/leads/lost/{id}/", "put", "LeadLostInputRequest"),
+        ):
+            with self.subTest(operation=f"{method.upper()} {path}"):
+                self.assertTrue(self.schema["paths"][path][method]["requestBody"]["required"])
+                alternatives = self.schema["components"]["schemas"][component]["anyOf"]
+                self.assertTrue(all(alternative["required"] for alternative in alternatives))
+        # A PATCH needs no field, so its body stays optional.
+        self.assertNotIn("required", self.schema["paths"]["/api/leads/update/{id}/"]["patch"]["requestBody"])
+
+    def test_non_blank_pattern_judges_whitespace_as_trimming_does(self):
+        from common.api.fields import NON_BLANK_PATTERN
+
+        validator = request_validator(self.schema, "/api/leads/lost/{id}/", "put")
+        disagreeing = [
+            hex(code)
+            for code in range(0x110000)
+            if not 0xD800 <= code <= 0xDFFF and (re.search(NON_BLANK_PATTERN, chr(code)) is None) != (chr(code).strip() == "")
+        ]
+        self.assertEqual(disagreeing, [])
+        for text, accepted in (("Too expensive", True), (" \t\u3000\x1c\x85", False), ("\ufeff", True)):
+            with self.subTest(text=text):
+                self.assertEqual(validator.is_valid({"lost_reason": text}), accepted)
+
+
+class RequiredAlternativesAgreementTests(LeadsAPITestCase):
+    """The schema's shapes of the loan-promise and lost bodies accept exactly what the API accepts."""
+
+    def setUp(self):
+        self.login(self.user_a1)
+        self.schema = self.client.get(reverse("schema"), {"format": "json"}).json()
+
+    def assertSchemaAgrees(self, validator, body, response):
+        accepted = 200 <= response.status_code < 300
+        self.assertEqual(validator.is_valid(body), accepted, (response.status_code, getattr(response, "data", None)))
+
+    def test_lost_needs_a_reason_in_words_or_a_code_other_than_other(self):
+        from leads.tests.factories import LeadFactory
+
+        validator = request_validator(self.schema, "/api/leads/lost/{id}/", "put")
+        bodies = [
+            {},
+            {"lost_reason": ""},
+            {"lost_reason": " \u3000 "},
+            {"lost_reason": "Booked with a competitor"},
+            {"lost_reason_code": "other"},
+            {"lost_reason_code": " other "},
+            {"lost_reason_code": "other", "lost_reason": "Went to Dubai instead"},
+            {"lost_reason_code": "price"},
+            {"lost_reason_code": "price", "lost_reason": ""},
+        ]
+        for body in bodies:
+            with self.subTest(body=body):
+                lead = LeadFactory(branch=self.branch_a1)
+                self.assertSchemaAgrees(validator, body, self.client.put(self.url("lost", lead.pk), body, format="json"))
+
+    def test_loan_promise_adds_with_lead_amount_and_date_or_updates_by_id(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from leads.tests.factories import LoanCommitmentFactory
+
+        validator = request_validator(self.schema, "/api/leads/loan-promise/", "post")
+        commitment = LoanCommitmentFactory(lead=self.lead)
+        day = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+        bodies = [
+            {},
+            {"remarks": "Pays after Eid"},
+            {"lead": self.lead.pk},
+            {"lead": self.lead.pk, "amount": "100"},
+            {"amount": "100", "promised_clear_date": day},
+            {"lead": self.lead.pk, "amount": "100", "promised_clear_date": day},
+            {"id": commitment.pk},
+            {"id": commitment.pk, "amount": "90"},
+            {"id": commitment.pk, "lead": self.lead.pk, "amount": "80", "promised_clear_date": day},
+        ]
+        for body in bodies:
+            with self.subTest(body=body):
+                response = self.client.post(self.url("loan-promise"), body, format="json")
+                self.assertSchemaAgrees(validator, body, response)
