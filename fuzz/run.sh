@@ -27,6 +27,8 @@ export REDIS_URL=""
 
 $PY manage.py migrate --noinput >"$OUT/migrate.log"
 $PY manage.py seed_demo >"$OUT/seed.log"
+# Leads in the state that lost/ and merge/ need in every phase (fixed ids the toml names).
+$PY fuzz/fuzz_rows.py >"$OUT/fuzz_rows.log"
 
 # Two users at once against two gunicorn workers on SQLite, the default database: concurrent writers
 # must queue (WAL, immediate transactions, busy timeout), never answer "database is locked".
