@@ -64,6 +64,8 @@ class FuzzRowsTests(TransactionTestCase):
         self.assertEqual(Booking.objects.get(pk__in=dictionaries["booking_ids"]).branch, self.branch)
         update_lead = Lead.objects.get(pk=self.config["operations"]["/api/leads/update/{id}/"]["path.id"])
         self.assertEqual((update_lead.branch, update_lead.lead_status), (self.branch, LeadStatus.NEW))
+        # Only a lost lead has a lost reason: update's bodies mostly leave it blank.
+        self.assertEqual(dictionary_of(self.config, "/api/leads/update/{id}/", "body.lost_reason"), [""])
 
     def test_the_lost_lead_is_left_alone_by_bookings_with_its_number(self):
         lead = Lead.objects.get(pk=self.config["operations"]["/api/leads/lost/{id}/"]["path.id"])
