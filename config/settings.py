@@ -247,6 +247,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BookingStatusEnum": "booking.models.BookingStatus",
         "LoanStatusEnum": "leads.models.LoanStatus",
+        # A new lead's status (create) next to every status (update, filters, output).
+        "LeadStatusEnum": "leads.models.LeadStatus",
+        "OpenLeadStatusEnum": "leads.models.OPEN_LEAD_STATUS_CHOICES",
         "ImportStatusEnum": "transfers.models.ImportStatus",
     },
 }

@@ -31,6 +31,8 @@ class LeadStatus(models.TextChoices):
 
 
 FINAL_LEAD_STATUSES = (LeadStatus.CONVERTED, LeadStatus.LOST)
+# What a new lead may start as: converted and lost are set by their own endpoints.
+OPEN_LEAD_STATUS_CHOICES = [(status.value, status.label) for status in LeadStatus if status not in FINAL_LEAD_STATUSES]
 
 
 class ContactMethod(models.TextChoices):

@@ -13,7 +13,16 @@ from common.api.fields import (
     StrictCharField,
 )
 from common.api.schema import RequiredAlternatives
-from leads.models import LOST_REASON_OTHER, FollowUpHistory, Lead, LeadSource, LeadStatus, LoanCommitment, LostReason
+from leads.models import (
+    LOST_REASON_OTHER,
+    OPEN_LEAD_STATUS_CHOICES,
+    FollowUpHistory,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    LoanCommitment,
+    LostReason,
+)
 from leads.serializers.common import AssignableUserField, ChoiceField
 from leads.serializers.rows import FastRowMixin
 from organizations.models import Branch
@@ -33,7 +42,8 @@ class _LeadWriteSerializer(serializers.Serializer):
     lead_status = ChoiceField(
         choices=LeadStatus.choices,
         required=False,
-        help_text="new, contacted or interested here; converted and lost have their own endpoints.",
+        help_text="new, contacted or interested; converted and lost have their own endpoints (a converted or "
+        "lost lead's own status may be sent back unchanged).",
     )
     next_followup_date = serializers.DateField(required=False, allow_null=True)
     assigned_to = AssignableUserField(
@@ -46,6 +56,13 @@ class _LeadWriteSerializer(serializers.Serializer):
 
 class LeadCreateInputSerializer(_LeadWriteSerializer):
     """The rules (assignee can open the branch, no past follow-up day) are `lead_create`'s."""
+
+    # A new lead is open; update keeps every status, so a GET-modify-PUT of a final lead round-trips.
+    lead_status = ChoiceField(
+        choices=OPEN_LEAD_STATUS_CHOICES,
+        required=False,
+        help_text="new (the default), contacted or interested; converted and lost have their own endpoints.",
+    )
 
 
 class LeadUpdateInputSerializer(_LeadWriteSerializer):

@@ -142,6 +142,21 @@ class SchemaTests(SimpleTestCase):
                             checked += 1
         self.assertGreaterEqual(checked, 6)
 
+    def test_create_offers_the_open_statuses_and_update_every_status(self):
+        # A new lead starts open (converted and lost have their own endpoints); update takes a final
+        # lead's own status back unchanged, so a GET-modify-PUT of a converted lead round-trips.
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "schema.json"
+            call_command("spectacular", "--format", "openapi-json", "--file", str(target))
+            schemas = json.loads(target.read_text())["components"]["schemas"]
+
+        def statuses(component):
+            [reference] = schemas[component]["properties"]["lead_status"]["allOf"]
+            return schemas[reference["$ref"].rsplit("/", 1)[-1]]["enum"]
+
+        self.assertEqual(statuses("LeadCreateInputRequest"), ["new", "contacted", "interested"])
+        self.assertEqual(statuses("LeadUpdateInputRequest"), ["new", "contacted", "interested", "converted", "lost"])
+
     def test_amount_patterns_match_what_the_fields_accept(self):
         from booking.serializers import BookingAmountField
         from leads.serializers.loans import POSITIVE_AMOUNT_PATTERN, PositiveAmountField
