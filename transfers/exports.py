@@ -110,6 +110,14 @@ def _csv_stream(leads, record, whole_orgs):
         _finish(record, count)
 
 
+def _xlsx_cell(value):
+    """A value a spreadsheet can hold: control characters (which XML 1.0 cannot carry, and a lead's
+    text may contain) become U+FFFD, so the file is written whole and shows where they were."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _xlsx_stream(leads, record, whole_orgs):
     from openpyxl import Workbook
 
@@ -120,7 +128,7 @@ def _xlsx_stream(leads, record, whole_orgs):
             sheet = workbook.create_sheet("Leads")
             sheet.append(HEADER)
             for row in _records(leads, whole_orgs=whole_orgs, for_csv=False):
-                sheet.append(row)
+                sheet.append([_xlsx_cell(value) for value in row])
                 count += 1
             workbook.save(handle)
         finally:
