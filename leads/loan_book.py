@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from common.expressions import CompiledOnce
 from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanPayment, LoanStatus
-from leads.selectors import LEAD_ROW_RELATIONS, overdue_loan_commitments, overdue_loan_commitments_unscoped
+from leads.selectors import LEAD_ROW_COLUMNS, LEAD_ROW_RELATIONS, overdue_loan_commitments, overdue_loan_commitments_unscoped
 from organizations.models import Branch, Organization
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -60,8 +60,8 @@ def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]
 
 
 def leads_with_money_in_scope(*, user) -> QuerySet[Lead]:
-    """The leads `user` may see with the money fields of a table row (as of the business day): the list's
-    and the export's rows, so every list filter and ordering applies to both."""
+    """The leads `user` may see with the columns and money fields of a table row (as of the business day):
+    the list's, search's and export's rows, so every list filter and ordering applies to all."""
     return _lead_rows_with_money(timezone.localdate()).visible_to(user)
 
 
@@ -77,12 +77,15 @@ def leads_with_money_and_record_in_scope(*, user) -> QuerySet[Lead]:
 # for requests that straddle midnight.
 @lru_cache(maxsize=4)
 def _lead_rows_with_money(as_of: date) -> QuerySet[Lead]:
-    return leads_with_money(Lead.objects.unscoped().select_related(*LEAD_ROW_RELATIONS), as_of=as_of)
+    rows = Lead.objects.unscoped().select_related(*LEAD_ROW_RELATIONS).only(*LEAD_ROW_COLUMNS)
+    return leads_with_money(rows, as_of=as_of)
 
 
 @lru_cache(maxsize=4)
 def _lead_rows_with_money_and_record(as_of: date) -> QuerySet[Lead]:
-    return leads_with_promise_record(_lead_rows_with_money(as_of), as_of=as_of)
+    # Every column: the detail shows them all.
+    leads = leads_with_money(Lead.objects.unscoped().select_related(*LEAD_ROW_RELATIONS), as_of=as_of)
+    return leads_with_promise_record(leads, as_of=as_of)
 
 
 def leads_with_overdue_promise(queryset: QuerySet[Lead], *, as_of: date, has_overdue: bool = True) -> QuerySet[Lead]:

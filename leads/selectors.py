@@ -47,6 +47,14 @@ def overdue_loan_commitments_unscoped(*, as_of: date) -> QuerySet[LoanCommitment
 RECENT_ITEMS_IN_DETAIL = 10
 # What a table row shows besides the lead's own columns (branch name and code, assignee, lost reason).
 LEAD_ROW_RELATIONS = ("branch", "assigned_to", "lost_reason_category")
+# The columns a table row shows (LeadListOutputSerializer), of the lead and of those relations: a page
+# of 50 rows reads and builds no text, dates or password hashes nobody sees.
+LEAD_ROW_COLUMNS = (
+    "customer_name", "contact_number", "passport_number", "cnic", "area", "branch", "organization", "lead_source",
+    "lead_status", "lost_reason_category", "next_followup_date", "last_contacted_at", "assigned_to", "booking",
+    "next_promise_date", "created_at", "updated_at",
+    "branch__name", "branch__code", "assigned_to__username", "lost_reason_category__code",
+)
 
 
 def lead_list(*, user) -> QuerySet[Lead]:

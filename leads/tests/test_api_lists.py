@@ -144,6 +144,41 @@ class LeadListTests(LeadsAPITestCase):
                 self.assertEqual(set(response.data), {"detail"})
 
 
+class RowColumnsTests(LeadsAPITestCase):
+    """Rows read only the columns a table row shows: every kind of row, no query per row, the detail's values."""
+
+    def test_every_kind_of_row_in_the_fixed_queries_with_the_details_values(self):
+        from booking.tests.factories import BookingFactory
+        from leads.models import LostReason
+
+        today = timezone.localdate()
+        visa = LostReason.objects.get(organization=self.alpha, code="visa")  # the catalogue every organization starts with
+        leads = [
+            LeadFactory(branch=self.branch_a1, assigned_to=branch_user(self.branch_a1), next_followup_date=today),
+            LeadFactory(branch=self.branch_a1, lead_status=LeadStatus.LOST, lost_reason_category=visa, lost_at=timezone.now()),
+            LeadFactory(branch=self.branch_a1, lead_status=LeadStatus.LOST, lost_reason="Too dear", lost_at=timezone.now()),
+            LeadFactory(
+                branch=self.branch_a1, lead_status=LeadStatus.CONVERTED, converted_at=timezone.now(),
+                booking=BookingFactory(branch=self.branch_a1),
+            ),
+        ]
+        LoanCommitmentFactory(lead=leads[0], promised_clear_date=today - datetime.timedelta(days=2))
+        self.login(self.user_a1)
+        self.client.get(self.url("list"))  # the caller's scope, memoised for the session
+        for name, params, queries in (
+            ("list", {"page_size": 50}, 1),
+            ("search", {"contact": leads[1].contact_number}, 1),
+            ("followup-today", {}, 1),
+        ):
+            with self.subTest(name):
+                with self.assertNumQueries(queries):
+                    rows = self.client.get(self.url(name), params).data["results"]
+                self.assertTrue(rows)
+                for row in rows:
+                    detail = self.client.get(self.url("detail", row["id"])).data
+                    self.assertEqual(row, {key: detail[key] for key in row})
+
+
 class ListQueryCountTests(LeadsAPITestCase):
     """Query counts do not grow with the page: every row's related data comes in the same queries."""
 

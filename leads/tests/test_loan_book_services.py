@@ -403,8 +403,12 @@ class RowsWithMoneyInScopeTests(TestCase):
         from leads.loan_book import leads_with_money_in_scope
 
         loan_commitment_create(lead=self.lead, amount=D("500.00"), promised_clear_date=days(3))
-        plain = leads_with_money(Lead.objects.visible_to(self.user).select_related(
-            "branch", "assigned_to", "lost_reason_category"), as_of=timezone.localdate())
+        from leads.selectors import LEAD_ROW_COLUMNS, LEAD_ROW_RELATIONS
+
+        plain = leads_with_money(
+            Lead.objects.visible_to(self.user).select_related(*LEAD_ROW_RELATIONS).only(*LEAD_ROW_COLUMNS),
+            as_of=timezone.localdate(),
+        )
         rows = leads_with_money_in_scope(user=self.user)
         self.assertEqual(str(rows.query), str(plain.query))  # the same SQL as compiling every time
         list(rows)
