@@ -24,15 +24,6 @@ def main(argv=None) -> int:
     parser.add_argument("paths", nargs="+", help="API paths to GET (each must answer 200)")
     parser.add_argument("--user", default="branch_a1", help="username whose token signs the requests")
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "profile-calls-only-" + "x" * 40)
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    for rate in ("DJANGO_THROTTLE_USER", "DJANGO_THROTTLE_SEARCH"):
-        os.environ.setdefault(rate, "1000000/second")
-    warnings.simplefilter("ignore")
-
     import django
 
     django.setup()
@@ -65,5 +56,18 @@ def main(argv=None) -> int:
     return 0
 
 
+def configure_environment() -> None:
+    """Production-like settings for this process only (the caller's environment wins)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "profile-calls-only-" + "x" * 40)
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    for rate in ("DJANGO_THROTTLE_USER", "DJANGO_THROTTLE_SEARCH"):
+        os.environ.setdefault(rate, "1000000/second")
+    warnings.simplefilter("ignore")
+
+
 if __name__ == "__main__":
+    configure_environment()
     sys.exit(main())

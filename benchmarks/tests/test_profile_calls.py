@@ -1,6 +1,7 @@
 """`python -m benchmarks.profile_calls` at a tiny scale, so it does not rot between runs."""
 
 import io
+import os
 from contextlib import redirect_stderr, redirect_stdout
 
 from django.test import TestCase, override_settings
@@ -13,6 +14,7 @@ from organizations.tests.factories import BranchFactory, UserFactory, branch_use
 @override_settings(ROOT_URLCONF="config.urls")
 class ProfileCallsTests(TestCase):
     def test_counts_calls_per_request_and_refuses_a_path_that_is_not_200(self):
+        environment = dict(os.environ)
         branch = BranchFactory()
         branch_user(branch, user=UserFactory(username="profiled"))
         lead = LeadFactory(branch=branch)
@@ -24,3 +26,4 @@ class ProfileCallsTests(TestCase):
         with redirect_stderr(io.StringIO()) as err:
             self.assertEqual(main(["--user", "profiled", "/api/leads/detail/999999/"]), 1)
         self.assertIn("404", err.getvalue())
+        self.assertEqual(dict(os.environ), environment)  # later tests' subprocesses see the same environment
