@@ -54,11 +54,18 @@ def rehearse_on_form(form, call) -> None:
             raise _Rehearsal
     except _Rehearsal:
         pass
-    except ValidationError as exc:
+    except SERVICE_ERRORS as exc:
+        show_service_error(form, exc)
+
+
+def show_service_error(form, exc: Exception) -> None:
+    """A service's refusal on `form`: a `ValidationError` on the fields it names (the rest, and a
+    message without fields, as form errors), a state conflict or scope refusal as a form error."""
+    if isinstance(exc, ValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
         for field, messages_ in errors.items():
             form.add_error(field if field in form.fields else None, messages_)
-    except (StateConflict, OutOfScope) as exc:
+    else:
         form.add_error(None, describe_service_error(exc))
 
 

@@ -2,14 +2,12 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.errors import StateConflict
 from leads import services
 from leads.admin.service_forms import ServiceAdminMixin, ServiceForm
 from leads.models import LoanCommitment, LoanPayment
-from organizations.admin_site import BranchScopedAdmin
+from organizations.admin_site import SERVICE_ERRORS, BranchScopedAdmin, show_service_error
 
 
 class LoanPaymentInlineFormSet(forms.BaseInlineFormSet):
@@ -26,12 +24,8 @@ class LoanPaymentInlineFormSet(forms.BaseInlineFormSet):
                 services.loan_payment_check_input(amount=data["amount"], paid_at=data["paid_at"], method=data["method"])
                 self.instance.paid_amount = self.instance.amount - remaining
                 services.loan_payment_check_balance(commitment=self.instance, amount=data["amount"])
-            except ValidationError as exc:
-                for field, messages_ in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages_)
-                continue
-            except StateConflict as exc:
-                form.add_error(None, exc.detail)
+            except SERVICE_ERRORS as exc:
+                show_service_error(form, exc)
                 continue
             remaining -= data["amount"]
 

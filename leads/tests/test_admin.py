@@ -109,6 +109,20 @@ class LoanBookAdminTests(TestCase):
         self.assertIn("amount", errors[1])
         self.assertFalse(self.commitment.payments.exists())
 
+    def test_a_refusal_without_fields_is_a_row_error_not_a_server_error(self):
+        from unittest import mock
+
+        from django.core.exceptions import ValidationError
+
+        url = reverse("admin:leads_loancommitment_change", args=[self.commitment.pk])
+        refusal = ValidationError("Payments are closed for this commitment.")  # no field named
+        with mock.patch("leads.services.loan_payment_check_input", side_effect=refusal):
+            response = self.client.post(url, self.payload(("400.00", "cash")))
+        self.assertEqual(response.status_code, 200)
+        [form] = response.context["inline_admin_formsets"][0].formset.forms
+        self.assertEqual(form.non_field_errors(), ["Payments are closed for this commitment."])
+        self.assertFalse(self.commitment.payments.exists())
+
     def test_lead_page_shows_the_outstanding_balance(self):
         from decimal import Decimal
 
