@@ -59,10 +59,11 @@ def leads_with_money(queryset: QuerySet[Lead], *, as_of: date) -> QuerySet[Lead]
     )
 
 
-def leads_with_money_in_scope(*, user) -> QuerySet[Lead]:
-    """The leads `user` may see with the columns and money fields of a table row (as of the business day):
-    the list's, search's and export's rows, so every list filter and ordering applies to all."""
-    return _lead_rows_with_money(timezone.localdate()).visible_to(user)
+def leads_with_money_in_scope(*, user, as_of: date | None = None) -> QuerySet[Lead]:
+    """The leads `user` may see with the columns and money fields of a table row (as of `as_of`, default the
+    business day): the list's, search's, today's and export's rows, so every list filter and ordering
+    applies to all."""
+    return _lead_rows_with_money(as_of or timezone.localdate()).visible_to(user)
 
 
 def leads_with_money_and_record_in_scope(*, user) -> QuerySet[Lead]:

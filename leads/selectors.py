@@ -9,14 +9,21 @@ from leads.models import FollowUpHistory, Lead, LoanCommitment, LostReason
 from organizations.models import MembershipRole, user_sees_everything, visible_branch_ids
 
 
-def leads_due_on(*, day: date, user) -> QuerySet[Lead]:
-    """Open leads (not converted, not lost) in `user`'s scope whose next follow-up is `day`."""
-    return leads_due_on_unscoped(day=day).visible_to(user)
+def leads_due_on(*, day: date, user, rows: QuerySet[Lead] | None = None) -> QuerySet[Lead]:
+    """Open leads (not converted, not lost) in `user`'s scope whose next follow-up is `day`.
+
+    `rows`: the scoped leads to look in (default every lead `user` may see), e.g. the API's rows with money.
+    """
+    return _due_on(Lead.objects.visible_to(user) if rows is None else rows, day=day)
 
 
 def leads_due_on_unscoped(*, day: date) -> QuerySet[Lead]:
     """`leads_due_on` across every tenant: for jobs and benchmarks, never for a request."""
-    return Lead.objects.unscoped().open().filter(next_followup_date=day)
+    return _due_on(Lead.objects.unscoped(), day=day)
+
+
+def _due_on(leads: QuerySet[Lead], *, day: date) -> QuerySet[Lead]:
+    return leads.open().filter(next_followup_date=day)
 
 
 def leads_due_by(*, day: date, user) -> QuerySet[Lead]:

@@ -14,15 +14,8 @@ from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
-from leads.loan_book import leads_with_money, leads_with_money_and_record_in_scope, leads_with_money_in_scope
-from leads.selectors import (
-    LEAD_ROW_COLUMNS,
-    LEAD_ROW_RELATIONS,
-    lead_list,
-    lead_search,
-    lead_with_recent_items,
-    leads_due_on,
-)
+from leads.loan_book import leads_with_money_and_record_in_scope, leads_with_money_in_scope
+from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
 from leads.serializers import (
     LeadConvertInputSerializer,
     LeadCreateInputSerializer,
@@ -296,8 +289,7 @@ class LeadLostView(BranchScopedAPIView):
 
 def _due_today(*, user):
     today = timezone.localdate()
-    rows = leads_due_on(day=today, user=user).select_related(*LEAD_ROW_RELATIONS).only(*LEAD_ROW_COLUMNS)
-    leads = leads_with_money(rows, as_of=today)
+    leads = leads_due_on(day=today, user=user, rows=leads_with_money_in_scope(user=user, as_of=today))
     # Never-contacted leads first, then those waiting longest since the last contact.
     return leads.order_by(F("last_contacted_at").asc(nulls_first=True), "id")
 
