@@ -46,11 +46,6 @@ def _redis_client(cache, key: str):
     return get_client(key, write=True)
 
 
-def increment_window(cache, key: str, period: int) -> int:
-    """Atomically add one to the counter `key` (created with a `period`-second lifetime); its new value."""
-    return increment_windows(cache, [(key, period)])[0]
-
-
 def increment_windows(cache, windows: list[tuple[str, int]]) -> list[int]:
     """Add one to each `(key, period)` counter; their new values. With Redis: one round trip for all."""
     client = _redis_client(cache, windows[0][0])
@@ -84,18 +79,25 @@ def _increment_one(cache, key: str, period: int) -> int:
         return cache.incr(key)
 
 
+def count_windows(throttles) -> list[int]:
+    """Count this request in each prepared throttle's window, in one round trip; their new counts.
+
+    While the cache fails (unreachable, timing out) every count is 0: the request goes through (fail
+    open, module docstring)."""
+    try:
+        return increment_windows(throttles[0].cache, [(t.window_key, t.duration + 1) for t in throttles])
+    except Exception as exc:  # noqa: BLE001 - any cache failure
+        _warn_cache_down(exc)
+        return [0] * len(throttles)
+
+
 class FixedWindowThrottleMixin:
     """Replaces SimpleRateThrottle's history list with an atomic per-window counter."""
 
     def allow_request(self, request, view):
         if not self.prepare(request, view):
             return True
-        try:
-            count = increment_window(self.cache, self.window_key, self.duration + 1)
-        except Exception as exc:  # noqa: BLE001 - any cache failure: fail open (module docstring)
-            _warn_cache_down(exc)
-            return True
-        return self.allows(count)
+        return self.allows(count_windows([self])[0])
 
     def prepare(self, request, view) -> bool:
         """Work out this request's window counter (`window_key`); False when nothing is to be counted."""
@@ -134,11 +136,7 @@ class OneRoundTripThrottlesMixin:
             elif not throttle.allow_request(request, self):
                 durations.append(throttle.wait())
         if pending:
-            try:
-                counts = increment_windows(pending[0].cache, [(t.window_key, t.duration + 1) for t in pending])
-            except Exception as exc:  # noqa: BLE001 - fail open, as each throttle alone does
-                _warn_cache_down(exc)
-                counts = [0] * len(pending)
+            counts = count_windows(pending)
             durations += [throttle.wait() for throttle, count in zip(pending, counts) if not throttle.allows(count)]
         if durations:
             self.throttled(request, max((d for d in durations if d is not None), default=None))
