@@ -83,7 +83,7 @@ class BookingListCreateView(generics.ListAPIView):
     )
     def post(self, request, *args, **kwargs):
         def write():
-            serializer = BookingCreateInputSerializer(data=request.data, context={"request": request})
+            serializer = self.get_serializer(data=request.data)  # the input serializer on POST
             serializer.is_valid(raise_exception=True)
             return booking_create(**serializer.validated_data, created_by=request.user)
 
