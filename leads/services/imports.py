@@ -115,10 +115,19 @@ def _parse_choice(choices, value) -> str:
     raise ValidationError(f"“{_cell_text(value)}” is not one of: {', '.join(choices.values)}.")
 
 
+def refused_cell(message: str) -> dict:
+    """What a file reader puts in place of a cell it cannot pass on (a NUL byte): the row fails naming
+    the field with `message`. A JSON object, so it is kept as is in an import's stored chunk."""
+    return {"refused": message}
+
+
 def parse_row(raw: dict) -> dict:
     """Typed values of a row's non-empty cells (keys are column names); a ValidationError names every bad cell."""
     values, errors = {}, {}
     for name, cell in raw.items():
+        if isinstance(cell, dict):
+            errors[name] = [str(cell.get("refused", "This cell cannot be read."))]
+            continue
         if cell is None or (not isinstance(cell, (date, datetime)) and _cell_text(cell) == ""):
             continue
         try:
