@@ -317,3 +317,14 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="leads"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Largest file an import accepts (bytes).
 LEADS_IMPORT_MAX_BYTES = env.int("LEADS_IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
+# What an import reads of a file (transfers/files.py), checked before and while reading it:
+# data rows (the last row read is row MAX_ROWS + 1, the header being row 1), columns of the header,
+# characters in a cell; for an XLSX (a zip), its parts' total size once unzipped, the size of each
+# part read whole into memory (shared strings, styles: all but the worksheets, which are streamed),
+# and how many times its stored size a part may unzip to.
+LEADS_IMPORT_MAX_ROWS = env.int("LEADS_IMPORT_MAX_ROWS", default=100_000)
+LEADS_IMPORT_MAX_COLUMNS = env.int("LEADS_IMPORT_MAX_COLUMNS", default=50)
+LEADS_IMPORT_MAX_CELL_CHARS = env.int("LEADS_IMPORT_MAX_CELL_CHARS", default=10_000)
+LEADS_IMPORT_MAX_UNZIPPED_BYTES = env.int("LEADS_IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
+LEADS_IMPORT_MAX_PART_BYTES = env.int("LEADS_IMPORT_MAX_PART_BYTES", default=50 * 1024 * 1024)
+LEADS_IMPORT_MAX_ZIP_RATIO = env.int("LEADS_IMPORT_MAX_ZIP_RATIO", default=100)

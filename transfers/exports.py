@@ -53,6 +53,21 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FREE_TEXT = ("customer_name", "area", "assigned_to_username", "branch_name")
 
 
+class _Text(str):
+    """Free text that would run as a formula, to be written as text (see `_neutralised`)."""
+
+
+def _neutralised(value, *, for_csv: bool):
+    """The one rule both writers follow for free text a spreadsheet would run as a formula (it starts
+    with `=`, `+`, `-`, `@`, a tab or a carriage return): CSV has no cell types, so the text gets
+    the `'` prefix spreadsheets read as "text follows" (OWASP's advice); an XLSX cell has a type, so
+    it is written as a string cell holding the text unchanged, which a spreadsheet shows as typed
+    and never evaluates."""
+    if not (isinstance(value, str) and value.startswith(_FORMULA_START)):
+        return value
+    return "'" + value if for_csv else _Text(value)
+
+
 def mask(value: str) -> str:
     """`AB1234567` → `*****4567`: only the last 4 characters stay."""
     return "*" * max(len(value) - 4, 0) + value[-4:] if value else value
@@ -75,10 +90,8 @@ def _records(leads: QuerySet, *, whole_orgs, for_csv: bool):
         for index, value in enumerate(row):
             if hasattr(value, "tzinfo") and value.tzinfo is not None:
                 row[index] = timezone.localtime(value).isoformat() if for_csv else timezone.localtime(value).replace(tzinfo=None)
-        if for_csv:
-            for index in text_at:
-                if isinstance(row[index], str) and row[index].startswith(_FORMULA_START):
-                    row[index] = "'" + row[index]
+        for index in text_at:
+            row[index] = _neutralised(row[index], for_csv=for_csv)
         row.insert(HEADER.index("is_open"), row[status_at] not in FINAL_LEAD_STATUSES)
         yield row
 
@@ -118,6 +131,15 @@ def _xlsx_cell(value):
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
+def _xlsx_text_cell(sheet, value: str):
+    """A string cell whatever the text looks like (openpyxl makes `=…` a formula cell otherwise)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, _xlsx_cell(str(value)))
+    cell.data_type = "s"
+    return cell
+
+
 def _xlsx_stream(leads, record, whole_orgs):
     from openpyxl import Workbook
 
@@ -128,7 +150,7 @@ def _xlsx_stream(leads, record, whole_orgs):
             sheet = workbook.create_sheet("Leads")
             sheet.append(HEADER)
             for row in _records(leads, whole_orgs=whole_orgs, for_csv=False):
-                sheet.append([_xlsx_cell(value) for value in row])
+                sheet.append([_xlsx_text_cell(sheet, value) if isinstance(value, _Text) else _xlsx_cell(value) for value in row])
                 count += 1
             workbook.save(handle)
         finally:

@@ -180,3 +180,46 @@ class LoginAccountRateThrottle(FixedWindowThrottleMixin, throttling.SimpleRateTh
             return None
         digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class UserScopeBudget:
+    """A user's allowance of a throttle scope, spent outside a request: the same per-window counter
+    as the scope's views (`search`: `GET /api/leads/search/`), so both draw on one budget.
+
+    An import spends the `search` budget for every answer it gives about a lead the importer cannot
+    see (leads.services.imports). `stop()` marks the budget spent for the rest of the window, so
+    later rows are withheld even before they meet such a lead. Fails open like every throttle.
+    """
+
+    def __init__(self, user, scope: str):
+        self.throttle = ScopedRateThrottle()
+        request, view = type("Request", (), {"user": user})(), type("View", (), {"throttle_scope": scope})()
+        self.limited = self.throttle.prepare(request, view)
+        self.last_unit = False
+
+    def spend(self) -> bool:
+        """Count one answer; False when the window's allowance was spent before it."""
+        if not self.limited:
+            return True
+        count = count_windows([self.throttle])[0]
+        self.last_unit = count == self.throttle.num_requests
+        return self.throttle.allows(count)
+
+    @property
+    def _stop_key(self) -> str:
+        return f"{self.throttle.window_key}:stopped"
+
+    def stopped(self) -> bool:
+        try:
+            return self.limited and bool(self.throttle.cache.get(self._stop_key))
+        except Exception as exc:  # noqa: BLE001 - fail open
+            _warn_cache_down(exc)
+            return False
+
+    def stop(self) -> None:
+        if not self.limited:
+            return
+        try:
+            self.throttle.cache.set(self._stop_key, 1, self.throttle.duration + 1)
+        except Exception as exc:  # noqa: BLE001 - fail open
+            _warn_cache_down(exc)

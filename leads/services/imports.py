@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.api.throttling import UserScopeBudget
 from common.errors import StateConflict
 from common.identity import NORMALIZERS
 from leads.duplicates import DuplicateHints, duplicate_hints
@@ -52,6 +53,13 @@ MATCH_FIELDS = ("passport_number", "cnic", "contact_number")
 # What a follow-up changes on its lead: restored too when an import that recorded one is reverted.
 FOLLOWUP_TOUCHED_FIELDS = ("last_contacted_at", "next_followup_date", "lead_status")
 _CHOICES = {"lead_source": LeadSource, "lead_status": LeadStatus}
+# Answers about leads the importer cannot see (a row matching one, a hint naming its branch) are
+# searches: each spends one of the user's `search` throttle allowance (DJANGO_THROTTLE_SEARCH).
+EXISTENCE_SCOPE = "search"
+WITHHELD_MESSAGE = (
+    "Not checked: this import has answered as many questions about leads outside your branches as your "
+    "search limit allows for now; import this row again later."
+)
 
 
 def column_key(name: str) -> str:
@@ -115,10 +123,19 @@ def _parse_choice(choices, value) -> str:
     raise ValidationError(f"“{_cell_text(value)}” is not one of: {', '.join(choices.values)}.")
 
 
+def refused_cell(message: str) -> dict:
+    """What a file reader puts in place of a cell it cannot pass on (a NUL byte): the row fails naming
+    the field with `message`. A JSON object, so it is kept as is in an import's stored chunk."""
+    return {"refused": message}
+
+
 def parse_row(raw: dict) -> dict:
     """Typed values of a row's non-empty cells (keys are column names); a ValidationError names every bad cell."""
     values, errors = {}, {}
     for name, cell in raw.items():
+        if isinstance(cell, dict):
+            errors[name] = [str(cell.get("refused", "This cell cannot be read."))]
+            continue
         if cell is None or (not isinstance(cell, (date, datetime)) and _cell_text(cell) == ""):
             continue
         try:
@@ -189,7 +206,10 @@ def leads_import_rows(
 
     `create` skips rows matching an existing lead, `update` skips rows matching none, `upsert` does
     both. A row fails (with its field and message) when a rule refuses it; the others are written.
-    Rows matching a lead of a branch `imported_by` cannot see fail naming only that branch.
+    Rows matching a lead of a branch `imported_by` cannot see fail naming only that branch. Each such
+    answer (and each duplicate hint naming such a branch) spends one of the user's `search` throttle
+    allowance; once it is spent, every later row fails as withheld (WITHHELD_MESSAGE) and later hints
+    name no branch, until the throttle's window ends.
     Unchanged matched rows are skipped, so importing the same file again writes nothing.
     """
     outcomes: dict[int, RowOutcome] = {}
@@ -213,6 +233,10 @@ def leads_import_rows(
     index = _candidates(branch.organization_id, parsed)
     sees_all = user_sees_everything(imported_by)
     visible = set() if sees_all else set(visible_branch_ids(imported_by))
+    # Once the user's search allowance is spent, every later row is withheld (not only those that
+    # meet a hidden lead: which rows fail would tell), until the window ends.
+    budget = None if sees_all else UserScopeBudget(imported_by, EXISTENCE_SCOPE)
+    withheld = budget is not None and budget.stopped()
     first_row_of_key: dict = {}
     row_of_lead: dict = {}
     to_create: list[tuple[RowOutcome, Lead, dict]] = []
@@ -221,11 +245,23 @@ def leads_import_rows(
     for number, values, key, raw in parsed:
         outcome = outcomes[number] = RowOutcome(number, RowAction.FAILED)
         key_field = key[0]
+        if withheld:
+            outcome.errors.append((key_field, WITHHELD_MESSAGE))
+            continue
         if key in first_row_of_key:
             outcome.errors.append((key_field, f"Repeats row {first_row_of_key[key]} of this file."))
             continue
         first_row_of_key[key] = number
         matches = index[key_field].get(key[1], [])
+        if not sees_all and any(match.branch_id not in visible for match in matches):
+            if not budget.spend():
+                withheld = True
+                budget.stop()
+                outcome.errors.append((key_field, WITHHELD_MESSAGE))
+                continue
+            if budget.last_unit:
+                withheld = True  # this row is answered; the rest are not
+                budget.stop()
         if len(matches) > 1:
             outcome.errors.append(
                 (key_field, f"Matches {len(matches)} leads of the organization; add the passport number to choose one.")
@@ -267,8 +303,17 @@ def leads_import_rows(
     created = [outcome.lead for outcome, _lead, _values in to_create if outcome.action == RowAction.CREATED]
     hints = duplicate_hints(user=imported_by, leads=created)
     for outcome, _lead, _values in to_create:
-        if outcome.action == RowAction.CREATED and hints.get(outcome.lead.pk):
-            outcome.hints = hints[outcome.lead.pk]
+        hint = hints.get(outcome.lead.pk) if outcome.action == RowAction.CREATED else None
+        if hint and hint.known_at_branches and budget is not None:
+            if withheld or not budget.spend():
+                hint.known_at_branches = []  # withheld: the row is created either way
+                withheld = True
+                budget.stop()
+            elif budget.last_unit:
+                withheld = True
+                budget.stop()
+        if hint:
+            outcome.hints = hint
     return [outcomes[number] for number, _raw in rows]
 
 

