@@ -317,3 +317,14 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="leads"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Largest file an import accepts (bytes).
 LEADS_IMPORT_MAX_BYTES = env.int("LEADS_IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
+# Without a broker an import runs on this many threads of the web process (never in the request).
+LEADS_IMPORT_THREADS = env.int("LEADS_IMPORT_THREADS", default=1)
+LEADS_IMPORT_RUN_INLINE = False  # the test settings run it in the caller
+# A Celery worker stops a run after this many seconds (soft limit; killed 30 s later) and queues the rest again.
+LEADS_IMPORT_TIME_LIMIT = env.int("LEADS_IMPORT_TIME_LIMIT", default=600)
+# `resume_imports` takes up an import queued or running with no progress for this long, and fails it
+# after this many resumes without progress.
+LEADS_IMPORT_STALE_MINUTES = env.int("LEADS_IMPORT_STALE_MINUTES", default=15)
+LEADS_IMPORT_MAX_ATTEMPTS = env.int("LEADS_IMPORT_MAX_ATTEMPTS", default=3)
+# `purge_imports` deletes dry runs and failed imports, and drops stored files, older than this.
+LEADS_IMPORT_RETENTION_DAYS = env.int("LEADS_IMPORT_RETENTION_DAYS", default=90)
