@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from leads.models import Lead
 from organizations.models import Branch, Membership, MembershipRole, user_sees_everything, visible_branch_ids
 from transfers.models import LeadImport
 
@@ -16,7 +17,7 @@ def lead_imports_visible(*, user) -> QuerySet[LeadImport]:
 
 
 def lead_import_report(lead_import: LeadImport, *, user=None) -> LeadImport:
-    """The import with its error lines and duplicate hints attached (three queries at most), as `user` may read it.
+    """The import with its error lines and duplicate hints attached (four queries at most), as `user` may read it.
 
     The hints were worked out in the uploader's scope; a reader who cannot see a lead they name gets
     it as the uploader's hints treat such leads: its branch's name in `known_at_branches` and
@@ -27,14 +28,16 @@ def lead_import_report(lead_import: LeadImport, *, user=None) -> LeadImport:
     lines = list(
         lead_import.row_results.exclude(possible_duplicates=[], known_at_branches=[])
         .order_by("row")
-        .values("row", "lead", "lead__branch_id", "possible_duplicates", "known_at_branches")
+        .values("row", "lead", "possible_duplicates", "known_at_branches")
     )
-    if user is not None and not user_sees_everything(user):
+    if lines and user is not None and not user_sees_everything(user):
         visible = set(visible_branch_ids(user))
+        lead_ids = [line["lead"] for line in lines if line["lead"] is not None]
+        branch_of = dict(Lead.objects.filter(pk__in=lead_ids).values_list("pk", "branch_id")) if lead_ids else {}
         hidden = {d["branch"] for line in lines for d in line["possible_duplicates"] if d["branch"] not in visible}
         names = dict(Branch.objects.filter(pk__in=hidden).values_list("pk", "name")) if hidden else {}
         for line in lines:
-            if line["lead"] is not None and line["lead__branch_id"] not in visible:
+            if line["lead"] is not None and branch_of.get(line["lead"]) not in visible:
                 line["lead"] = None
             shown = []
             for duplicate in line["possible_duplicates"]:
