@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 import time
+import uuid
 
 
 def parse_args(argv):
@@ -50,16 +51,17 @@ def main(argv=None) -> None:
     from django.db import connection
 
     from leads.models import Lead
-    from organizations.tests.factories import BranchFactory, UserFactory, branch_user
+    from organizations.tests.factories import BranchFactory, OrganizationFactory, UserFactory, branch_user
     from transfers.background import wait_for_background_work
     from transfers.models import ImportStatus, LeadImport
     from transfers.services import lead_import_revert, lead_import_run, lead_import_start
 
     call_command("migrate", verbosity=0)
-    branch = BranchFactory()
-    user = branch_user(branch, user=UserFactory())
+    run = uuid.uuid4().hex[:8]  # a database used before keeps its rows: every run names its own
+    branch = BranchFactory(organization=OrganizationFactory(name=f"Revert benchmark {run}"))
+    user = branch_user(branch, user=UserFactory(username=f"revert-bench-{run}"))
     for round_number in range(args.rounds):
-        tag = f"R{round_number}{branch.pk}"
+        tag = f"R{round_number}"
         existing = Lead.objects.bulk_create(
             Lead(branch=branch, organization_id=branch.organization_id, customer_name=f"Old {n}",
                  contact_number=f"+92301{n:07d}", passport_number=f"OL{n:07d}", created_by=user)
