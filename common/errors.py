@@ -15,3 +15,12 @@ class OutOfScope(Exception):
     def __init__(self, detail: str = "Not found."):
         super().__init__(detail)
         self.detail = detail
+
+
+class ServiceUnavailable(Exception):
+    """A service the request needs (e.g. the job queue) does not answer: try again after `retry_after` seconds."""
+
+    def __init__(self, detail: str, retry_after: int = 30):
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = retry_after

@@ -328,3 +328,14 @@ LEADS_IMPORT_MAX_CELL_CHARS = env.int("LEADS_IMPORT_MAX_CELL_CHARS", default=10_
 LEADS_IMPORT_MAX_UNZIPPED_BYTES = env.int("LEADS_IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 LEADS_IMPORT_MAX_PART_BYTES = env.int("LEADS_IMPORT_MAX_PART_BYTES", default=50 * 1024 * 1024)
 LEADS_IMPORT_MAX_ZIP_RATIO = env.int("LEADS_IMPORT_MAX_ZIP_RATIO", default=100)
+# Without a broker an import runs on this many threads of the web process (never in the request).
+LEADS_IMPORT_THREADS = env.int("LEADS_IMPORT_THREADS", default=1)
+LEADS_IMPORT_RUN_INLINE = False  # the test settings run it in the caller
+# A Celery worker stops a run after this many seconds (soft limit; killed 30 s later) and queues the rest again.
+LEADS_IMPORT_TIME_LIMIT = env.int("LEADS_IMPORT_TIME_LIMIT", default=600)
+# `resume_imports` takes up an import queued or running with no progress for this long, and fails it
+# after this many resumes without progress.
+LEADS_IMPORT_STALE_MINUTES = env.int("LEADS_IMPORT_STALE_MINUTES", default=15)
+LEADS_IMPORT_MAX_ATTEMPTS = env.int("LEADS_IMPORT_MAX_ATTEMPTS", default=3)
+# `purge_imports` deletes dry runs and failed imports, and drops stored files, older than this.
+LEADS_IMPORT_RETENTION_DAYS = env.int("LEADS_IMPORT_RETENTION_DAYS", default=90)

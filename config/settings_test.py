@@ -11,3 +11,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "100000/minute"},  # noqa: F405
 }
+
+# Imports run in the caller (the request's on-commit hook, the test): the threaded path has its own tests.
+LEADS_IMPORT_RUN_INLINE = True

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
-from common.errors import StateConflict
+from common.errors import OutOfScope, ServiceUnavailable, StateConflict
 from organizations.admin_site import BranchScopedAdmin
 from transfers.models import LeadExport, LeadImport
 from transfers.services import lead_import_check_file, lead_import_confirm, lead_import_revert, lead_import_start
@@ -109,7 +109,7 @@ class LeadImportAdmin(BranchScopedAdmin):
         for lead_import in queryset:
             try:
                 started = lead_import_confirm(dry_run=LeadImport.objects.get(pk=lead_import.pk), user=request.user)
-            except StateConflict as exc:
+            except (StateConflict, ServiceUnavailable) as exc:
                 self.message_user(request, f"{lead_import}: {exc.detail}", messages.WARNING)
                 continue
             self.message_user(request, f"Import #{started.pk} started from preview #{lead_import.pk}.")
@@ -119,7 +119,7 @@ class LeadImportAdmin(BranchScopedAdmin):
         for lead_import in queryset:
             try:
                 lead_import_revert(lead_import=lead_import, reverted_by=request.user)
-            except StateConflict as exc:
+            except (StateConflict, OutOfScope) as exc:
                 self.message_user(request, f"{lead_import}: {exc.detail}", messages.WARNING)
                 continue
             self.message_user(request, f"Import #{lead_import.pk} reverted.")

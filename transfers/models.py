@@ -56,6 +56,10 @@ class LeadImport(models.Model):
     reverted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The last sign of life of its run (queued, split, a chunk written): `resume_imports` takes up an
+    # import queued or running with none for a while, and fails it once it has been resumed too often.
+    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = LeadImportQuerySet.as_manager()
 
@@ -69,7 +73,14 @@ class LeadImport(models.Model):
                 name="import_counts_add_up",
             ),
         ]
-        indexes = [models.Index(fields=["branch", "-created_at"], name="import_branch_created_idx")]
+        indexes = [
+            models.Index(fields=["branch", "-created_at"], name="import_branch_created_idx"),
+            models.Index(
+                fields=["progress_at"],
+                condition=Q(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]),
+                name="import_unfinished_idx",
+            ),
+        ]
 
     def __str__(self):
         kind = "dry run" if self.dry_run else self.mode
@@ -87,6 +98,8 @@ class LeadImportChunk(models.Model):
     is_done = models.BooleanField(default=False)
     # Ids of the leads this chunk created (revert deletes them); rows with a duplicate hint are in LeadImportRow.
     created_lead_ids = models.JSONField(default=list, blank=True)
+    # When its rows were written (in its transaction): a created lead changed after this was worked on.
+    written_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["lead_import_id", "number"]

@@ -52,7 +52,14 @@ class LeadImportCreateView(BranchScopedAPIView):
                 },
             )
         ],
-        responses={202: LeadImportCreatedSerializer, **error_responses(400, *ACCESS_ERRORS)},
+        responses={
+            202: LeadImportCreatedSerializer,
+            **error_responses(
+                400, *ACCESS_ERRORS, 503,
+                e503="The job queue (broker) does not answer: nothing will run (the import is `failed`); "
+                "upload again after `Retry-After` seconds.",
+            ),
+        },
         tags=TAGS,
     )
     def post(self, request):
@@ -80,12 +87,13 @@ class LeadImportDetailView(BranchScopedAPIView):
         operation_id="leads_imports_retrieve",
         summary="An import's progress and report",
         description="Counters grow chunk by chunk while `status` is `running`; `processed` is always "
-        "`created + updated + skipped + failed`. `errors` name the row as numbered in the file.",
+        "`created + updated + skipped + failed`. `errors` name the row as numbered in the file. "
+        "`duplicates` show only the leads the reader can see (others as their branch's name).",
         responses={200: LeadImportOutputSerializer, **error_responses(*ACCESS_ERRORS, 404)},
         tags=TAGS,
     )
     def get(self, request, pk: int):
-        lead_import = lead_import_report(self.get_scoped_object(pk))
+        lead_import = lead_import_report(self.get_scoped_object(pk), user=request.user)
         return Response(LeadImportOutputSerializer(lead_import).data)
 
 
@@ -97,7 +105,8 @@ class LeadImportRevertView(BranchScopedAPIView):
     @extend_schema(
         operation_id="leads_imports_revert",
         summary="Undo an import",
-        description="Deletes the leads the import created and restores the fields it updated.",
+        description="Deletes the leads the import created and restores the fields it updated. A 404 "
+        "when the import wrote leads outside the caller's branches.",
         request=None,
         responses={
             200: LeadImportOutputSerializer,
@@ -105,7 +114,8 @@ class LeadImportRevertView(BranchScopedAPIView):
                 *ACCESS_ERRORS,
                 404,
                 409,
-                e409="A dry run, not finished, reverted already, or a lead it wrote has been worked on since.",
+                e409="A dry run, not finished, reverted already, or a lead it wrote has been worked on since "
+                "(changed, followed up, given a commitment, merged or deleted).",
             ),
         },
         tags=TAGS,
@@ -113,7 +123,7 @@ class LeadImportRevertView(BranchScopedAPIView):
     def post(self, request, pk: int):
         lead_import = lead_import_revert(lead_import=self.get_scoped_object(pk), reverted_by=request.user)
         lead_import = lead_imports_visible(user=request.user).get(pk=lead_import.pk)
-        return Response(LeadImportOutputSerializer(lead_import_report(lead_import)).data)
+        return Response(LeadImportOutputSerializer(lead_import_report(lead_import, user=request.user)).data)
 
 
 class JSONErrorsNegotiation(DefaultContentNegotiation):

@@ -70,6 +70,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, or outside your branches (which is the same thing for you).",
     409: "The lead's or commitment's current state forbids this change.",
     429: "Too many requests; retry after the number of seconds in `Retry-After`.",
+    503: "A service this needs does not answer for a moment; retry after the seconds in `Retry-After`.",
 }
 
 

@@ -1,14 +1,18 @@
-"""Two workers on one import (PostgreSQL: real row locks): every row is worked exactly once."""
+"""Two workers on one import (PostgreSQL: real row locks): every row is worked exactly once; two imports of
+one file at once create each lead once."""
 
 import threading
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TransactionTestCase, skipUnlessDBFeature
 
 from leads.models import Lead
+from leads.services import imports as imports_module
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
 from transfers.models import LeadImport, LeadImportError
+from transfers import services
 from transfers.services import lead_import_run, lead_import_start
 
 
@@ -20,9 +24,11 @@ class TwoWorkersTests(TransactionTestCase):
         body = "customer_name,contact_number,passport_number\n" + "".join(
             f"Person {n},0300 {2000000 + n},CC{n:07d}\n" for n in range(3000)
         )
-        lead_import = lead_import_start(
-            user=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
-        )
+        with mock.patch.object(services, "_dispatch"):  # queued only: the two workers below run it
+            lead_import = lead_import_start(
+                user=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
+            )
+        self.assertEqual(LeadImport.objects.get(pk=lead_import.pk).status, "queued")
         worked = []
 
         def worker():
@@ -43,3 +49,47 @@ class TwoWorkersTests(TransactionTestCase):
         self.assertEqual((lead_import.total, lead_import.processed, lead_import.created), (3000, 3000, 3000))
         self.assertFalse(LeadImportError.objects.filter(lead_import=lead_import).exists())
         self.assertEqual(Lead.objects.filter(passport_number__startswith="CC").count(), 3000)
+
+
+@skipUnlessDBFeature("has_select_for_update_skip_locked")
+class SameFileTwiceAtOnceTests(TransactionTestCase):
+    def test_two_imports_of_one_file_at_once_create_each_phone_only_lead_once(self):
+        branch = BranchFactory()
+        user = branch_user(branch, user=UserFactory(username="importer"))
+        body = "customer_name,contact_number\n" + "".join(f"Person {n},0300 {3000000 + n}\n" for n in range(20))
+        with mock.patch.object(services, "_dispatch"):  # queued only: the threads below run them
+            imports = [
+                lead_import_start(
+                    user=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
+                )
+                for _ in range(2)
+            ]
+        # Both runs look for their rows' leads before either writes: without a lock per organization
+        # both find none and both create them. With it, the second waits here in vain (the barrier
+        # breaks after its timeout) and then finds the first one's leads.
+        barrier = threading.Barrier(2, timeout=3)
+        real_candidates = imports_module._candidates
+
+        def candidates_then_meet(*args, **kwargs):
+            found = real_candidates(*args, **kwargs)
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+            return found
+
+        def worker(import_id):
+            try:
+                lead_import_run(import_id=import_id)
+            finally:
+                connection.close()
+
+        with mock.patch.object(imports_module, "_candidates", side_effect=candidates_then_meet):
+            threads = [threading.Thread(target=worker, args=(lead_import.pk,)) for lead_import in imports]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        counts = sorted(LeadImport.objects.filter(pk__in=[i.pk for i in imports]).values_list("status", "created", "skipped"))
+        self.assertEqual(counts, [("done", 0, 20), ("done", 20, 0)])
+        self.assertEqual(Lead.objects.filter(branch=branch).count(), 20)
