@@ -82,6 +82,21 @@ def is_member(user) -> bool:
 class MemberAuthenticationForm(AdminAuthenticationForm):
     """The admin login form, admitting branch members as well as staff."""
 
+    throttled = None  # the `LoginThrottled` refusal, when the attempt was over a login limit
+
+    def clean(self):
+        from organizations.backends import LoginThrottled
+
+        try:
+            return super().clean()
+        except LoginThrottled as exc:
+            self.throttled = exc
+            raise ValidationError(
+                "Too many sign-in attempts. Try again in %(seconds)s seconds.",
+                code="throttled",
+                params={"seconds": exc.wait},
+            ) from None
+
     def confirm_login_allowed(self, user):
         AuthenticationForm.confirm_login_allowed(self, user)
         if not (user.is_staff or is_member(user)):
@@ -102,6 +117,17 @@ class LeadsAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return bool(user.is_active and (user.is_staff or is_member(user)))
+
+    def login(self, request, extra_context=None):
+        """Django's admin login; an attempt over a login limit (organizations/backends.py) is the form
+        again with the wait as its error, answered 429 with `Retry-After`."""
+        response = super().login(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        throttled = getattr(form, "throttled", None)
+        if throttled is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(throttled.wait)
+        return response
 
 
 class BranchScopedAdmin(admin.ModelAdmin):

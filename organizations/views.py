@@ -11,7 +11,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.throttling import LoginAccountRateThrottle, OneRoundTripThrottlesMixin, ScopedRateThrottle
 from organizations.authentication import TokenAuthentication
 from organizations.serializers import (
     MeSerializer,
@@ -39,14 +38,15 @@ def _user_from_credentials(request):
     return user
 
 
-class TokenView(OneRoundTripThrottlesMixin, APIView):
-    """Exchange a username and password for an expiring API token (stored hashed)."""
+class TokenView(APIView):
+    """Exchange a username and password for an expiring API token (stored hashed).
+
+    Password attempts are limited per client address, per account from one address and per account
+    overall by the authentication backend (organizations/backends.py), as on every sign-in form.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    # Per client address (`login`) and per account (`login_account`).
-    throttle_classes = [ScopedRateThrottle, LoginAccountRateThrottle]
-    throttle_scope = "login"
 
     @extend_schema(
         summary="Obtain an API token",
@@ -117,7 +117,7 @@ def _session_state(request) -> dict:
     }
 
 
-class SessionView(OneRoundTripThrottlesMixin, APIView):
+class SessionView(APIView):
     """Cookie sign-in for the browser SPA: read the CSRF token, sign in, sign out.
 
     GET answers the session state and sets the `csrftoken` cookie (its value is also in the
@@ -127,16 +127,9 @@ class SessionView(OneRoundTripThrottlesMixin, APIView):
     """
 
     authentication_classes = [SessionAuthentication]
-    throttle_scope = "login"
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
-
-    def get_throttles(self):
-        # Only password attempts count against the strict login rate.
-        if self.request.method == "POST":
-            return [ScopedRateThrottle(), LoginAccountRateThrottle()]
-        return super().get_throttles()
 
     @extend_schema(
         summary="The browser session's state and CSRF token",
