@@ -134,6 +134,8 @@ AUTH_CACHE_SECONDS = env.int("DJANGO_AUTH_CACHE_SECONDS", default=300 if REDIS_U
 # Every sign-in (API token, API session, admin, any future form) goes through Django's
 # `authenticate()`, so the login limits live in the one backend it asks (organizations/backends.py).
 AUTHENTICATION_BACKENDS = ["organizations.backends.LoginLimitedModelBackend"]
+# Database sessions whose rows name their user, so signing out everywhere finds them (organizations/sessions.py).
+SESSION_ENGINE = "organizations.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_logged_out
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organizations.authentication import TokenAuthentication
+from organizations.services import user_sign_out_everywhere
 from organizations.serializers import (
     MeSerializer,
     SessionSerializer,
@@ -79,6 +81,36 @@ class LogoutView(KnoxLogoutView):
     )
     def post(self, request, format=None):
         super().post(request, format)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    """Sign out everywhere: revoke every API token and every browser session of the caller.
+
+    knox's `logoutall/`, extended to sessions (organizations/sessions.py keeps each session's user).
+    With a session, the call needs `X-CSRFToken` like every session write, and ends that session too.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Sign out everywhere: revoke all your tokens and sessions",
+        request=None,
+        responses={
+            204: None,
+            401: OpenApiResponse(description="Not signed in."),
+            403: OpenApiResponse(description="Session call without a valid CSRF token."),
+            429: THROTTLED,
+        },
+        tags=["auth"],
+    )
+    def post(self, request):
+        user = request.user
+        user_sign_out_everywhere(user=user)
+        if hasattr(request._request, "session"):
+            logout(request._request)  # the caller's own cookie: flushed, and `user_logged_out` sent
+        else:
+            user_logged_out.send(sender=user.__class__, request=request, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
