@@ -7,7 +7,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.models import Booking
-from common.api.fields import MAX_ID, AwareDateTimeField, ChoiceField, ScopedPrimaryKeyRelatedField, StrictCharField
+from common.api.fields import (
+    MAX_ID,
+    AwareDateTimeField,
+    BusinessDateField,
+    ChoiceField,
+    ScopedPrimaryKeyRelatedField,
+    StrictCharField,
+)
 from common.api.schema import RequiredAlternatives
 from leads.models import Lead, LoanCommitment, LoanPayment, PaymentMethod
 from leads.serializers.rows import FastRowMixin
@@ -122,7 +129,7 @@ class AgingReportInputSerializer(serializers.Serializer):
     assigned_to = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="Only leads assigned to this user id."
     )
-    as_of = serializers.DateField(required=False, help_text="The day to age from (YYYY-MM-DD); default today.")
+    as_of = BusinessDateField(required=False, help_text="The day to age from (YYYY-MM-DD); default today.")
 
     def validate_as_of(self, value):
         if value > timezone.localdate():
