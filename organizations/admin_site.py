@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 
+from common.api.fields import AMOUNT_FORMFIELD_OVERRIDES
 from common.errors import OutOfScope, StateConflict
 from organizations.models import Branch, Membership, has_any_membership, user_sees_everything
 
@@ -138,6 +139,7 @@ class BranchScopedAdmin(admin.ModelAdmin):
     """
 
     member_can_write = True
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES  # amounts in ASCII digits, as the API takes them
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A service refusing at save time (a race the form could not see) rolls the whole page's
@@ -216,6 +218,7 @@ class BranchScopedInline:
     (rows are history or have their own admin whose saves go through the services)."""
 
     can_delete = False
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
 
     def _is_scoped_member(self, request) -> bool:
         return not user_sees_everything(request.user) and is_member(request.user)

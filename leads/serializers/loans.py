@@ -9,6 +9,7 @@ from rest_framework import serializers
 from booking.models import Booking
 from common.api.fields import (
     MAX_ID,
+    AmountField,
     AwareDateTimeField,
     BusinessDateField,
     ChoiceField,
@@ -26,7 +27,7 @@ POSITIVE_AMOUNT_PATTERN = r"^(?:[1-9]\d{0,9}(?:\.\d{1,2})?|0?\.(?:0[1-9]|[1-9]\d
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": POSITIVE_AMOUNT_PATTERN, "example": "10.00"})
-class PositiveAmountField(serializers.DecimalField):
+class PositiveAmountField(AmountField):
     """An amount of at least 0.01 with at most 10 digits before the point and 2 after, as a decimal string."""
 
     def __init__(self, **kwargs):
