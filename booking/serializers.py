@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from booking.models import Booking, BookingStatus
 from common.api.fields import (
+    AmountField,
     CNICField,
     ContactNumberField,
     PassportField,
@@ -24,7 +25,7 @@ AMOUNT_KWARGS = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"
 @extend_schema_field(
     {"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(?:\.\d{1,2})?$", "example": "350000.00"}
 )
-class BookingAmountField(serializers.DecimalField):
+class BookingAmountField(AmountField):
     """A non-negative amount with at most 10 digits before the point and 2 after, as a decimal string."""
 
     def __init__(self, **kwargs):

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "organizations.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "organizations.middleware.HistoryRequestMiddleware",
+    # Too many sign-in attempts in a view that does not answer it itself: a 429, not a 500.
+    "organizations.middleware.LoginThrottledMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +131,11 @@ else:
 # once on logout, expiry and user or membership changes (organizations/token_cache.py). On by
 # default only with a cache every process shares (REDIS_URL); 0 turns it off.
 AUTH_CACHE_SECONDS = env.int("DJANGO_AUTH_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Every sign-in (API token, API session, admin, any future form) goes through Django's
+# `authenticate()`, so the login limits live in the one backend it asks (organizations/backends.py).
+AUTHENTICATION_BACKENDS = ["organizations.backends.LoginLimitedModelBackend"]
+# Database sessions whose rows name their user, so signing out everywhere finds them (organizations/sessions.py).
+SESSION_ENGINE = "organizations.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -208,7 +215,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("DJANGO_THROTTLE_USER", default="1000/minute"),
         "login": env.str("DJANGO_THROTTLE_LOGIN", default="10/minute"),
+        # Password attempts on every sign-in form (API token and session, admin), counted by the
+        # authentication backend (organizations/backends.py): per address, per account from one
+        # address, and per account from all addresses together (a backstop, far higher).
         "login_account": env.str("DJANGO_THROTTLE_LOGIN_ACCOUNT", default="20/hour"),
+        "login_account_ceiling": env.str("DJANGO_THROTTLE_LOGIN_ACCOUNT_CEILING", default="200/hour"),
         "search": env.str("DJANGO_THROTTLE_SEARCH", default="60/minute"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
 from leads.loan_book import leads_with_overdue_promise
 from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus, LoanCommitment
-from common.api.filters import IdFilter
+from common.api.filters import DateFilter, IdFilter
 
 ORDERING_FIELDS = (
     ("created_at", "created_at"),
@@ -73,18 +73,18 @@ class LeadFilter(django_filters.FilterSet):
         choices=LeadSource.choices, distinct=False, help_text="One or more sources (repeat the parameter)."
     )
     is_open = _true_false_filter("filter_is_open", "true: not converted and not lost; false: converted or lost.")
-    next_followup_date = django_filters.DateFilter(help_text="Follow-up due on this day (YYYY-MM-DD).")
-    next_followup_date_after = django_filters.DateFilter(
+    next_followup_date = DateFilter(help_text="Follow-up due on this day (YYYY-MM-DD).")
+    next_followup_date_after = DateFilter(
         field_name="next_followup_date", lookup_expr="gte", help_text="Follow-up due on or after this day."
     )
-    next_followup_date_before = django_filters.DateFilter(
+    next_followup_date_before = DateFilter(
         field_name="next_followup_date", lookup_expr="lte", help_text="Follow-up due on or before this day."
     )
     assigned_to = IdFilter(field_name="assigned_to_id", help_text="Assigned to this user id.")
-    created_at_after = django_filters.DateFilter(
+    created_at_after = DateFilter(
         field_name="created_at", lookup_expr="date__gte", help_text="Created on or after this (local) day."
     )
-    created_at_before = django_filters.DateFilter(
+    created_at_before = DateFilter(
         field_name="created_at", lookup_expr="date__lte", help_text="Created on or before this (local) day."
     )
     area = django_filters.CharFilter(lookup_expr="iexact", max_length=100, help_text="Area, case-insensitive.")

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 
+from common.api.fields import AMOUNT_FORMFIELD_OVERRIDES
 from common.errors import OutOfScope, StateConflict
 from organizations.models import Branch, Membership, has_any_membership, user_sees_everything
 
@@ -82,6 +83,21 @@ def is_member(user) -> bool:
 class MemberAuthenticationForm(AdminAuthenticationForm):
     """The admin login form, admitting branch members as well as staff."""
 
+    throttled = None  # the `LoginThrottled` refusal, when the attempt was over a login limit
+
+    def clean(self):
+        from organizations.backends import LoginThrottled
+
+        try:
+            return super().clean()
+        except LoginThrottled as exc:
+            self.throttled = exc
+            raise ValidationError(
+                "Too many sign-in attempts. Try again in %(seconds)s seconds.",
+                code="throttled",
+                params={"seconds": exc.wait},
+            ) from None
+
     def confirm_login_allowed(self, user):
         AuthenticationForm.confirm_login_allowed(self, user)
         if not (user.is_staff or is_member(user)):
@@ -103,6 +119,17 @@ class LeadsAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and (user.is_staff or is_member(user)))
 
+    def login(self, request, extra_context=None):
+        """Django's admin login; an attempt over a login limit (organizations/backends.py) is the form
+        again with the wait as its error, answered 429 with `Retry-After`."""
+        response = super().login(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        throttled = getattr(form, "throttled", None)
+        if throttled is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(throttled.wait)
+        return response
+
 
 class BranchScopedAdmin(admin.ModelAdmin):
     """A model admin whose rows and branch choices follow the member's scope.
@@ -112,6 +139,7 @@ class BranchScopedAdmin(admin.ModelAdmin):
     """
 
     member_can_write = True
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES  # amounts in ASCII digits, as the API takes them
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A service refusing at save time (a race the form could not see) rolls the whole page's
@@ -190,6 +218,7 @@ class BranchScopedInline:
     (rows are history or have their own admin whose saves go through the services)."""
 
     can_delete = False
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
 
     def _is_scoped_member(self, request) -> bool:
         return not user_sees_everything(request.user) and is_member(request.user)

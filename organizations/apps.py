@@ -7,7 +7,7 @@ class OrganizationsConfig(AppConfig):
     name = "organizations"
 
     def ready(self):
-        from organizations import signals  # noqa: F401 - registers the token cache's receivers
+        from organizations import checks, signals  # noqa: F401 - registers the system checks and the signal receivers
 
 
 class LeadsAdminConfig(admin_apps.AdminConfig):

@@ -74,3 +74,32 @@ def HistoryRequestMiddleware(get_response):
         return history(request)
 
     return middleware
+
+
+class LoginThrottledMiddleware:
+    """A sign-in refused for too many attempts (`organizations.backends.LoginThrottled`) raised in a
+    view that does not answer it itself: a plain 429 with `Retry-After`, never a server error.
+
+    DRF views answer it themselves (a JSON 429) and the admin's login form shows it on the form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import HttpResponse
+
+        from organizations.backends import LoginThrottled
+
+        if not isinstance(exception, LoginThrottled):
+            return None
+        response = HttpResponse(
+            f"Too many sign-in attempts. Try again in {exception.wait} seconds.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(exception.wait)
+        return response

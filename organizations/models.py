@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 
@@ -119,3 +120,23 @@ def has_any_membership(user) -> bool:
     return user_sees_everything(user) or bool(visible_branch_ids(user)) or (
         user is not None and user.is_authenticated and Membership.objects.filter(user=user).exists()
     )
+
+
+class UserSession(AbstractBaseSession):
+    """Django's database session with the signed-in user's id beside it (`organizations.sessions`).
+
+    Django's own example of extending the database session engine: with the user's id on the row,
+    signing a user out everywhere (`POST /api/auth/logoutall/`) deletes their sessions in one
+    statement, at no cost to any request.
+    """
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "organizations_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from organizations.sessions import SessionStore
+
+        return SessionStore

@@ -7,6 +7,7 @@ app_name = "organizations"
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/logoutall/", views.LogoutAllView.as_view(), name="logoutall"),
     path("auth/session/", views.SessionView.as_view(), name="session"),
     path("me/", views.MeView.as_view(), name="me"),
 ]

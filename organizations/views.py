@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_logged_out
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,8 +12,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.throttling import LoginAccountRateThrottle, OneRoundTripThrottlesMixin, ScopedRateThrottle
 from organizations.authentication import TokenAuthentication
+from organizations.services import user_sign_out_everywhere
 from organizations.serializers import (
     MeSerializer,
     SessionSerializer,
@@ -39,14 +40,15 @@ def _user_from_credentials(request):
     return user
 
 
-class TokenView(OneRoundTripThrottlesMixin, APIView):
-    """Exchange a username and password for an expiring API token (stored hashed)."""
+class TokenView(APIView):
+    """Exchange a username and password for an expiring API token (stored hashed).
+
+    Password attempts are limited per client address, per account from one address and per account
+    overall by the authentication backend (organizations/backends.py), as on every sign-in form.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    # Per client address (`login`) and per account (`login_account`).
-    throttle_classes = [ScopedRateThrottle, LoginAccountRateThrottle]
-    throttle_scope = "login"
 
     @extend_schema(
         summary="Obtain an API token",
@@ -79,6 +81,36 @@ class LogoutView(KnoxLogoutView):
     )
     def post(self, request, format=None):
         super().post(request, format)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    """Sign out everywhere: revoke every API token and every browser session of the caller.
+
+    knox's `logoutall/`, extended to sessions (organizations/sessions.py keeps each session's user).
+    With a session, the call needs `X-CSRFToken` like every session write, and ends that session too.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Sign out everywhere: revoke all your tokens and sessions",
+        request=None,
+        responses={
+            204: None,
+            401: OpenApiResponse(description="Not signed in."),
+            403: OpenApiResponse(description="Session call without a valid CSRF token."),
+            429: THROTTLED,
+        },
+        tags=["auth"],
+    )
+    def post(self, request):
+        user = request.user
+        user_sign_out_everywhere(user=user)
+        if hasattr(request._request, "session"):
+            logout(request._request)  # the caller's own cookie: flushed, and `user_logged_out` sent
+        else:
+            user_logged_out.send(sender=user.__class__, request=request, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -117,7 +149,7 @@ def _session_state(request) -> dict:
     }
 
 
-class SessionView(OneRoundTripThrottlesMixin, APIView):
+class SessionView(APIView):
     """Cookie sign-in for the browser SPA: read the CSRF token, sign in, sign out.
 
     GET answers the session state and sets the `csrftoken` cookie (its value is also in the
@@ -127,16 +159,9 @@ class SessionView(OneRoundTripThrottlesMixin, APIView):
     """
 
     authentication_classes = [SessionAuthentication]
-    throttle_scope = "login"
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
-
-    def get_throttles(self):
-        # Only password attempts count against the strict login rate.
-        if self.request.method == "POST":
-            return [ScopedRateThrottle(), LoginAccountRateThrottle()]
-        return super().get_throttles()
 
     @extend_schema(
         summary="The browser session's state and CSRF token",

@@ -1,6 +1,12 @@
 """Serializer fields that accept identity data in any common spelling and store one form."""
 
+import re
+from datetime import date
+from decimal import Decimal
+
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -46,6 +52,72 @@ class AwareDateTimeField(serializers.DateTimeField):
         if not self.MIN_YEAR <= value.year <= self.MAX_YEAR:
             self.fail("out_of_range")
         return super().enforce_timezone(value)
+
+
+# The days a business-day parameter may name. Beyond them the business-day arithmetic (a period's
+# default start, an aging bucket's bounds) overflows Python's dates (year 1 to 9999): a 500.
+EARLIEST_BUSINESS_DAY, LATEST_BUSINESS_DAY = date(1900, 1, 1), date(2999, 12, 31)
+OUT_OF_RANGE_DAY = f"Enter a day between {EARLIEST_BUSINESS_DAY} and {LATEST_BUSINESS_DAY}."
+
+
+class BusinessDateField(serializers.DateField):
+    """A local day (YYYY-MM-DD) between the years 1900 and 2999: `0001-01-01` or `9999-12-31` is a 400 on the field.
+
+    For every day a query or body names that the business-day code computes with (reports' `as_of`,
+    `from`, `to`); list filters use `common.api.filters.DateFilter`, the same bounds.
+    """
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE_DAY}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not EARLIEST_BUSINESS_DAY <= day <= LATEST_BUSINESS_DAY:
+            self.fail("out_of_range")
+        return day
+
+
+# An amount as text: ASCII digits, an optional point and sign. Python's Decimal (behind DRF's and
+# Django's decimal fields) also reads other scripts' digits ("１００", "١٠٠"), underscores ("1_000")
+# and exponents ("1e3"), none of which the schema's pattern allows.
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+PLAIN_DECIMAL_MESSAGE = "Enter the amount with the digits 0-9 and an optional decimal point, e.g. 2500.00."
+
+
+def is_plain_decimal(value) -> bool:
+    """True for a JSON number or a decimal string written with ASCII digits (surrounding spaces aside)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, Decimal)):
+        return True
+    return isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value.strip()) is not None
+
+
+class AmountField(serializers.DecimalField):
+    """A money amount: DRF's DecimalField taking only ASCII digits (`"１００"` is a 400 on the field).
+
+    The base of every amount a client sends (loan commitments, payments, bookings); the admin's
+    forms use `AmountFormField`, the same rule.
+    """
+
+    default_error_messages = {"plain": PLAIN_DECIMAL_MESSAGE}
+
+    def to_internal_value(self, data):
+        if not is_plain_decimal(data):
+            self.fail("plain")
+        return super().to_internal_value(data)
+
+
+class AmountFormField(forms.DecimalField):
+    """Django's form DecimalField with `AmountField`'s rule: ASCII digits only (admin forms)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_plain_decimal(value):
+            raise forms.ValidationError(PLAIN_DECIMAL_MESSAGE, code="invalid")
+        return super().to_python(value)
+
+
+# What model admins set as `formfield_overrides` so every decimal column's input is an `AmountFormField`.
+AMOUNT_FORMFIELD_OVERRIDES = {models.DecimalField: {"form_class": AmountFormField}}
 
 
 # The characters `str.strip()` removes (what DRF trims from text fields), as a regex class: a pattern

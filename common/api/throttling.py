@@ -120,26 +120,32 @@ class FixedWindowThrottleMixin:
 
 
 class OneRoundTripThrottlesMixin:
-    """An APIView whose fixed-window throttles (a search's per-user and per-search rates, a sign-in's
-    per-address and per-account ones) are counted together: one cache round trip per request.
+    """An APIView whose fixed-window throttles (a search's per-user and per-search rates) are counted
+    together: one cache round trip per request (`refusals`; a sign-in's limits are counted the same way).
 
     DRF asks each throttle in turn, a round trip each. The answer is the same: a request refused
     by any rate is a 429 with the longest wait, and every rate counts the request.
     """
 
     def check_throttles(self, request):
-        durations, pending = [], []
-        for throttle in self.get_throttles():
-            if isinstance(throttle, FixedWindowThrottleMixin):
-                if throttle.prepare(request, self):
-                    pending.append(throttle)
-            elif not throttle.allow_request(request, self):
-                durations.append(throttle.wait())
-        if pending:
-            counts = count_windows(pending)
-            durations += [throttle.wait() for throttle, count in zip(pending, counts) if not throttle.allows(count)]
+        durations = refusals(self.get_throttles(), request, self)
         if durations:
             self.throttled(request, max((d for d in durations if d is not None), default=None))
+
+
+def refusals(throttles, request, view) -> list:
+    """Count `request` in every throttle (the fixed-window ones in one round trip); the waits of those refusing it."""
+    durations, pending = [], []
+    for throttle in throttles:
+        if isinstance(throttle, FixedWindowThrottleMixin):
+            if throttle.prepare(request, view):
+                pending.append(throttle)
+        elif not throttle.allow_request(request, view):
+            durations.append(throttle.wait())
+    if pending:
+        counts = count_windows(pending)
+        durations += [throttle.wait() for throttle, count in zip(pending, counts) if not throttle.allows(count)]
+    return durations
 
 
 class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
@@ -147,8 +153,8 @@ class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
 
 
 class ScopedRateThrottle(FixedWindowThrottleMixin, throttling.ScopedRateThrottle):
-    """The view's `throttle_scope` rate (`search`: `DJANGO_THROTTLE_SEARCH`, `login`: `DJANGO_THROTTLE_LOGIN`),
-    per user, or per client address when anonymous (so `login` counts attempts per address)."""
+    """The view's `throttle_scope` rate (`search`: `DJANGO_THROTTLE_SEARCH`), per user, or per client
+    address when anonymous. (Sign-ins are limited by the authentication backend: `sign_in_refusals`.)"""
 
     def prepare(self, request, view) -> bool:
         # DRF's own preamble: the rate is the view's scope's, known only now.
@@ -160,26 +166,75 @@ class ScopedRateThrottle(FixedWindowThrottleMixin, throttling.ScopedRateThrottle
         return super().prepare(request, view)
 
 
-class LoginAccountRateThrottle(FixedWindowThrottleMixin, throttling.SimpleRateThrottle):
-    """`DJANGO_THROTTLE_LOGIN_ACCOUNT`: password attempts per account, from any address.
+def _account_digest(username) -> str | None:
+    """The account a sign-in names, as the cache sees it: a hash of the username (case and surrounding spaces ignored)."""
+    if not isinstance(username, str) or not username.strip():
+        return None
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
 
-    Beside the per-address `login` rate: an attacker spreading guesses for one account over many
-    addresses is held back here. The account is the submitted username (case and surrounding
-    spaces ignored), stored in the cache only as a hash; attempts without a username are left
-    to the per-address rate.
+
+class _SignInThrottle(FixedWindowThrottleMixin, throttling.SimpleRateThrottle):
+    """A limit on password attempts, asked by the authentication backend (`organizations.backends`)
+    for one sign-in: `request` is the sign-in's request (None when a caller authenticates without one)."""
+
+    def __init__(self, username):
+        self.account = _account_digest(username)
+        super().__init__()
+
+    def address(self, request) -> str | None:
+        return None if request is None else self.get_ident(request)
+
+
+class LoginAddressThrottle(_SignInThrottle):
+    """`DJANGO_THROTTLE_LOGIN`: password attempts per client address, whatever the account."""
+
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        address = self.address(request)
+        return None if address is None else self.cache_format % {"scope": self.scope, "ident": address}
+
+
+class LoginAccountAddressThrottle(_SignInThrottle):
+    """`DJANGO_THROTTLE_LOGIN_ACCOUNT`: password attempts for one account from one client address.
+
+    Keyed by account and address together (django-axes' username + IP combination): guesses from
+    one address hold back that address only, so an attacker cannot lock the owner, signing in from
+    elsewhere, out of their account.
     """
 
     scope = "login_account"
 
     def get_cache_key(self, request, view):
-        try:
-            username = request.data.get("username")
-        except AttributeError:  # a body that is not a JSON object: the view answers 400
+        address = self.address(request)
+        if self.account is None or address is None:
             return None
-        if not isinstance(username, str) or not username.strip():
+        return self.cache_format % {"scope": self.scope, "ident": f"{self.account}:{address}"}
+
+
+class LoginAccountCeilingThrottle(_SignInThrottle):
+    """`DJANGO_THROTTLE_LOGIN_ACCOUNT_CEILING`: password attempts for one account from every address together.
+
+    A backstop against guesses spread over many addresses, set far above what one address may try
+    (`login_account`), so reaching it takes many addresses; attempts without a username are left to
+    the per-address rates.
+    """
+
+    scope = "login_account_ceiling"
+
+    def get_cache_key(self, request, view):
+        if self.account is None:
             return None
-        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-        return self.cache_format % {"scope": self.scope, "ident": digest}
+        return self.cache_format % {"scope": self.scope, "ident": self.account}
+
+
+SIGN_IN_THROTTLES = (LoginAddressThrottle, LoginAccountAddressThrottle, LoginAccountCeilingThrottle)
+
+
+def sign_in_refusals(request, username) -> list:
+    """Count one password attempt for `username` from `request`'s address in every sign-in limit, in one
+    round trip; the waits (seconds) of the limits it is over (empty: go ahead)."""
+    return refusals([throttle(username) for throttle in SIGN_IN_THROTTLES], request, None)
 
 
 class UserScopeBudget:

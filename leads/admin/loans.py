@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.api.fields import AMOUNT_FORMFIELD_OVERRIDES
 from leads import services
 from leads.admin.service_forms import ServiceAdminMixin, ServiceForm
 from leads.models import LoanCommitment, LoanPayment
@@ -35,6 +36,7 @@ class LoanPaymentInline(admin.TabularInline):
 
     model = LoanPayment
     formset = LoanPaymentInlineFormSet
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES  # amounts in ASCII digits, as the API takes them
     extra = 0
     fields = ["amount", "paid_at", "method", "reference", "created_by"]
     readonly_fields = ["created_by"]

@@ -7,7 +7,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.models import Booking
-from common.api.fields import MAX_ID, AwareDateTimeField, ChoiceField, ScopedPrimaryKeyRelatedField, StrictCharField
+from common.api.fields import (
+    MAX_ID,
+    AmountField,
+    AwareDateTimeField,
+    BusinessDateField,
+    ChoiceField,
+    ScopedPrimaryKeyRelatedField,
+    StrictCharField,
+)
 from common.api.schema import RequiredAlternatives
 from leads.models import Lead, LoanCommitment, LoanPayment, PaymentMethod
 from leads.serializers.rows import FastRowMixin
@@ -19,7 +27,7 @@ POSITIVE_AMOUNT_PATTERN = r"^(?:[1-9]\d{0,9}(?:\.\d{1,2})?|0?\.(?:0[1-9]|[1-9]\d
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": POSITIVE_AMOUNT_PATTERN, "example": "10.00"})
-class PositiveAmountField(serializers.DecimalField):
+class PositiveAmountField(AmountField):
     """An amount of at least 0.01 with at most 10 digits before the point and 2 after, as a decimal string."""
 
     def __init__(self, **kwargs):
@@ -122,7 +130,7 @@ class AgingReportInputSerializer(serializers.Serializer):
     assigned_to = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="Only leads assigned to this user id."
     )
-    as_of = serializers.DateField(required=False, help_text="The day to age from (YYYY-MM-DD); default today.")
+    as_of = BusinessDateField(required=False, help_text="The day to age from (YYYY-MM-DD); default today.")
 
     def validate_as_of(self, value):
         if value > timezone.localdate():

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
-from common.api.fields import MAX_ID
+from common.api.fields import MAX_ID, BusinessDateField
 from leads.models import LeadSource, LeadStatus
 from leads.reports import DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, Period
 
@@ -19,7 +19,7 @@ class SummaryQuerySerializer(serializers.Serializer):
     branch_id = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="Only this branch (one of yours)."
     )
-    to = serializers.DateField(required=False, help_text="Last day of the period (default: today).")
+    to = BusinessDateField(required=False, help_text="Last day of the period (default: today).")
 
     def validate(self, attrs):
         today = timezone.localdate()
@@ -39,7 +39,7 @@ class SummaryQuerySerializer(serializers.Serializer):
 
 
 # `from` is a Python keyword: declare it after the class body.
-SummaryQuerySerializer._declared_fields["from"] = serializers.DateField(
+SummaryQuerySerializer._declared_fields["from"] = BusinessDateField(
     required=False, help_text="First day of the period (default: 29 days before `to`)."
 )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from common.errors import StateConflict
 from leads.models import Lead, LoanCommitment, LoanStatus
 from leads.services.attribution import attribute_history
-from leads.services.rules import check_booking_fits_lead, check_not_in_past, lock_in_scope, lock_reference
+from leads.services.rules import check_booking_fits_lead, check_not_in_past, lock_commitment, lock_reference
 
 
 def _status_for_promise(promised_clear_date: date) -> str:
@@ -94,7 +94,7 @@ def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **cha
     unknown = set(changes) - set(LOAN_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed here."] for name in sorted(unknown)})
-    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=changed_by)
+    commitment = lock_commitment(pk=commitment.pk, actor=changed_by)
     if lead is not None and lead.pk != commitment.lead_id:
         raise ValidationError({"lead": ["A commitment cannot move to another lead."]})
     if not commitment.is_open:
@@ -118,7 +118,7 @@ def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **cha
 
 
 def _close_commitment(*, commitment: LoanCommitment, status: str, user=None) -> LoanCommitment:
-    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=user)
+    commitment = lock_commitment(pk=commitment.pk, actor=user)
     if commitment.status == status:
         return commitment
     if not commitment.is_open:
@@ -166,7 +166,7 @@ def loan_commitment_reschedule(
     check_not_in_past(promised_clear_date, field="promised_clear_date")
     if amount is not None:
         _check_amount(amount)
-    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=rescheduled_by)
+    commitment = lock_commitment(pk=commitment.pk, actor=rescheduled_by)
     if not commitment.is_open:
         raise StateConflict(f"A {commitment.status} commitment cannot be rescheduled.")
     commitment.status = LoanStatus.RESCHEDULED

@@ -13,7 +13,7 @@ from common.errors import StateConflict
 from leads.models import LoanCommitment, LoanPayment, LoanStatus, PaymentMethod
 from leads.services.attribution import attribute_history
 from leads.services.loans import refresh_next_promise_date
-from leads.services.rules import lock_in_scope
+from leads.services.rules import lock_commitment
 
 PAYMENT_CHANGE_REASON = "payment"
 
@@ -60,8 +60,9 @@ def loan_payment_record(
     """
     paid_at = paid_at or timezone.now()
     loan_payment_check_input(amount=amount, paid_at=paid_at, method=method)
-    # Lock the row through the caller's scope before the balance is read (None: a system job, every tenant).
-    commitment = lock_in_scope(LoanCommitment, pk=commitment.pk, actor=created_by)
+    # Lock the row through the caller's scope before the balance is read (None: a system job, every tenant),
+    # its lead first: the loan book's one lock order (`lock_commitment`), which a merge follows too.
+    commitment = lock_commitment(pk=commitment.pk, actor=created_by)
     loan_payment_check_balance(commitment=commitment, amount=amount)
     if commitment.booking_id is not None:
         booking_add_payment(booking_id=commitment.booking_id, amount=amount)

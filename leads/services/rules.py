@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from common.errors import OutOfScope
+from common.errors import OutOfScope, StateConflict
 from organizations.models import Branch, visible_branch_ids
 from organizations.scoping import user_sees_everything
 
@@ -29,6 +29,36 @@ def lock_in_scope(model, *, pk: int, actor):
     if row is None:
         raise OutOfScope()
     return row
+
+
+def lock_commitment(*, pk: int, actor):
+    """A loan commitment locked through `actor`'s scope, its lead locked first; or `OutOfScope` (404).
+
+    The one lock order of the loan book, so no two writers can deadlock: leads (by id), then their
+    commitments. A merge locks its leads and then moves their commitments; a payment, a change, a
+    reschedule or a close locks the commitment's lead before the commitment (and refreshes that
+    lead's next promise date while it holds both). A merge that moved the commitment to another
+    lead between the two reads is a 409: the commitment is on the kept lead now, ask again.
+    """
+    from django.db.models import Subquery
+
+    from leads.models import Lead, LoanCommitment
+
+    moved = StateConflict("The commitment was merged into another lead meanwhile; try again.")
+    # One statement: the commitment's lead, locked (only a lock; the scope is judged on the commitment below).
+    its_lead = LoanCommitment.objects.unscoped().filter(pk=pk).values("lead_id")[:1]
+    lead_id = (
+        Lead.objects.unscoped().select_for_update(of=("self",)).filter(pk=Subquery(its_lead))
+        .values_list("pk", flat=True).first()
+    )
+    if lead_id is None:  # no such commitment, or its lead was deleted by a merge while we waited for it
+        if LoanCommitment.objects.unscoped().filter(pk=pk).exists():
+            raise moved
+        raise OutOfScope()
+    commitment = lock_in_scope(LoanCommitment, pk=pk, actor=actor)
+    if commitment.lead_id != lead_id:
+        raise moved
+    return commitment
 
 
 def lock_reference(model, *, pk: int, actor, field: str):

@@ -144,8 +144,8 @@ class LoginPerAccountTests(APITestCase):
             reverse("organizations:token"), {"username": username, "password": password}, REMOTE_ADDR=address
         )
 
-    def test_guesses_for_one_account_from_many_addresses_are_held_back(self):
-        with rates(login="100/minute", login_account="3/minute"):
+    def test_guesses_for_one_account_from_many_addresses_meet_the_account_ceiling(self):
+        with rates(login="100/minute", login_account="100/minute", login_account_ceiling="3/minute"):
             for number in range(3):
                 self.assertEqual(self.attempt("target_user", f"10.0.0.{number}").status_code, 401)
             response = self.attempt(" Target_User ", "10.0.0.99", password="pass-12345")
@@ -155,8 +155,30 @@ class LoginPerAccountTests(APITestCase):
             branch_user(BranchFactory(), user=UserFactory(username="other_user"))
             self.assertEqual(self.attempt("other_user", "10.0.0.1", password="pass-12345").status_code, 200)
 
-    def test_session_sign_in_counts_against_the_same_account_limit(self):
+    def test_guesses_from_one_address_do_not_lock_the_owner_out_from_another(self):
+        with rates(login="100/minute", login_account="3/minute", login_account_ceiling="100/minute"):
+            for _ in range(5):
+                self.attempt("target_user", "10.6.6.6")
+            # The attacker's address is held back for this account, even with the right password ...
+            self.assertEqual(self.attempt("target_user", "10.6.6.6", password="pass-12345").status_code, 429)
+            # ... the owner, from their own address, signs in.
+            self.assertEqual(self.attempt("target_user", "10.0.0.7", password="pass-12345").status_code, 200)
+            response = self.client.post(
+                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"},
+                REMOTE_ADDR="10.0.0.8",
+            )
+            self.assertEqual(response.status_code, 200)
+
+    def test_session_sign_in_counts_against_the_same_account_limits(self):
         with rates(login="100/minute", login_account="2/minute"):
+            self.attempt("target_user", "10.0.0.1")
+            self.client.post(reverse("organizations:session"), {"username": "target_user", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+            response = self.client.post(
+                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"}, REMOTE_ADDR="10.0.0.1"
+            )
+            self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS)
+        with rates(login="100/minute", login_account="100/minute", login_account_ceiling="2/minute"):
+            cache.clear()
             self.attempt("target_user", "10.0.0.1")
             self.client.post(reverse("organizations:session"), {"username": "target_user", "password": "wrong"}, REMOTE_ADDR="10.0.0.2")
             response = self.client.post(
@@ -189,7 +211,7 @@ class FailOpenTests(APITestCase):
                 self.assertEqual(self.client.get(reverse("leads:search"), {"passport": "AB1234567"}).status_code, 200)
 
     def test_logins_answer_while_the_cache_is_down(self):
-        with rates(login="1/minute", login_account="1/minute"):
+        with rates(login="1/minute", login_account="1/minute", login_account_ceiling="1/minute"):
             for _ in range(3):
                 response = self.client.post(
                     reverse("organizations:token"), {"username": "fail_open_user", "password": "pass-12345"}
