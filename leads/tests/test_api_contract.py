@@ -281,6 +281,8 @@ class RequiredAlternativesAgreementTests(LeadsAPITestCase):
             {"lost_reason_code": "other", "lost_reason": "Went to Dubai instead"},
             {"lost_reason_code": "price"},
             {"lost_reason_code": "price", "lost_reason": ""},
+            # Fits both shapes: accepted, so the schema says anyOf, not oneOf.
+            {"lost_reason_code": "price", "lost_reason": "Cheaper elsewhere"},
         ]
         for body in bodies:
             with self.subTest(body=body):
@@ -306,6 +308,7 @@ class RequiredAlternativesAgreementTests(LeadsAPITestCase):
             {"lead": self.lead.pk, "amount": "100", "promised_clear_date": day},
             {"id": commitment.pk},
             {"id": commitment.pk, "amount": "90"},
+            # Fits both shapes (an addition's three fields and an update's id): an update.
             {"id": commitment.pk, "lead": self.lead.pk, "amount": "80", "promised_clear_date": day},
         ]
         for body in bodies:
