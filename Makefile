@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHARTJS_VERSION := 4.6.1
 CHARTJS := leads/static/leads/vendor/.chart.js-$(CHARTJS_VERSION)
 
-.PHONY: help venv vendor run migrate seed test test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
+.PHONY: help venv vendor clients run migrate seed test test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
 
 help:
 	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make fuzz           schemathesis against /api/schema/ on a scratch database as branch_a1"
 	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/, /dashboard/ (e2e/output/)"
 	@echo "make vendor         Chart.js for /dashboard/ from the npm registry (pinned, integrity-checked) into static files"
+	@echo "make clients        openapi-typescript (clients/package-lock.json) for the generated-client tests"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +50,15 @@ $(CHARTJS):
 	rm -rf var/npm
 	touch $@
 
+# openapi-typescript, pinned by clients/package-lock.json, for the test that generates the TypeScript
+# client from the schema (common/tests/test_generated_clients.py); `make test` installs it first.
+CLIENTS := clients/node_modules/.installed
+clients: $(CLIENTS)
+$(CLIENTS): clients/package.json clients/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	cd clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
@@ -65,10 +75,10 @@ run: seed
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv
+test: venv clients
 	$(PY) -m pytest
 
-test-postgres: venv
+test-postgres: venv clients
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/create_database.py
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest
 
@@ -77,7 +87,7 @@ check: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles leads/static/leads/vendor
+	rm -rf $(VENV) db.sqlite3 staticfiles leads/static/leads/vendor clients/node_modules
 
 # Benchmarks (benchmarks/): each seeds a database of its own once (reused while it matches), then
 # times the API in-process and over HTTP (gunicorn + wrk). Extra runner flags: BENCH_ARGS="--json x.json".

@@ -5,6 +5,8 @@ knows that a 400 is `{"field": ["message"]}` and every other error `{"detail": "
 """
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -40,15 +42,20 @@ class ValidationErrorSchema(OpenApiSerializerExtension):
 
 
 class RequiredAlternatives:
-    """Mixin for an input serializer whose required fields depend on each other.
+    """Mixin for an input serializer whose body comes in several shapes (required fields that depend on each other).
 
-    `schema_any_of` lists the accepted shapes of the body as JSON schemas (each naming what it
-    requires); the request schema says `anyOf` them and the body itself is required, so clients and
-    fuzzers learn e.g. that `lead` is required unless `id` is given. The serializer (or the service
-    it feeds) enforces the same rule; the schema only states it.
+    `schema_shapes` names each accepted shape and says how it narrows the serializer's own request
+    schema: `required` (the fields it needs), and optionally `exclude` (fields it does not take),
+    `properties` (constraints or descriptions merged into a field's schema) and `description`. Each
+    shape becomes a named component (`<name>Request`, as COMPONENT_SPLIT_REQUEST names request
+    components) and the serializer's request component says `anyOf` them: a body may fit more than
+    one (there is no field telling them apart), so not `oneOf`, and no discriminator. Generated
+    clients then get one named model per shape (an inline `anyOf` of `required` lists types the body
+    `Any` in openapi-python-client and `unknown` in openapi-typescript). The serializer (or the
+    service it feeds) enforces the same rule; the schema only states it.
     """
 
-    schema_any_of: tuple[dict, ...] = ()
+    schema_shapes: dict[str, dict] = {}
 
 
 class RequiredAlternativesSchema(OpenApiSerializerExtension):
@@ -58,9 +65,44 @@ class RequiredAlternativesSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         # A PATCH makes every field optional, and responses are not what the rule is about.
-        if direction == "request" and not getattr(self.target, "partial", False):
-            schema["anyOf"] = [dict(alternative) for alternative in self.target.schema_any_of]
-        return schema
+        if direction != "request" or getattr(self.target, "partial", False) or not self.target.schema_shapes:
+            return schema
+        suffix = "Request" if spectacular_settings.COMPONENT_SPLIT_REQUEST else ""
+        alternatives = []
+        for name, shape in self.target.schema_shapes.items():
+            component = ResolvedComponent(
+                name=f"{name}{suffix}",
+                type=ResolvedComponent.SCHEMA,
+                object=(type(self.target), name, direction),
+                schema=_narrowed(schema, shape),
+            )
+            auto_schema.registry.register_on_missing(component)
+            alternatives.append(component.ref)
+        alternatives_schema = {"anyOf": alternatives}
+        if "description" in schema:
+            alternatives_schema = {"description": schema["description"], **alternatives_schema}
+        return alternatives_schema
+
+
+def _narrowed(schema: dict, shape: dict) -> dict:
+    """The serializer's object schema as one shape accepts it: its own required fields, less the excluded."""
+    properties = {}
+    for field, field_schema in schema.get("properties", {}).items():
+        if field in shape.get("exclude", ()):
+            continue
+        field_schema = {**field_schema, **shape.get("properties", {}).get(field, {})}
+        if field in shape["required"]:
+            # A default only says what an omitted field means, and a required field is never omitted.
+            field_schema.pop("default", None)
+        properties[field] = field_schema
+    missing = [field for field in (*shape["required"], *shape.get("properties", {})) if field not in properties]
+    if missing:
+        raise ValueError(f"schema_shapes name fields the request schema does not have: {missing}")
+    narrowed = {"type": "object"}
+    description = shape.get("description", schema.get("description"))
+    if description:
+        narrowed["description"] = description
+    return {**narrowed, "properties": properties, "required": list(shape["required"])}
 
 
 ERROR_DESCRIPTIONS = {

@@ -5,8 +5,8 @@
   so with `allowEmptyValue`, so clients and fuzzers know the empty value is accepted.
 - Every paginated operation answers 400 for a `page_size` that is not a positive integer
   (`common.api.pagination.StandardPagination`), whether or not its view lists other 400s.
-- A request body whose schema lists its accepted shapes (`anyOf`, each requiring some fields:
-  `common.api.schema.RequiredAlternatives`) is required: no body at all fits none of them.
+- A request body whose schema lists its accepted shapes (`anyOf` named components, each requiring
+  some fields: `common.api.schema.RequiredAlternatives`) is required: no body at all fits none of them.
 """
 
 PAGE_SIZE_ERROR = "Invalid input, e.g. a `page_size` that is not a positive integer; each offending parameter lists its messages."
@@ -38,15 +38,17 @@ def document_query_conventions(result, generator, request, public):
 def require_bodies_with_alternatives(result, generator, request, public):
     schemas = result.get("components", {}).get("schemas", {})
     prefix = "#/components/schemas/"
+
+    def resolved(schema):
+        reference = schema.get("$ref", "")
+        return schemas.get(reference.removeprefix(prefix), {}) if reference.startswith(prefix) else schema
+
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "requestBody" not in operation:
                 continue
             for content in operation["requestBody"].get("content", {}).values():
-                reference = content.get("schema", {}).get("$ref", "")
-                if not reference.startswith(prefix):
-                    continue
-                alternatives = schemas.get(reference.removeprefix(prefix), {}).get("anyOf")
-                if alternatives and all(alternative.get("required") for alternative in alternatives):
+                alternatives = resolved(content.get("schema", {})).get("anyOf")
+                if alternatives and all(resolved(alternative).get("required") for alternative in alternatives):
                     operation["requestBody"]["required"] = True
     return result

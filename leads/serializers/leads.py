@@ -87,11 +87,24 @@ class LeadLostInputSerializer(RequiredAlternatives, serializers.Serializer):
     """A catalogue code, a reason in words, or both; `lead_mark_lost` judges them."""
 
     # `lead_mark_lost`'s rule, said in the schema: a reason in words (not blank once trimmed), or a
-    # catalogue code other than `other` (the default when the code is left out).
-    schema_any_of = (
-        {"required": ["lost_reason"], "properties": {"lost_reason": {"pattern": NON_BLANK_PATTERN}}},
-        {"required": ["lost_reason_code"], "properties": {"lost_reason_code": {"not": {"pattern": OTHER_CODE_PATTERN}}}},
-    )
+    # catalogue code other than `other` (the default when the code is left out); a body may fit both.
+    schema_shapes = {
+        "LeadLostWithReason": {
+            "description": "Lost for a reason in words (not blank), with or without a catalogue code.",
+            "required": ["lost_reason"],
+            "properties": {"lost_reason": {"pattern": NON_BLANK_PATTERN}},
+        },
+        "LeadLostWithCode": {
+            "description": "Lost for a catalogue reason other than `other`; words are optional.",
+            "required": ["lost_reason_code"],
+            "properties": {
+                "lost_reason_code": {
+                    "not": {"pattern": OTHER_CODE_PATTERN},
+                    "description": "A `code` of your organization's catalogue (`GET lost-reasons/`) other than `other`.",
+                }
+            },
+        },
+    }
 
     lost_reason_code = StrictCharField(
         max_length=50,

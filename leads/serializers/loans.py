@@ -43,11 +43,23 @@ class PromisedDateField(serializers.DateField):
 class LoanPromiseInputSerializer(RequiredAlternatives, serializers.Serializer):
     """Without `id`: a new commitment (lead, amount, promised_clear_date required). With `id`: changes to it."""
 
-    # `validate` below, said in the schema: an update names its commitment, an addition its three fields.
-    schema_any_of = (
-        {"required": ["id"]},
-        {"required": ["lead", "amount", "promised_clear_date"]},
-    )
+    # `validate` below, said in the schema: an addition names its three fields, an update its commitment.
+    schema_shapes = {
+        "LoanCommitmentAdd": {
+            "description": "A new commitment: `lead`, `amount` and `promised_clear_date` required (answered 201).",
+            "required": ["lead", "amount", "promised_clear_date"],
+            "exclude": ["id"],
+            "properties": {"lead": {"description": "The lead whose customer makes the promise."}},
+        },
+        "LoanCommitmentUpdate": {
+            "description": "Changes to the open commitment `id` (answered 200); the fields left out keep their values.",
+            "required": ["id"],
+            "properties": {
+                "id": {"description": "The commitment to change."},
+                "lead": {"description": "The commitment's own lead, if given: a commitment never moves."},
+            },
+        },
+    }
 
     id = serializers.IntegerField(
         required=False,

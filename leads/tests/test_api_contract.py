@@ -197,7 +197,7 @@ def schema_validator(document, part):
 
 
 class RequiredAlternativesSchemaTests(SimpleTestCase):
-    """Bodies whose required fields depend on each other list their accepted shapes (`anyOf`)."""
+    """Bodies whose required fields depend on each other list their accepted shapes, each a named component."""
 
     def setUp(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -205,15 +205,39 @@ class RequiredAlternativesSchemaTests(SimpleTestCase):
             call_command("spectacular", "--format", "openapi-json", "--file", str(target))
             self.schema = json.loads(target.read_text())
 
-    def test_loan_promise_and_lost_bodies_are_required_and_list_their_shapes(self):
-        for path, method, component in (
-            ("/api/leads/loan-promise/", "post", "LoanPromiseInputRequest"),
-            ("/api/leads/lost/{id}/", "put", "LeadLostInputRequest"),
+    def test_loan_promise_and_lost_bodies_are_required_and_any_of_named_shapes(self):
+        schemas = self.schema["components"]["schemas"]
+        for path, method, component, shapes in (
+            (
+                "/api/leads/loan-promise/",
+                "post",
+                "LoanPromiseInputRequest",
+                {"LoanCommitmentAddRequest": ["lead", "amount", "promised_clear_date"], "LoanCommitmentUpdateRequest": ["id"]},
+            ),
+            (
+                "/api/leads/lost/{id}/",
+                "put",
+                "LeadLostInputRequest",
+                {"LeadLostWithReasonRequest": ["lost_reason"], "LeadLostWithCodeRequest": ["lost_reason_code"]},
+            ),
         ):
             with self.subTest(operation=f"{method.upper()} {path}"):
-                self.assertTrue(self.schema["paths"][path][method]["requestBody"]["required"])
-                alternatives = self.schema["components"]["schemas"][component]["anyOf"]
-                self.assertTrue(all(alternative["required"] for alternative in alternatives))
+                body = self.schema["paths"][path][method]["requestBody"]
+                self.assertTrue(body["required"])
+                self.assertEqual(body["content"]["application/json"]["schema"], {"$ref": f"#/components/schemas/{component}"})
+                # Only references: an inline `anyOf` of `required` lists is what generated clients type as Any.
+                self.assertEqual(
+                    schemas[component]["anyOf"], [{"$ref": f"#/components/schemas/{name}"} for name in shapes]
+                )
+                self.assertNotIn("oneOf", schemas[component])
+                for name, required in shapes.items():
+                    self.assertEqual(schemas[name]["type"], "object")
+                    self.assertEqual(schemas[name]["required"], required)
+                    self.assertLessEqual(set(required), set(schemas[name]["properties"]))
+                    # A required field has nothing to default to.
+                    self.assertFalse([field for field in required if "default" in schemas[name]["properties"][field]])
+        # An addition takes no `id`: with one, the body is an update.
+        self.assertNotIn("id", schemas["LoanCommitmentAddRequest"]["properties"])
         # A PATCH needs no field, so its body stays optional.
         self.assertNotIn("required", self.schema["paths"]["/api/leads/update/{id}/"]["patch"]["requestBody"])
 
@@ -257,6 +281,8 @@ class RequiredAlternativesAgreementTests(LeadsAPITestCase):
             {"lost_reason_code": "other", "lost_reason": "Went to Dubai instead"},
             {"lost_reason_code": "price"},
             {"lost_reason_code": "price", "lost_reason": ""},
+            # Fits both shapes: accepted, so the schema says anyOf, not oneOf.
+            {"lost_reason_code": "price", "lost_reason": "Cheaper elsewhere"},
         ]
         for body in bodies:
             with self.subTest(body=body):
@@ -282,6 +308,7 @@ class RequiredAlternativesAgreementTests(LeadsAPITestCase):
             {"lead": self.lead.pk, "amount": "100", "promised_clear_date": day},
             {"id": commitment.pk},
             {"id": commitment.pk, "amount": "90"},
+            # Fits both shapes (an addition's three fields and an update's id): an update.
             {"id": commitment.pk, "lead": self.lead.pk, "amount": "80", "promised_clear_date": day},
         ]
         for body in bodies:
