@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from leads.views.dashboard import dashboard
 
 urlpatterns = [
+    # The bare address opens the API's documentation (a temporary redirect: the desk will take it).
+    path("", RedirectView.as_view(pattern_name="swagger-ui", permanent=False), name="root"),
     path("admin/", admin.site.urls),
     path("dashboard/", dashboard, name="dashboard"),
     path("api/", include("organizations.urls")),

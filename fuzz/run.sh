@@ -29,6 +29,11 @@ $PY manage.py migrate --noinput >"$OUT/migrate.log"
 $PY manage.py seed_demo >"$OUT/seed.log"
 # Leads in the state that lost/ and merge/ need in every phase (fixed ids the toml names).
 $PY fuzz/fuzz_rows.py >"$OUT/fuzz_rows.log"
+# The `future_days` dictionary (schemathesis.toml): a month and a year after the business day.
+$PY manage.py shell --verbosity 0 -c 'from datetime import timedelta
+from django.utils import timezone
+today = timezone.localdate()
+for days in (30, 365): print(f"\"{today + timedelta(days=days)}\"")' >"$OUT/future_days.dict"
 
 # Two users at once against two gunicorn workers on SQLite, the default database: concurrent writers
 # must queue (WAL, immediate transactions, busy timeout), never answer "database is locked".

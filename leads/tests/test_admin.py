@@ -1,5 +1,8 @@
+import datetime
+
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from leads.models import FollowUpHistory, LeadStatus
 from leads.tests.factories import LeadFactory
@@ -31,16 +34,18 @@ class LeadAdminTests(TestCase):
 
     def test_follow_up_added_inline_moves_the_lead_like_the_service(self):
         url = reverse("admin:leads_lead_change", args=[self.lead.pk])
+        today = timezone.localdate()
+        next_call = today + datetime.timedelta(days=5)
         payload = self.change_payload(**inline_management("followups", total=1), **{
-            "followups-0-followup_at_0": "2026-11-20", "followups-0-followup_at_1": "10:00:00",
+            "followups-0-followup_at_0": str(today - datetime.timedelta(days=6)), "followups-0-followup_at_1": "10:00:00",
             "followups-0-contact_method": "call", "followups-0-remarks": "Called from the admin.",
-            "followups-0-next_followup_date": "2026-12-01",
+            "followups-0-next_followup_date": str(next_call),
         })
         response = self.client.post(url, payload)
         self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context["errors"])
         self.lead.refresh_from_db()
         self.assertEqual(self.lead.lead_status, LeadStatus.CONTACTED)
-        self.assertEqual(str(self.lead.next_followup_date), "2026-12-01")
+        self.assertEqual(self.lead.next_followup_date, next_call)
         self.assertEqual(FollowUpHistory.objects.get(lead=self.lead).created_by, self.admin_user)
 
     def test_status_is_read_only_in_the_form(self):
@@ -81,9 +86,10 @@ class LoanBookAdminTests(TestCase):
             "remarks": "", "cleared_at_0": "", "cleared_at_1": "",
             **inline_management("payments", total=len(payments)),
         }
+        paid_on = timezone.localdate() - datetime.timedelta(days=1)
         for index, (amount, method) in enumerate(payments):
             data.update({
-                f"payments-{index}-amount": amount, f"payments-{index}-paid_at_0": "2026-11-20",
+                f"payments-{index}-amount": amount, f"payments-{index}-paid_at_0": str(paid_on),
                 f"payments-{index}-paid_at_1": "10:00:00", f"payments-{index}-method": method,
                 f"payments-{index}-reference": "",
             })

@@ -126,9 +126,10 @@ class MemberAdminDoorTests(TestCase):
         return {"lead": lead.pk, "followup_at_0": now.date().isoformat(), "followup_at_1": now.strftime("%H:%M:%S"),
                 "contact_method": "call", "remarks": "Called", "next_followup_date": "", **overrides}
 
-    def test_a_follow_up_dated_2030_is_refused(self):
+    def test_a_follow_up_dated_tomorrow_is_refused(self):
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         response = self.client.post(
-            reverse("admin:leads_followuphistory_add"), self.followup_payload(self.lead, followup_at_0="2030-01-01")
+            reverse("admin:leads_followuphistory_add"), self.followup_payload(self.lead, followup_at_0=tomorrow.isoformat())
         )
         self.assertIn("followup_at", self.form_errors(response))
         self.assertFalse(FollowUpHistory.objects.exists())
@@ -156,10 +157,11 @@ class MemberAdminDoorTests(TestCase):
                 "remarks": "", "status": "cleared", "cleared_at_0": "", "cleared_at_1": "",
                 "created_by": self.colleague.pk, **inline_management("payments"), **overrides}
 
-    def test_a_commitment_added_dated_2020_is_overdue_and_authored_by_the_member(self):
+    def test_a_commitment_added_dated_yesterday_is_overdue_and_authored_by_the_member(self):
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
         response = self.client.post(
             reverse("admin:leads_loancommitment_add"),
-            self.commitment_payload(self.lead, promised_clear_date="2020-01-01", status="pending"),
+            self.commitment_payload(self.lead, promised_clear_date=yesterday.isoformat(), status="pending"),
         )
         self.assertEqual(response.status_code, 302)
         commitment = LoanCommitment.objects.get()

@@ -9,6 +9,7 @@ import yaml
 from django.core.management import call_command
 from django.test import SimpleTestCase
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from leads.tests.api_base import LeadsAPITestCase
 
@@ -64,7 +65,7 @@ class ContractOverHttpTests(LeadsAPITestCase):
             self.client.post("/api/leads/followup/", {"lead": lead_id, "remarks": "Called."}), 201
         )
         promise = self.client.post(
-            "/api/leads/loan-promise/", {"lead": lead_id, "amount": "1000.00", "promised_clear_date": "2030-01-01"}
+            "/api/leads/loan-promise/", {"lead": lead_id, "amount": "1000.00", "promised_clear_date": str(timezone.localdate())}
         )
         self.assertStatus(promise, 201)
         self.assertStatus(

@@ -1,8 +1,8 @@
 """The lead list, today's follow-ups and overdue loans: filters, pagination, scoping, query counts."""
 
 import datetime
-from unittest import mock
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -277,7 +277,7 @@ class FollowUpTodayTests(LeadsAPITestCase):
         local_day = LeadFactory(branch=self.branch_a1, next_followup_date=datetime.date(2026, 3, 2))
         LeadFactory(branch=self.branch_a1, next_followup_date=datetime.date(2026, 3, 1))
         self.login(self.user_a1)
-        with self.settings(TIME_ZONE="Asia/Karachi"), mock.patch("django.utils.timezone.now", return_value=instant):
+        with self.settings(TIME_ZONE="Asia/Karachi"), time_machine.travel(instant, tick=False):
             response = self.client.get(self.url("followup-today"))
         self.assertEqual(ids(response), [local_day.pk])
 
@@ -319,7 +319,7 @@ class OverdueLoanTests(LeadsAPITestCase):
         late = LoanCommitmentFactory(lead=self.lead, promised_clear_date=datetime.date(2026, 3, 1))
         LoanCommitmentFactory(lead=self.lead, promised_clear_date=datetime.date(2026, 3, 2))
         self.login(self.user_a1)
-        with self.settings(TIME_ZONE="Asia/Karachi"), mock.patch("django.utils.timezone.now", return_value=instant):
+        with self.settings(TIME_ZONE="Asia/Karachi"), time_machine.travel(instant, tick=False):
             response = self.client.get(self.url("overdue-loans"))
         self.assertEqual(ids(response), [late.pk])
         self.assertEqual(response.data["results"][0]["days_overdue"], 1)

@@ -2,6 +2,8 @@
 
 import json
 
+from django.utils import timezone
+
 from leads.tests.api_base import LeadsAPITestCase
 from leads.tests.factories import LoanCommitmentFactory
 
@@ -52,7 +54,7 @@ class MalformedInputTests(LeadsAPITestCase):
             "create": {"customer_name": "A", "contact_number": "03001234567", "branch": self.branch_a1.pk},
             "update": {},
             "followup": {"lead": self.lead.pk, "remarks": "r"},
-            "loan-promise": {"lead": self.lead.pk, "amount": "5", "promised_clear_date": "2030-01-01"},
+            "loan-promise": {"lead": self.lead.pk, "amount": "5", "promised_clear_date": str(timezone.localdate())},
             "convert": {},
             "lost": {"lost_reason": "r"},
         }

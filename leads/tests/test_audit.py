@@ -181,8 +181,9 @@ class LeadHistoryEndpointTests(APITestCase):
     def test_lists_lead_followup_and_commitment_changes_newest_first_with_diffs(self):
         services.lead_update(lead=self.lead, changed_by=self.user, remarks="Prefers WhatsApp")
         services.followup_record(lead=self.lead, remarks="Sent the brochure", contact_method="whatsapp", created_by=self.user)
+        promised = timezone.localdate() + datetime.timedelta(days=30)
         commitment = services.loan_commitment_create(
-            lead=self.lead, amount=Decimal("900.50"), promised_clear_date=datetime.date(2030, 1, 31), created_by=self.user
+            lead=self.lead, amount=Decimal("900.50"), promised_clear_date=promised, created_by=self.user
         )
         response = self.history()
         self.assertEqual(response.status_code, 200, response.content)
@@ -196,7 +197,7 @@ class LeadHistoryEndpointTests(APITestCase):
         self.assertEqual(entries[0]["history_user"], {"id": self.user.pk, "username": "auditor"})
         loan_changes = {c["field"]: c for c in entries[0]["changes"]}
         self.assertEqual(loan_changes["amount"], {"field": "amount", "old": None, "new": "900.50"})
-        self.assertEqual(loan_changes["promised_clear_date"]["new"], "2030-01-31")
+        self.assertEqual(loan_changes["promised_clear_date"]["new"], promised.isoformat())
         self.assertEqual(entries[3]["changes"], [{"field": "remarks", "old": "", "new": "Prefers WhatsApp"}])
         status_change = {c["field"]: (c["old"], c["new"]) for c in entries[1]["changes"]}
         self.assertEqual(status_change["lead_status"], ("new", "contacted"))
@@ -229,7 +230,7 @@ class LeadHistoryEndpointTests(APITestCase):
                 services.lead_update(lead=self.lead, changed_by=self.user, remarks=f"n{number}")
                 services.followup_record(lead=self.lead, remarks=f"f{number}", created_by=self.user)
                 services.loan_commitment_create(
-                    lead=self.lead, amount=Decimal("10"), promised_clear_date=datetime.date(2030, 1, 1), created_by=self.user
+                    lead=self.lead, amount=Decimal("10"), promised_clear_date=timezone.localdate(), created_by=self.user
                 )
 
         add_changes(2)

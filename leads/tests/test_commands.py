@@ -3,10 +3,12 @@
 import smtplib
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from io import StringIO
 from unittest import mock
 
+import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
@@ -21,7 +23,17 @@ from leads.tests.factories import FollowUpHistoryFactory, LeadFactory, LoanCommi
 from organizations.models import Membership, MembershipRole
 from organizations.tests.factories import BranchFactory, MembershipFactory, UserFactory, branch_user
 
+# The cron jobs run "for a day": the tests pin that day and freeze the clock on it (ticking, so
+# claims and timeouts still see time pass), so "today", "now" and the fixtures agree on any real day.
 DAY = date(2026, 11, 27)
+
+
+def morning_of(day):
+    return time_machine.travel(datetime.combine(day, clock_time(9, 30), timezone.get_default_timezone()))
+
+
+def on_day(test_class):
+    return morning_of(DAY)(test_class)
 HistoricalLoanCommitment = LoanCommitment.history.model
 
 
@@ -35,6 +47,7 @@ def marked_history():
     return HistoricalLoanCommitment.objects.filter(history_change_reason=MARK_OVERDUE_CHANGE_REASON)
 
 
+@on_day
 class MarkOverdueLoansTests(TestCase):
     def promise(self, days_from_day, status=LoanStatus.PENDING):
         return LoanCommitmentFactory(promised_clear_date=DAY + timedelta(days=days_from_day), status=status)
@@ -69,11 +82,12 @@ class MarkOverdueLoansTests(TestCase):
     def test_date_option_judges_as_of_that_day(self):
         in_three_days = self.promise(3)
 
-        self.assertEqual(run("mark_overdue_loans", "--date", "2026-11-30"), "Marked 0 loan commitments as overdue.")
+        self.assertEqual(run("mark_overdue_loans", "--date", str(DAY + timedelta(days=3))), "Marked 0 loan commitments as overdue.")
         self.assertEqual(self.status_of(in_three_days), LoanStatus.PENDING)
-        self.assertEqual(run("mark_overdue_loans", "--date", "2026-12-01"), "Marked 1 loan commitments as overdue.")
+        self.assertEqual(run("mark_overdue_loans", "--date", str(DAY + timedelta(days=4))), "Marked 1 loan commitments as overdue.")
         self.assertEqual(self.status_of(in_three_days), LoanStatus.OVERDUE)
 
+    @morning_of(DAY + timedelta(days=10))
     def test_without_date_the_day_is_local_today(self):
         today = timezone.localdate()
         due_yesterday = LoanCommitmentFactory(promised_clear_date=today - timedelta(days=1))
@@ -161,6 +175,7 @@ class MarkOverdueLoansTests(TestCase):
 
 
 @skipUnlessDBFeature("has_select_for_update")
+@on_day
 class OverlappingMarkOverdueRunsTests(TransactionTestCase):
     def test_a_run_overlapping_another_marks_nothing_twice_and_writes_no_duplicate_history(self):
         LoanCommitmentFactory.create_batch(3, promised_clear_date=DAY - timedelta(days=1))
@@ -227,6 +242,7 @@ class RefusingBackend(LocmemBackend):
         return super().send_messages(messages)
 
 
+@on_day
 class SendFollowupRemindersTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -409,6 +425,7 @@ class SendFollowupRemindersTests(TestCase):
         self.assertEqual(message.subject, "Lead follow-ups for 28 Nov 2026: 1 due, 2 overdue")
         self.assertIn("Fatima Noor", message.body)
 
+    @morning_of(DAY + timedelta(days=10))
     def test_without_date_the_day_is_local_today(self):
         LeadFactory(branch=self.lahore, customer_name="Today Customer", next_followup_date=timezone.localdate())
 

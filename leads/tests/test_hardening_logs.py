@@ -3,9 +3,9 @@
 import io
 import json
 import logging
-from datetime import date
 
 from django.test import TestCase
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from leads import services
@@ -94,7 +94,7 @@ class WritePathLogTests(TestCase):
         )
         services.lead_update(lead=lead, changed_by=self.user, remarks="called back")
         services.followup_record(lead=lead, remarks="spoke", created_by=self.user)
-        services.loan_commitment_create(lead=lead, amount=1000, promised_clear_date=date(2030, 1, 1), created_by=self.user)
+        services.loan_commitment_create(lead=lead, amount=1000, promised_clear_date=timezone.localdate(), created_by=self.user)
         logging.getLogger("leads.test").warning("lookup by %s / %s / %s", PASSPORT, CNIC, PHONE)
         logging.getLogger("django.request").warning(
             "Bad Request: %s", f"/api/leads/search/?passport={PASSPORT}", extra={"status_code": 400}

@@ -1,5 +1,6 @@
 """The README's walkthrough, executed: every ```sh block of its "Walkthrough" section, in order,
-in one bash shell against a live server seeded with the demo data and today's dates.
+in one bash shell against a live server seeded with the demo data and today's dates, twice on the
+same server, as a reader who pastes it again would.
 
 The README cannot drift: a step that stops working (a renamed field, a new rule, a date that
 became the past) fails here. The format is described in a comment in README.md's source.
@@ -37,7 +38,7 @@ class ReadmeWalkthroughTests(LiveServerTestCase):
     def test_readme_has_a_walkthrough(self):
         self.assertGreaterEqual(len(walkthrough_blocks(README.read_text())), 3)
 
-    def test_walkthrough_runs_against_a_live_server(self):
+    def run_walkthrough(self, run: str):
         blocks = walkthrough_blocks(README.read_text())
         # Each block is announced on stderr, so a failure names the step that broke.
         script = "set -euo pipefail\n" + "\n".join(
@@ -50,6 +51,11 @@ class ReadmeWalkthroughTests(LiveServerTestCase):
             text=True,
             timeout=300,
         )
-        self.assertEqual(result.returncode, 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
+        self.assertEqual(result.returncode, 0, f"{run} run\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}")
         self.assertIn("no longer due today", result.stdout)
         self.assertIn("converted", result.stdout)
+
+    def test_walkthrough_runs_against_a_live_server_and_again_on_the_same_one(self):
+        # A reader pastes it twice, or again after a mistake: no step may rely on running first.
+        self.run_walkthrough("first")
+        self.run_walkthrough("second")

@@ -168,7 +168,7 @@ class FollowUpRuleTests(ServiceRuleTestCase):
 class LoanCommitmentRuleTests(ServiceRuleTestCase):
     def test_a_new_promise_is_pending_or_overdue_by_its_date_never_chosen(self):
         past = services.loan_commitment_create(
-            lead=self.lead, amount=Decimal("10"), promised_clear_date=datetime.date(2020, 1, 1), created_by=self.user_a1
+            lead=self.lead, amount=Decimal("10"), promised_clear_date=TODAY() - DAY, created_by=self.user_a1
         )
         self.assertEqual(past.status, LoanStatus.OVERDUE)
         self.assertFieldError("amount", services.loan_commitment_create, lead=self.lead, amount=Decimal("0"),

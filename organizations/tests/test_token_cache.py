@@ -11,8 +11,9 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from unittest import SkipTest, mock
+from unittest import SkipTest
 
+import time_machine
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
@@ -93,8 +94,7 @@ class TokenCacheCases:
         AuthToken.objects.filter(user=self.user).update(expiry=timezone.now() + timedelta(minutes=1))
         self.assertEqual(self.detail(self.second).status_code, status.HTTP_200_OK)  # cached, expiring in a minute
         later = timezone.now() + timedelta(minutes=2)
-        with mock.patch("organizations.token_cache.time.time", return_value=later.timestamp()), \
-                mock.patch("django.utils.timezone.now", return_value=later):
+        with time_machine.travel(later, tick=False):
             self.assertEqual(self.detail(self.second).status_code, status.HTTP_401_UNAUTHORIZED)
         self.assertFalse(AuthToken.objects.filter(user=self.user).exists())
 

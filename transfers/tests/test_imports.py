@@ -2,10 +2,11 @@
 
 import io
 from unittest import mock
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from leads.models import FollowUpHistory, Lead, LeadStatus
@@ -109,7 +110,7 @@ class ImportModesTests(ImportAPITestCase):
         self.assertEqual(Lead.objects.filter(customer_name__in=["Ayesha Khan", "Bilal Ahmed"]).count(), 2)
 
     def test_xlsx_with_numeric_cells_and_dates(self):
-        past = date.today() - timedelta(days=400)
+        past = timezone.localdate() - timedelta(days=400)
         report = self.run_import(
             xlsx_file(
                 [
