@@ -23,6 +23,21 @@ def check_email_configured(app_configs, **kwargs):
     ]
 
 
+
+@register("celery", deploy=True)
+def check_broker_configured(app_configs, **kwargs):
+    """Production runs imports on a worker; without a broker they would run inside the upload's web request."""
+    if settings.DEBUG or getattr(settings, "CELERY_BROKER_URL", ""):
+        return []
+    return [
+        Warning(
+            "CELERY_BROKER_URL is not set: imports run inside the upload's web request instead of on a worker.",
+            hint="Set CELERY_BROKER_URL (amqp://user:password@127.0.0.1:5672/vhost or redis://127.0.0.1:6379/1) "
+            "and run `celery -A config worker` (docs/deployment.md, sections 3 and 4).",
+            id="common.W002",
+        )
+    ]
+
 # Static files the pages need beyond what their own templates name: the API docs (drf-spectacular's
 # sidecar, SWAGGER_UI_DIST/REDOC_DIST = "SIDECAR") and the admin's stylesheet.
 REQUIRED_STATIC_ASSETS = (
