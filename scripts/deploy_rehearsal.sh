@@ -31,11 +31,13 @@ cleanup() {
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "${DEPLOY_KEEP:-0}" != 1 ]; then
     psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$SCRATCH"
-  else
-    echo "kept: $SCRATCH (database $DATABASE)"
   fi
-  if [ $status = 0 ]; then echo "REHEARSAL PASSED"; else echo "REHEARSAL FAILED (exit $status); logs were in $SCRATCH" >&2; fi
+  if [ $status = 0 ]; then
+    [ "${DEPLOY_KEEP:-0}" = 1 ] && echo "kept: $SCRATCH (database $DATABASE)" || rm -rf "$SCRATCH"
+    echo "REHEARSAL PASSED"
+  else
+    echo "REHEARSAL FAILED (exit $status): logs in $SCRATCH (web.log, worker.log, jobs.log)" >&2
+  fi
 }
 trap cleanup EXIT
 set -x
@@ -89,7 +91,7 @@ exec_start() {  # the ExecStart of the unit whose Description starts with $1, fo
 import re, sys
 guide, description, srv, port = sys.argv[1:5]
 for block in re.findall(r"^```ini\n(.*?)^```", open(guide).read(), re.M | re.S):
-    if re.search(rf"^Description={re.escape(description)}\b", block, re.M):
+    if re.search(rf"^Description={re.escape(description)}$", block, re.M):
         line = re.search(r"^ExecStart=((?:.*\\\n)*.*)$", block, re.M).group(1).replace("\\\n", " ")
         print(line.replace("/srv/leads", srv).replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace("%%", "%"))
         break
@@ -97,8 +99,8 @@ else:
     sys.exit(f"no unit {description!r} in the guide")
 EOF
 }
-WEB=$(exec_start "leads$")
-WORKER=$(exec_start "leads Celery worker")
+WEB=$(exec_start "leads")
+WORKER=$(exec_start "leads Celery worker (imports)")
 eval "$WEB" > "$SCRATCH/web.log" 2>&1 &
 PIDS+=($!)
 eval "$WORKER" > "$SCRATCH/worker.log" 2>&1 &
