@@ -101,9 +101,9 @@ EOF
 }
 WEB=$(exec_start "leads")
 WORKER=$(exec_start "leads Celery worker (imports)")
-eval "$WEB" > "$SCRATCH/web.log" 2>&1 &
+eval "exec $WEB" > "$SCRATCH/web.log" 2>&1 &
 PIDS+=($!)
-eval "$WORKER" > "$SCRATCH/worker.log" 2>&1 &
+eval "exec $WORKER" > "$SCRATCH/worker.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 for _ in $(seq 60); do grep -q "ready\." "$SCRATCH/worker.log" && break; sleep 0.5; done
