@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 CHARTJS_VERSION := 4.6.1
-CHARTJS := leads/static/leads/vendor/.chart.js-$(CHARTJS_VERSION)
+VENDOR := leads/static/leads/vendor
 
 .PHONY: help venv vendor clients run migrate seed test test-future test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
 
@@ -24,7 +24,7 @@ help:
 	@echo "make serve          production server: migrate, collectstatic, gunicorn on $(HOST):$(PORT) (static via whitenoise)"
 	@echo "make fuzz           schemathesis against /api/schema/ on a scratch database as branch_a1"
 	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/, /dashboard/ (e2e/output/)"
-	@echo "make vendor         Chart.js for /dashboard/ from the npm registry (pinned, integrity-checked) into static files"
+	@echo "make vendor         refresh the committed Chart.js from the npm registry (pinned, integrity-checked); needs npm"
 	@echo "make clients        openapi-typescript (clients/package-lock.json) for the generated-client tests"
 
 $(VENV)/.installed: requirements.txt
@@ -32,24 +32,27 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed $(CHARTJS)
+venv: $(VENV)/.installed
 
-# Chart.js for /dashboard/, vendored at build time from the npm registry (pinned version and
-# integrity) into the app's static files; the page never loads anything from outside the service.
+# Chart.js for /dashboard/ is committed in $(VENDOR) (MIT, its licence beside it), as Django ships
+# the admin's vendored JavaScript: a clone has every static file, no npm needed to run or deploy.
+# `make vendor` refreshes it from the npm registry: the pinned version, the tarball checked against
+# the pinned npm integrity, then SHA256SUMS rewritten (leads/tests/test_static_assets.py checks the
+# committed files against it). Commit the result.
 CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==
-vendor: $(CHARTJS)
-$(CHARTJS):
+vendor:
 	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
-	rm -rf var/npm && mkdir -p var/npm $(dir $@)
+	rm -rf var/npm && mkdir -p var/npm $(VENDOR)
 	cd var/npm && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null
 	$(PYTHON) scripts/check_integrity.py var/npm/chart.js-$(CHARTJS_VERSION).tgz '$(CHARTJS_INTEGRITY)'
 	tar -xzf var/npm/chart.js-$(CHARTJS_VERSION).tgz -C var/npm \
 		package/dist/chart.umd.min.js package/dist/chart.umd.min.js.map package/LICENSE.md
-	cp var/npm/package/LICENSE.md $(dir $@)chart.js-LICENSE.md
+	cp var/npm/package/LICENSE.md $(VENDOR)/chart.js-LICENSE.md
 	# The source map too: the minified file names it, and collectstatic's manifest insists it exists.
-	cp var/npm/package/dist/chart.umd.min.js var/npm/package/dist/chart.umd.min.js.map $(dir $@)
+	cp var/npm/package/dist/chart.umd.min.js var/npm/package/dist/chart.umd.min.js.map $(VENDOR)/
+	cd $(VENDOR) && sha256sum chart.js-LICENSE.md chart.umd.min.js chart.umd.min.js.map > SHA256SUMS
+	echo "chart.js@$(CHARTJS_VERSION) $(CHARTJS_INTEGRITY)" > $(VENDOR)/VERSION
 	rm -rf var/npm
-	touch $@
 
 # openapi-typescript, pinned by clients/package-lock.json, for the test that generates the TypeScript
 # client from the schema (common/tests/test_generated_clients.py); `make test` installs it first.
@@ -96,7 +99,7 @@ check: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles leads/static/leads/vendor clients/node_modules
+	rm -rf $(VENV) db.sqlite3 staticfiles clients/node_modules
 
 # Benchmarks (benchmarks/): each seeds a database of its own once (reused while it matches), then
 # times the API in-process and over HTTP (gunicorn + wrk). Extra runner flags: BENCH_ARGS="--json x.json".

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 import orjson
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     # /healthz and /readyz first: probes skip host validation, the HTTPS redirect and sign-in.
     "common.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (django-csp; the policy is CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Sessions, request.user, messages and (for reads) history: Django's and simple-history's,
@@ -181,6 +184,29 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp) on every answer: the admin, /dashboard/, /api/docs/ (Swagger UI),
+# /api/redoc/ and the browsable API load scripts, styles, fonts and data from the service only, with
+# no inline script (Swagger UI's start-up script is a request of its own, common/docs.py; the
+# dashboard's numbers are a json_script data block) and no inline style, except on the two pages
+# that need one: ReDoc writes its CSS at run time (and runs its search in a blob: worker) and DRF's
+# browsable API page has a style attribute (each adds 'unsafe-inline' to style-src for its own answers). data: images are the icons Swagger
+# UI and ReDoc inline. Checked in headless Chromium: e2e/test_csp.py. Nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # The SPA: cross-origin calls to the API only, with the session cookie; CSRF accepts its origins.
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True
@@ -208,7 +234,7 @@ REST_FRAMEWORK = {
     # rendered several times faster (docs/performance.md).
     "DEFAULT_RENDERER_CLASSES": [
         "drf_orjson_renderer.renderers.ORJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "common.api.renderers.BrowsableAPIRenderer",  # DRF's, under the CSP
     ],
     # A list field's 400 names the bad items by index ({"merge": {1: ["…"]}}): orjson must accept int keys.
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),

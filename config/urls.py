@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from common.docs import RedocView, SwaggerUIView
 from leads.views.dashboard import dashboard
 
 urlpatterns = [
@@ -15,8 +16,8 @@ urlpatterns = [
     path("api/leads/", include("transfers.urls")),
     path("api/bookings/", include("booking.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/docs/", SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
 # JSON bodies for API paths that match no route, or fail outside a DRF view.

@@ -47,6 +47,8 @@ def chromium_driver(profile_dir: str) -> webdriver.Chrome:
         f"--user-data-dir={profile_dir}",
     ):
         options.add_argument(flag)
+    # The console (CSP violations, script errors) is readable with driver.get_log("browser").
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     return driver

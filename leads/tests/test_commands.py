@@ -117,12 +117,6 @@ class MarkOverdueLoansTests(TestCase):
         self.assertEqual(second, "Marked 0 loan commitments as overdue.")
         self.assertEqual(marked_history().count(), 2)
 
-    def test_the_summary_is_logged_on_the_leads_logger(self):
-        self.promise(-1)
-        with self.assertLogs("leads", "INFO") as logs:
-            run("mark_overdue_loans", "--date", DAY.isoformat())
-        self.assertIn("Marked 1 loan commitments as overdue.", logs.output[-1])
-
     def test_a_bad_date_is_a_command_error(self):
         self.promise(-1)
         for value in ("2026-13-01", "27/11/2026", "yesterday", ""):

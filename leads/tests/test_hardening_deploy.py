@@ -17,6 +17,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DJANGO_EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
     "DJANGO_DEFAULT_FROM_EMAIL": "leads@example.com",
+    "CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",  # settings only: nothing connects
 }
 
 
@@ -42,6 +43,11 @@ class DeployCheckTests(SimpleTestCase):
         result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", DJANGO_EMAIL_URL=None)
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("common.W001", result.stderr)
+
+    def test_check_deploy_warns_when_no_broker_is_configured(self):
+        result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", CELERY_BROKER_URL=None)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("common.W002", result.stderr)
 
     def test_check_deploy_fails_when_https_hardening_is_switched_off(self):
         # The same command does catch a weakened setup, so the clean run above means something.

@@ -34,5 +34,4 @@ class Command(BaseCommand):
             logger.exception("mark_overdue_loans failed as of %s", as_of)
             raise CommandError(f"Could not mark loan commitments overdue as of {as_of}: {exc}") from exc
         message = f"{'Would mark' if dry_run else 'Marked'} {count} loan commitments as overdue."
-        logger.info(message, extra={"as_of": as_of.isoformat(), "count": count, "dry_run": dry_run})
         self.stdout.write(message)

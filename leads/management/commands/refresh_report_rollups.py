@@ -39,5 +39,4 @@ class Command(BaseCommand):
             raise CommandError(f"Could not refresh the report roll-ups: {exc}") from exc
         days = "yesterday and today" if recent else f"days before {today}"
         message = f"{'Would write' if dry_run else 'Wrote'} {count} branch-day rows of follow-ups due ({days})."
-        logger.info(message, extra={"before": today.isoformat(), "count": count, "dry_run": dry_run})
         self.stdout.write(message)

@@ -46,11 +46,6 @@ class Command(BaseCommand):
         if run.already_claimed:
             logger.info("%s users already had their digest for %s; skipped", run.already_claimed, day)
         message = f"{'Would send' if dry_run else 'Sent'} {run.sent} reminder emails for {len(run.lead_ids)} leads."
-        logger.info(
-            message,
-            extra={"day": day.isoformat(), "sent": run.sent, "already_claimed": run.already_claimed,
-                   "failed": len(run.failures), "dry_run": dry_run},
-        )
         self.stdout.write(message)
         if run.failures:
             raise CommandError(f"{len(run.failures)} reminder emails failed; their users are retried on the next run.")

@@ -1,4 +1,3 @@
-import logging
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -6,8 +5,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from booking.models import Booking
 from leads.services.booking_leads import BookingLeadOutcome, bookings_without_lead, find_lead_for_booking, planned_outcome
 from leads.services import LeadService
-
-logger = logging.getLogger("leads")
 
 
 def _parse_date(value: str) -> date:
@@ -55,7 +52,6 @@ class Command(BaseCommand):
                 else:
                     counts[result.outcome] += 1
         summary = self._summary(counts, failed, total, dry_run)
-        logger.info("sync_booking_leads: %s", summary, extra={"event": "sync_booking_leads.done"})
         self.stdout.write(summary)
 
     @staticmethod
