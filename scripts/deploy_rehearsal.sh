@@ -135,7 +135,7 @@ sed -i -e "s#/srv/leads#$SRV#g" -e "s#/etc/leads/env#$ENV_FILE#g" \
 cat "$SCRATCH/cron.sh"
 env -i PATH=/usr/bin:/bin HOME="$SCRATCH" sh -e "$SCRATCH/cron.sh"   # cron's empty environment
 cat "$SCRATCH/jobs.log"
-test "$(grep -c . "$SCRATCH/jobs.log")" = 5
+test "$(grep -c . "$SCRATCH/jobs.log")" = "$(grep -c . "$SCRATCH/cron.sh")"   # one summary line per job
 test "$(sort "$SCRATCH/jobs.log" | uniq -d | wc -l)" = 0   # each line once
 
 # --- Every page, signed in where it needs it, and an import through the worker -------------------
@@ -195,7 +195,7 @@ def page(path, expect=200, marker=None):
     return html
 
 
-page("/", expect=404)
+page("/", expect=302)  # the bare address redirects to the API docs
 page("/api/docs/", marker='id="swagger-ui"')
 page("/api/redoc/", marker="<redoc")
 page("/admin/login/", marker='name="username"')
