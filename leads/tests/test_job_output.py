@@ -41,6 +41,8 @@ class JobsWriteEachLineOnceTests(TestCase):
             (("refresh_report_rollups", "--recent"), "(yesterday and today)"),
             (("send_followup_reminders",), "reminder emails for"),
             (("sync_booking_leads",), "bookings without a lead."),
+            (("resume_imports",), "Resumed 0 import(s)"),
+            (("purge_imports",), "Deleted 0 import(s)"),
         ):
             with self.subTest(args=args):
                 lines = run_into_one_log(*args)

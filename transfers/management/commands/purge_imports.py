@@ -36,5 +36,4 @@ class Command(BaseCommand):
             message = f"Would delete {counts['deleted']} import(s) and drop the stored file of {counts['emptied']}."
         else:
             message = f"Deleted {counts['deleted']} import(s) and dropped the stored file of {counts['emptied']}."
-        logger.info(message, extra={**counts, "days": days, "dry_run": options["dry_run"]})
         self.stdout.write(message)

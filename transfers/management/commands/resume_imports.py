@@ -44,5 +44,4 @@ class Command(BaseCommand):
             message = f"Resumed {len(resumed)} import(s), failed {len(failed)}."
         if resumed or failed:
             message += f" Resumed: {resumed or '-'}; failed: {failed or '-'}."
-        logger.info(message, extra={"resumed": resumed, "failed": failed, "dry_run": options["dry_run"]})
         self.stdout.write(message)
