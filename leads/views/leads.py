@@ -27,7 +27,7 @@ from leads.serializers import (
     LeadUpdateInputSerializer,
 )
 from leads.services import lead_convert, lead_create, lead_mark_lost, lead_update
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["leads"]
 

@@ -29,7 +29,7 @@ from leads.services import (
     loan_commitment_update,
     loan_payment_record,
 )
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["loan commitments"]
 

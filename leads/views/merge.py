@@ -9,7 +9,7 @@ from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_list
 from leads.serializers import LeadDetailOutputSerializer
 from leads.services.merge import lead_merge
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 from leads.views.leads import write_and_show
 
 

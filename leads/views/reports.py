@@ -10,7 +10,7 @@ from leads.selectors import lost_reasons_visible
 from leads.serializers import LostReasonOutputSerializer
 from leads.serializers.reports import SummaryOutputSerializer, SummaryQuerySerializer
 from organizations.models import Branch, user_sees_everything, visible_branch_ids
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["reports"]
 
