@@ -1,8 +1,6 @@
 """Lead endpoints: create, list, detail, update, search, convert, lost, today's follow-ups."""
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
@@ -14,8 +12,8 @@ from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
-from leads.loan_book import leads_with_money_and_record_in_scope, leads_with_money_in_scope
-from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
+from leads.loan_book import leads_due_today_in_scope, leads_with_money_and_record_in_scope, leads_with_money_in_scope
+from leads.selectors import lead_list, lead_search, lead_with_recent_items
 from leads.serializers import (
     LeadConvertInputSerializer,
     LeadCreateInputSerializer,
@@ -287,17 +285,10 @@ class LeadLostView(BranchScopedAPIView):
         )
 
 
-def _due_today(*, user):
-    today = timezone.localdate()
-    leads = leads_due_on(day=today, user=user, rows=leads_with_money_in_scope(user=user, as_of=today))
-    # Never-contacted leads first, then those waiting longest since the last contact.
-    return leads.order_by(F("last_contacted_at").asc(nulls_first=True), "id")
-
-
 class FollowUpTodayView(BranchScopedAPIView):
     """GET /api/leads/followup/today/"""
 
-    scoped_queryset = staticmethod(_due_today)
+    scoped_queryset = staticmethod(leads_due_today_in_scope)
     filter_backends = [DjangoFilterBackend]
     filterset_class = DueLeadFilter
 
