@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from leads.models import FollowUpHistory, Lead, LoanCommitment, LostReason
 from organizations.models import MembershipRole, user_sees_everything, visible_branch_ids
@@ -45,6 +46,23 @@ def overdue_loan_commitments(*, as_of: date, user) -> QuerySet[LoanCommitment]:
 def overdue_loan_commitments_unscoped(*, as_of: date) -> QuerySet[LoanCommitment]:
     """`overdue_loan_commitments` across every tenant: for jobs and benchmarks."""
     return LoanCommitment.objects.unscoped().open().filter(promised_clear_date__lt=as_of)
+
+
+# The commitment's own columns and, of its lead and branch, only what a row shows: a page of 50
+# builds 150 model instances, and a lead has 25 columns.
+_OVERDUE_ROW_COLUMNS = (
+    *(field.name for field in LoanCommitment._meta.concrete_fields),
+    "lead__customer_name",
+    "lead__contact_number",
+    "lead__branch",
+    "lead__branch__name",
+)
+
+
+def overdue_loan_rows(*, user) -> QuerySet[LoanCommitment]:
+    """`overdue_loan_commitments` as of the business day, as the overdue list's rows (`overdue-loans/`), oldest promise first."""
+    commitments = overdue_loan_commitments(as_of=timezone.localdate(), user=user)
+    return commitments.select_related("lead__branch").only(*_OVERDUE_ROW_COLUMNS).order_by("promised_clear_date", "id")
 
 
 # --- Reads behind the REST API. Each starts from `visible_to(user)`, so a row outside the
