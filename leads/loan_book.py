@@ -22,6 +22,7 @@ from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanPayment, 
 from leads.selectors import (
     LEAD_ROW_COLUMNS,
     LEAD_ROW_RELATIONS,
+    lead_with_recent_items,
     leads_due_on,
     overdue_loan_commitments,
     overdue_loan_commitments_unscoped,
@@ -75,6 +76,13 @@ def leads_with_money_in_scope(*, user, as_of: date | None = None) -> QuerySet[Le
 def leads_with_money_and_record_in_scope(*, user) -> QuerySet[Lead]:
     """As `leads_with_money_in_scope`, plus the promise record (`leads_with_promise_record`) the detail shows."""
     return _lead_rows_with_money_and_record(timezone.localdate()).visible_to(user)
+
+
+def lead_for_detail(*, user, pk: int) -> Lead:
+    """The lead as the detail endpoint shows it: its row with money and promise record, and its recent
+    follow-ups and commitments (`lead_with_recent_items`). Read inside a writer's transaction, it sees
+    the lead as written."""
+    return lead_with_recent_items(leads_with_money_and_record_in_scope(user=user).get(pk=pk))
 
 
 def leads_due_today_in_scope(*, user) -> QuerySet[Lead]:

@@ -7,12 +7,17 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from leads.duplicates import duplicate_hints
+from leads.duplicates import with_duplicate_hints
 from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
-from leads.loan_book import leads_due_today_in_scope, leads_with_money_and_record_in_scope, leads_with_money_in_scope
+from leads.loan_book import (
+    lead_for_detail,
+    leads_due_today_in_scope,
+    leads_with_money_and_record_in_scope,
+    leads_with_money_in_scope,
+)
 from leads.selectors import lead_list, lead_search, lead_with_recent_items
 from leads.serializers import (
     LeadConvertInputSerializer,
@@ -43,8 +48,7 @@ def write_and_show(request, write, status_code=status.HTTP_200_OK) -> Response:
 def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
     """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments
     (inside the writer's transaction: see `write_and_show`)."""
-    lead = lead_with_recent_items(leads_with_money_and_record_in_scope(user=request.user).get(pk=lead.pk))
-    return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
+    return Response(LeadDetailOutputSerializer(lead_for_detail(user=request.user, pk=lead.pk)).data, status=status_code)
 
 
 class LeadCreateView(BranchScopedAPIView):
@@ -78,10 +82,8 @@ class LeadCreateView(BranchScopedAPIView):
             serializer.is_valid(raise_exception=True)
             # The re-read happens in the write's transaction: it sees the lead as written, whatever commits meanwhile.
             lead = lead_create(created_by=request.user, **serializer.validated_data)
-            lead = lead_with_recent_items(leads_with_money_and_record_in_scope(user=request.user).get(pk=lead.pk))
-            # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
-            hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
-            lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
+            # One more query: other leads of the organization with this contact number or CNIC, as the caller may know them.
+            lead = with_duplicate_hints(user=request.user, lead=lead_for_detail(user=request.user, pk=lead.pk))
             return LeadCreateOutputSerializer(lead).data
 
         return idempotent_create(
