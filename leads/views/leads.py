@@ -1,6 +1,5 @@
 """Lead endpoints: create, list, detail, update, search, convert, lost, today's follow-ups."""
 
-from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
@@ -30,25 +29,10 @@ from leads.serializers import (
     LeadUpdateInputSerializer,
 )
 from leads.services import lead_convert, lead_create, lead_mark_lost, lead_update
+from leads.views.responses import write_and_show
 from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["leads"]
-
-
-def write_and_show(request, write, status_code=status.HTTP_200_OK) -> Response:
-    """Run `write` (a service call returning the lead) and answer the lead as the detail endpoint shows it.
-
-    The re-read happens in the write's transaction, while the service's lock on the row holds, so a
-    concurrent move cannot take the lead out of the caller's scope between the two.
-    """
-    with transaction.atomic():
-        return lead_detail_response(request, write(), status_code)
-
-
-def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
-    """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments
-    (inside the writer's transaction: see `write_and_show`)."""
-    return Response(LeadDetailOutputSerializer(lead_for_detail(user=request.user, pk=lead.pk)).data, status=status_code)
 
 
 class LeadCreateView(BranchScopedAPIView):

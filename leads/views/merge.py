@@ -8,8 +8,8 @@ from leads.selectors import lead_list
 from leads.serializers import LeadDetailOutputSerializer
 from leads.serializers.merge import LeadMergeInputSerializer
 from leads.services.merge import lead_merge
+from leads.views.responses import write_and_show
 from organizations.scoped_views import BranchScopedAPIView
-from leads.views.leads import write_and_show
 
 
 class LeadMergeView(BranchScopedAPIView):
