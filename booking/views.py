@@ -12,15 +12,11 @@ from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
 
 
-def _bookings_in_scope(*, user):
-    return bookings_visible_to(user=user).select_related("branch")
-
-
 class BookingListCreateView(BranchScopedAPIView):
     """Bookings of the caller's branches; creating one links or creates its customer's lead."""
 
     serializer_class = BookingCreateInputSerializer  # the browsable API's form
-    scoped_queryset = staticmethod(_bookings_in_scope)
+    scoped_queryset = staticmethod(bookings_visible_to)
     filter_backends = [DjangoFilterBackend]
     filterset_class = BookingFilter
 
