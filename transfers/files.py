@@ -28,7 +28,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from leads.services.imports import COLUMN_BY_KEY, IMPORT_COLUMNS, MATCH_FIELDS, ImportMode, column_key, refused_cell
+from transfers.rows import COLUMN_BY_KEY, IMPORT_COLUMNS, MATCH_FIELDS, ImportMode, column_key, refused_cell
 from transfers.models import FileFormat
 
 XLSX_MAGIC = b"PK\x03\x04"
