@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from leads.models import FollowUpHistory, Lead, LoanCommitment, LostReason
@@ -25,11 +25,6 @@ def leads_due_on_unscoped(*, day: date) -> QuerySet[Lead]:
 
 def _due_on(leads: QuerySet[Lead], *, day: date) -> QuerySet[Lead]:
     return leads.open().filter(next_followup_date=day)
-
-
-def leads_due_by(*, day: date, user) -> QuerySet[Lead]:
-    """Open leads in `user`'s scope whose next follow-up is `day` or already past it."""
-    return leads_due_by_unscoped(day=day).visible_to(user)
 
 
 def leads_due_by_unscoped(*, day: date) -> QuerySet[Lead]:
@@ -87,21 +82,11 @@ def lead_list(*, user) -> QuerySet[Lead]:
     return Lead.objects.visible_to(user).select_related(*LEAD_ROW_RELATIONS)
 
 
-def lead_detail(*, user) -> QuerySet[Lead]:
-    """Leads `user` may see, each with its latest follow-ups and loan commitments prefetched."""
-    recent_followups = FollowUpHistory.objects.order_by("-followup_at", "-id")[:RECENT_ITEMS_IN_DETAIL]
-    recent_commitments = LoanCommitment.objects.order_by("-created_at", "-id")[:RECENT_ITEMS_IN_DETAIL]
-    return lead_list(user=user).prefetch_related(
-        Prefetch("followups", queryset=recent_followups, to_attr="recent_followups"),
-        Prefetch("loan_commitments", queryset=recent_commitments, to_attr="recent_loan_commitments"),
-    )
-
-
 def lead_with_recent_items(lead: Lead) -> Lead:
     """`lead` with `recent_followups` and `recent_loan_commitments` (the latest of each) attached.
 
-    What the detail endpoint shows for one lead: two plain LIMIT queries, about a third of the
-    CPU of `lead_detail()`'s window-function prefetch, which pays off only for many leads at once.
+    What the detail endpoint shows for one lead: two plain LIMIT queries, about a third of the CPU
+    of a window-function prefetch, which pays off only for many leads at once.
     """
     lead.recent_followups = list(lead_followups(lead=lead)[:RECENT_ITEMS_IN_DETAIL])
     lead.recent_loan_commitments = list(lead_loan_commitments(lead=lead)[:RECENT_ITEMS_IN_DETAIL])
