@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from leads.loan_book import MixedCurrencies, loan_aging
 from leads.charts import dashboard_charts
-from leads.reports import Period, summary_report
+from leads.loan_book import MixedCurrencies, loan_aging
+from leads.report_queries import Period, summary_report
 from leads.serializers.reports import SummaryQuerySerializer
 from organizations.models import Branch, has_any_membership
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from common.api.schema import ACCESS_ERRORS, error_responses
-from leads.reports import summary_report
+from leads.report_queries import summary_report
 from leads.selectors import lost_reasons_visible
 from leads.serializers import LostReasonOutputSerializer
 from leads.serializers.reports import SummaryOutputSerializer, SummaryQuerySerializer
