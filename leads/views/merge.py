@@ -7,7 +7,7 @@ from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_list
 from leads.serializers import LeadDetailOutputSerializer
 from leads.serializers.merge import LeadMergeInputSerializer
-from leads.services.merge import lead_merge
+from leads.services import lead_merge
 from leads.views.responses import write_and_show
 from organizations.scoped_views import BranchScopedAPIView
 
