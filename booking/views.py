@@ -7,9 +7,9 @@ from booking.filters import BookingFilter
 from booking.selectors import bookings_visible_to
 from booking.serializers import BookingCreateInputSerializer, BookingOutputSerializer
 from booking.services import booking_create
-from organizations.scoped_views import BranchScopedAPIView
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
+from organizations.scoped_views import BranchScopedAPIView
 
 
 class BookingListCreateView(BranchScopedAPIView):
