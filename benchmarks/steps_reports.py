@@ -26,7 +26,7 @@ from benchmarks.measure import Case, Result, Runner
 from benchmarks.vocabulary import LOST_REASONS
 from leads.models import FollowUpDueDay, FollowUpHistory, Lead, LeadStatus, LostReason
 from leads.services import lost_reasons_seed
-from leads.services.reports import report_rollups_refresh
+from leads.services import report_rollups_refresh
 from organizations.models import Organization
 
 ORG_ADMIN = "bench_admin_a"

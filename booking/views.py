@@ -1,29 +1,24 @@
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from booking.filters import BookingFilter
 from booking.selectors import bookings_visible_to
 from booking.serializers import BookingCreateInputSerializer, BookingOutputSerializer
 from booking.services import booking_create
-from organizations.permissions import IsBranchUser
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
+from organizations.scoped_views import BranchScopedAPIView
 
 
-class BookingListCreateView(generics.ListAPIView):
+class BookingListCreateView(BranchScopedAPIView):
     """Bookings of the caller's branches; creating one links or creates its customer's lead."""
 
-    permission_classes = [IsBranchUser]
-    serializer_class = BookingOutputSerializer
+    serializer_class = BookingCreateInputSerializer  # the browsable API's form
+    scoped_queryset = staticmethod(bookings_visible_to)
+    filter_backends = [DjangoFilterBackend]
     filterset_class = BookingFilter
-
-    def get_serializer_class(self):
-        # POST parses with the input serializer (the browsable API's form shows its fields).
-        return BookingCreateInputSerializer if self.request.method == "POST" else BookingOutputSerializer
-
-    def get_queryset(self):
-        return bookings_visible_to(user=self.request.user).select_related("branch")
 
     @extend_schema(
         summary="List bookings",
@@ -39,8 +34,9 @@ class BookingListCreateView(generics.ListAPIView):
         },
         tags=["bookings"],
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(BookingOutputSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Create a booking",
@@ -81,9 +77,9 @@ class BookingListCreateView(generics.ListAPIView):
         },
         tags=["bookings"],
     )
-    def post(self, request, *args, **kwargs):
+    def post(self, request):
         def write():
-            serializer = self.get_serializer(data=request.data)  # the input serializer on POST
+            serializer = BookingCreateInputSerializer(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
             return booking_create(**serializer.validated_data, created_by=request.user)
 

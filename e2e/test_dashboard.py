@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from e2e.test_browser import OUTPUT, ChromiumLiveServerTestCase
 from leads.models import Lead, LeadSource
 from leads.loan_book import loan_aging
-from leads.reports import Period, summary_report
+from leads.report_queries import Period, summary_report
 from leads.services import followup_record, lead_create, lead_mark_lost
 from organizations.models import Branch
 

@@ -66,3 +66,10 @@ def duplicate_hints(*, user, leads: list[Lead]) -> dict[int, DuplicateHints]:
             elif branch_name not in hint.known_at_branches:
                 hint.known_at_branches.append(branch_name)
     return hints
+
+
+def with_duplicate_hints(*, user, lead: Lead) -> Lead:
+    """`lead` with `possible_duplicates` and `known_at_branches` attached (what `create/` answers), in one query."""
+    hints = duplicate_hints(user=user, leads=[lead])[lead.pk]
+    lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
+    return lead

@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from common.expressions import CompiledOnce
 from leads.models import OPEN_LOAN_STATUSES, Lead, LoanCommitment, LoanPayment, LoanStatus
-from leads.selectors import LEAD_ROW_COLUMNS, LEAD_ROW_RELATIONS, overdue_loan_commitments, overdue_loan_commitments_unscoped
+from leads.selectors import (
+    LEAD_ROW_COLUMNS,
+    LEAD_ROW_RELATIONS,
+    lead_with_recent_items,
+    leads_due_on,
+    overdue_loan_commitments,
+    overdue_loan_commitments_unscoped,
+)
 from organizations.models import Branch, Organization
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -69,6 +76,22 @@ def leads_with_money_in_scope(*, user, as_of: date | None = None) -> QuerySet[Le
 def leads_with_money_and_record_in_scope(*, user) -> QuerySet[Lead]:
     """As `leads_with_money_in_scope`, plus the promise record (`leads_with_promise_record`) the detail shows."""
     return _lead_rows_with_money_and_record(timezone.localdate()).visible_to(user)
+
+
+def lead_for_detail(*, user, pk: int) -> Lead:
+    """The lead as the detail endpoint shows it: its row with money and promise record, and its recent
+    follow-ups and commitments (`lead_with_recent_items`). Read inside a writer's transaction, it sees
+    the lead as written."""
+    return lead_with_recent_items(leads_with_money_and_record_in_scope(user=user).get(pk=pk))
+
+
+def leads_due_today_in_scope(*, user) -> QuerySet[Lead]:
+    """Open leads `user` may see whose follow-up is due on the business day, as table rows with money
+    (`followup/today/`): never-contacted leads first, then those waiting longest since the last contact."""
+    today = timezone.localdate()
+    leads = leads_due_on(day=today, user=user, rows=leads_with_money_in_scope(user=user, as_of=today))
+    # Never-contacted leads first, then those waiting longest since the last contact.
+    return leads.order_by(F("last_contacted_at").asc(nulls_first=True), "id")
 
 
 # Built once per business day and process, then narrowed per request (`visible_to`, filters), as DRF's

@@ -7,6 +7,8 @@ from leads.views.merge import LeadMergeView
 app_name = "leads"
 
 # Paths are the public contract (../shared/CONTRACT.md); tests pin them literally.
+# Mounted at /api/leads/ (config/urls.py) beside transfers/urls.py, which holds imports/ and export/:
+# transfers sits above leads, so this module never names it.
 urlpatterns = [
     path("create/", views.LeadCreateView.as_view(), name="create"),
     path("list/", views.LeadListView.as_view(), name="list"),

@@ -28,8 +28,8 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from leads.services.imports import COLUMN_BY_KEY, IMPORT_COLUMNS, MATCH_FIELDS, ImportMode, column_key, refused_cell
 from transfers.models import FileFormat
+from transfers.vocabulary import COLUMN_BY_KEY, IMPORT_COLUMNS, MATCH_FIELDS, ImportMode, column_key, refused_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
 # A part smaller than this is not judged by how much it grows (tiny parts compress oddly well).

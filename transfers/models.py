@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from leads.models import Lead
-from leads.services.imports import ImportMode, RowAction
 from organizations.models import Branch, Organization
 from organizations.scoping import ScopedQuerySet
+from transfers.vocabulary import ImportMode, RowAction
 
 
 class ImportStatus(models.TextChoices):

@@ -4,9 +4,9 @@ from rest_framework import serializers
 
 from common.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, StrictBooleanField
 from leads.serializers.leads import PossibleDuplicateSerializer
-from leads.services.imports import ImportMode
 from organizations.models import Branch
 from transfers.models import FileFormat, ImportStatus, LeadImport
+from transfers.vocabulary import ImportMode
 
 
 class LeadImportInputSerializer(serializers.Serializer):

@@ -33,10 +33,11 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from common.errors import OutOfScope, ServiceUnavailable, StateConflict
 from leads.models import FollowUpHistory, Lead, LoanCommitment
-from leads.services.imports import RowAction, leads_import_rows
 from organizations.models import user_sees_everything, visible_branch_ids
 from transfers.files import file_format_of, iter_records, read_header
 from transfers.models import ImportStatus, LeadImport, LeadImportChunk, LeadImportError, LeadImportRow
+from transfers.rows import leads_import_rows
+from transfers.vocabulary import RowAction
 
 logger = logging.getLogger("leads.imports")
 

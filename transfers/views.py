@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.filters import LeadFilter
 from leads.loan_book import leads_with_money_in_scope
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 from transfers.exports import XLSX_MEDIA_TYPE, export_response
 from transfers.selectors import lead_import_report, lead_imports_visible
 from transfers.serializers import (

@@ -242,7 +242,7 @@ class UserScopeBudget:
     as the scope's views (`search`: `GET /api/leads/search/`), so both draw on one budget.
 
     An import spends the `search` budget for every answer it gives about a lead the importer cannot
-    see (leads.services.imports). `stop()` marks the budget spent for the rest of the window, so
+    see (transfers.rows). `stop()` marks the budget spent for the rest of the window, so
     later rows are withheld even before they meet such a lead. Fails open like every throttle.
     """
 

@@ -11,7 +11,7 @@ from leads.admin.service_forms import ServiceAdminMixin, ServiceForm
 from leads.loan_book import lead_outstanding_amount
 from leads.models import FollowUpHistory, Lead, LoanCommitment
 from leads.selectors import users_assignable_by
-from leads.services.merge import lead_merge
+from leads.services import lead_merge
 from organizations.admin_site import BranchScopedAdmin, BranchScopedInline
 
 

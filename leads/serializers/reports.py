@@ -1,4 +1,4 @@
-"""Query and answer of the summary report (the answer is built by `leads.reports.summary_report`)."""
+"""Query and answer of the summary report (the answer is built by `leads.report_queries.summary_report`)."""
 
 from datetime import date, timedelta
 
@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from common.api.fields import MAX_ID, BusinessDateField
 from leads.models import LeadSource, LeadStatus
-from leads.reports import DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, Period
+from leads.report_queries import DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, Period
 
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)

@@ -2,7 +2,8 @@
 
 Each service takes keyword-only arguments, runs in one transaction, validates (raising Django's
 `ValidationError` naming the field, or `StateConflict` for a forbidden state change), writes, and
-returns the object. Views, admin, signals, commands and imports all call these. One module per resource.
+returns the object. Views, admin, signals, commands and imports all call these. One module per resource;
+every public service is re-exported here, and callers outside the package import it from here.
 """
 
 from leads.services.booking_leads import LeadService
@@ -16,6 +17,7 @@ from leads.services.leads import (
     lead_update,
 )
 from leads.services.lost_reasons import lost_reason_save, lost_reason_validate, lost_reasons_seed
+from leads.services.merge import lead_merge
 from leads.services.loans import (
     LOAN_EDITABLE_FIELDS,
     MARK_OVERDUE_CHANGE_REASON,
@@ -34,6 +36,7 @@ from leads.services.payments import (
     loan_payment_check_input,
     loan_payment_record,
 )
+from leads.services.rollups import report_rollups_refresh
 
 __all__ = [
     "DUPLICATE_PASSPORT_MESSAGE",
@@ -47,6 +50,7 @@ __all__ = [
     "lead_convert",
     "lead_create",
     "lead_mark_lost",
+    "lead_merge",
     "lead_update",
     "loan_commitment_cancel",
     "loan_commitment_clear",
@@ -61,4 +65,5 @@ __all__ = [
     "loan_payment_check_balance",
     "loan_payment_check_input",
     "loan_payment_record",
+    "report_rollups_refresh",
 ]

@@ -2,7 +2,8 @@
 
 from django.test import TestCase
 
-from leads.selectors import lead_detail, lead_search, user_reaches_branch, users_assignable_by
+from leads.loan_book import lead_for_detail
+from leads.selectors import lead_search, user_reaches_branch, users_assignable_by
 from leads.tests.factories import FollowUpHistoryFactory, LeadFactory, LoanCommitmentFactory
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user, org_admin
 
@@ -47,12 +48,13 @@ class SelectorTests(TestCase):
         self.assertFalse(user_reaches_branch(user=self.member, branch=self.sister))
         self.assertTrue(user_reaches_branch(user=self.staff, branch=self.foreign))
 
-    def test_lead_detail_prefetches_the_latest_ten_of_each_per_lead(self):
-        leads = [LeadFactory(branch=self.branch) for _ in range(3)]
-        for lead in leads:
-            FollowUpHistoryFactory.create_batch(12, lead=lead)
-            LoanCommitmentFactory.create_batch(11, lead=lead)
-        with self.assertNumQueries(3):  # leads, follow-ups, commitments (staff: no membership query)
-            rows = list(lead_detail(user=self.staff))
-            counts = [(len(row.recent_followups), len(row.recent_loan_commitments)) for row in rows]
-        self.assertEqual(counts, [(10, 10)] * 3)
+    def test_lead_for_detail_attaches_the_latest_ten_of_each_in_the_callers_scope(self):
+        lead = LeadFactory(branch=self.branch)
+        followups = FollowUpHistoryFactory.create_batch(12, lead=lead)
+        LoanCommitmentFactory.create_batch(11, lead=lead)
+        with self.assertNumQueries(3):  # the lead, its follow-ups, its commitments (staff: no membership query)
+            row = lead_for_detail(user=self.staff, pk=lead.pk)
+        self.assertEqual((len(row.recent_followups), len(row.recent_loan_commitments)), (10, 10))
+        self.assertEqual(row.recent_followups[0].pk, max(followups, key=lambda f: (f.followup_at, f.pk)).pk)
+        with self.assertRaises(type(lead).DoesNotExist):
+            lead_for_detail(user=self.foreign_member, pk=lead.pk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from leads.business_hours import business_hours_between
 from leads.models import FollowUpDueDay, Lead, LeadSource, LeadStatus, ReportRollupState
-from leads.reports import Period
+from leads.report_queries import Period
 from leads.services import followup_record, lead_convert, lead_mark_lost
 from leads.tests.api_base import LeadsAPITestCase
 from leads.tests.factories import LeadFactory

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from leads.charts import dashboard_charts
 from leads.loan_book import MixedCurrencies, loan_aging
-from leads.reports import Period, summary_report
-from leads.selectors import lost_reasons_visible
+from leads.report_queries import Period, summary_report
 from leads.serializers.reports import SummaryQuerySerializer
 from organizations.models import Branch, has_any_membership
 
@@ -46,36 +46,7 @@ def dashboard(request):
         aging_note = ""
     except MixedCurrencies as exc:
         aging, aging_note = None, f"Your branches keep different currencies ({', '.join(exc.args[0])}); pick a branch."
-    labels = {}
-    for reason in lost_reasons_visible(user=user):
-        labels.setdefault(reason.code, reason.label)
-    total = report["total"]
-    charts = {
-        "funnel": {
-            "labels": ["Created", "Contacted", "Converted"],
-            "values": [total["leads"], total["leads"] - total["never_contacted"], total["converted"]],
-        },
-        "compliance": {
-            "labels": [row["branch_name"] for row in report["branches"]],
-            "done": [row["followups_done_on_time"] for row in report["branches"]],
-            "missed": [row["followups_due"] - row["followups_done_on_time"] for row in report["branches"]],
-        },
-        "aging": {
-            "labels": [f"{bucket.label} days late" for bucket in aging.buckets] if aging else [],
-            "amounts": [str(bucket.amount) for bucket in aging.buckets] if aging else [],
-            "counts": [bucket.count for bucket in aging.buckets] if aging else [],
-            "currency": aging.currency if aging else "",
-        },
-        "lost": {
-            "codes": list(total["lost_by_reason"]),
-            "labels": [labels.get(code, code) for code in total["lost_by_reason"]],
-            "values": list(total["lost_by_reason"].values()),
-        },
-        "weekly": {
-            "labels": [week["week"].isoformat() for week in total["new_per_week"]],
-            "values": [week["leads"] for week in total["new_per_week"]],
-        },
-    }
+    charts = dashboard_charts(user=user, report=report, aging=aging)
     list_filters = f"created_at_after={period.first_day}&created_at_before={period.last_day}"
     if branch_id is not None:
         list_filters += f"&branch_id={branch_id}"
@@ -92,7 +63,7 @@ def dashboard(request):
         "branch_id": branch_id,
         "period": period,
         "errors": errors,
-        "total": total,
+        "total": report["total"],
         "rows": report["branches"],
         "aging_note": aging_note,
         "charts": charts,

@@ -8,7 +8,7 @@ from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_followups, lead_list
 from leads.serializers import FollowUpCreateInputSerializer, FollowUpOutputSerializer
 from leads.services import followup_record
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["follow-ups"]
 

@@ -6,7 +6,7 @@ from leads.audit import history_changes, lead_history_entries
 from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_list
 from leads.serializers.history import HistoryEntryOutputSerializer
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 
 
 class LeadHistoryView(BranchScopedAPIView):

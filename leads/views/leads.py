@@ -1,21 +1,23 @@
 """Lead endpoints: create, list, detail, update, search, convert, lost, today's follow-ups."""
 
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from leads.duplicates import duplicate_hints
+from leads.duplicates import with_duplicate_hints
 from leads.filters import DueLeadFilter, LeadFilter
 from common.api.throttling import ScopedRateThrottle
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
-from leads.loan_book import leads_with_money_and_record_in_scope, leads_with_money_in_scope
-from leads.selectors import lead_list, lead_search, lead_with_recent_items, leads_due_on
+from leads.loan_book import (
+    lead_for_detail,
+    leads_due_today_in_scope,
+    leads_with_money_and_record_in_scope,
+    leads_with_money_in_scope,
+)
+from leads.selectors import lead_list, lead_search, lead_with_recent_items
 from leads.serializers import (
     LeadConvertInputSerializer,
     LeadCreateInputSerializer,
@@ -27,26 +29,10 @@ from leads.serializers import (
     LeadUpdateInputSerializer,
 )
 from leads.services import lead_convert, lead_create, lead_mark_lost, lead_update
-from leads.views.base import BranchScopedAPIView
+from leads.views.responses import write_and_show
+from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["leads"]
-
-
-def write_and_show(request, write, status_code=status.HTTP_200_OK) -> Response:
-    """Run `write` (a service call returning the lead) and answer the lead as the detail endpoint shows it.
-
-    The re-read happens in the write's transaction, while the service's lock on the row holds, so a
-    concurrent move cannot take the lead out of the caller's scope between the two.
-    """
-    with transaction.atomic():
-        return lead_detail_response(request, write(), status_code)
-
-
-def lead_detail_response(request, lead, status_code=status.HTTP_200_OK) -> Response:
-    """The lead as the detail endpoint shows it, re-read with its recent follow-ups and commitments
-    (inside the writer's transaction: see `write_and_show`)."""
-    lead = lead_with_recent_items(leads_with_money_and_record_in_scope(user=request.user).get(pk=lead.pk))
-    return Response(LeadDetailOutputSerializer(lead).data, status=status_code)
 
 
 class LeadCreateView(BranchScopedAPIView):
@@ -80,10 +66,8 @@ class LeadCreateView(BranchScopedAPIView):
             serializer.is_valid(raise_exception=True)
             # The re-read happens in the write's transaction: it sees the lead as written, whatever commits meanwhile.
             lead = lead_create(created_by=request.user, **serializer.validated_data)
-            lead = lead_with_recent_items(leads_with_money_and_record_in_scope(user=request.user).get(pk=lead.pk))
-            # One query: other leads of the organization with this contact number or CNIC, as the caller may know them.
-            hints = duplicate_hints(user=request.user, leads=[lead])[lead.pk]
-            lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
+            # One more query: other leads of the organization with this contact number or CNIC, as the caller may know them.
+            lead = with_duplicate_hints(user=request.user, lead=lead_for_detail(user=request.user, pk=lead.pk))
             return LeadCreateOutputSerializer(lead).data
 
         return idempotent_create(
@@ -287,17 +271,10 @@ class LeadLostView(BranchScopedAPIView):
         )
 
 
-def _due_today(*, user):
-    today = timezone.localdate()
-    leads = leads_due_on(day=today, user=user, rows=leads_with_money_in_scope(user=user, as_of=today))
-    # Never-contacted leads first, then those waiting longest since the last contact.
-    return leads.order_by(F("last_contacted_at").asc(nulls_first=True), "id")
-
-
 class FollowUpTodayView(BranchScopedAPIView):
     """GET /api/leads/followup/today/"""
 
-    scoped_queryset = staticmethod(_due_today)
+    scoped_queryset = staticmethod(leads_due_today_in_scope)
     filter_backends = [DjangoFilterBackend]
     filterset_class = DueLeadFilter
 

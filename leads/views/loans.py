@@ -9,8 +9,7 @@ from rest_framework.response import Response
 from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.filters import OverdueLoanFilter
 from leads.loan_book import MixedCurrencies, commitment_payments, loan_aging
-from leads.models import LoanCommitment
-from leads.selectors import lead_list, lead_loan_commitments, loan_commitments_visible, overdue_loan_commitments
+from leads.selectors import lead_list, lead_loan_commitments, loan_commitments_visible, overdue_loan_rows
 from leads.serializers import (
     AgingReportInputSerializer,
     AgingReportOutputSerializer,
@@ -29,7 +28,7 @@ from leads.services import (
     loan_commitment_update,
     loan_payment_record,
 )
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["loan commitments"]
 
@@ -149,26 +148,10 @@ class LeadLoanCommitmentListView(BranchScopedAPIView):
         return self.get_paginated_response(LoanCommitmentOutputSerializer(page, many=True).data)
 
 
-# The commitment's own columns and, of its lead and branch, only what a row shows: a page of 50
-# builds 150 model instances, and a lead has 25 columns.
-_OVERDUE_ROW_COLUMNS = (
-    *(field.name for field in LoanCommitment._meta.concrete_fields),
-    "lead__customer_name",
-    "lead__contact_number",
-    "lead__branch",
-    "lead__branch__name",
-)
-
-
-def _overdue(*, user):
-    commitments = overdue_loan_commitments(as_of=timezone.localdate(), user=user)
-    return commitments.select_related("lead__branch").only(*_OVERDUE_ROW_COLUMNS).order_by("promised_clear_date", "id")
-
-
 class OverdueLoanListView(BranchScopedAPIView):
     """GET /api/leads/overdue-loans/"""
 
-    scoped_queryset = staticmethod(_overdue)
+    scoped_queryset = staticmethod(overdue_loan_rows)
     filter_backends = [DjangoFilterBackend]
     filterset_class = OverdueLoanFilter
 

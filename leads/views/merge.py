@@ -1,31 +1,15 @@
 """POST /api/leads/merge/: two or more leads of one customer become one."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
-from common.api.fields import MAX_ID
 from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.selectors import lead_list
 from leads.serializers import LeadDetailOutputSerializer
-from leads.services.merge import lead_merge
-from leads.views.base import BranchScopedAPIView
-from leads.views.leads import write_and_show
-
-
-class LeadMergeInputSerializer(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The lead that is kept.")
-    merge = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        min_length=1,
-        max_length=50,
-        help_text="Leads merged into `into` and then deleted.",
-    )
-
-    def validate(self, attrs):
-        if attrs["into"] in attrs["merge"]:
-            raise serializers.ValidationError({"merge": ["A lead cannot be merged into itself."]})
-        return attrs
+from leads.serializers.merge import LeadMergeInputSerializer
+from leads.services import lead_merge
+from leads.views.responses import write_and_show
+from organizations.scoped_views import BranchScopedAPIView
 
 
 class LeadMergeView(BranchScopedAPIView):

@@ -5,12 +5,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from common.api.schema import ACCESS_ERRORS, error_responses
-from leads.reports import summary_report
+from leads.report_queries import summary_report
 from leads.selectors import lost_reasons_visible
 from leads.serializers import LostReasonOutputSerializer
 from leads.serializers.reports import SummaryOutputSerializer, SummaryQuerySerializer
 from organizations.models import Branch, user_sees_everything, visible_branch_ids
-from leads.views.base import BranchScopedAPIView
+from organizations.scoped_views import BranchScopedAPIView
 
 TAGS = ["reports"]
 

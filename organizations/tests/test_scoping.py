@@ -86,7 +86,7 @@ class ScopedQuerySetBaseTests(TestCase):
     def test_selectors_of_due_and_overdue_rows_require_the_user(self):
         from leads import selectors
 
-        for selector, kwargs in ((selectors.leads_due_on, {"day": None}), (selectors.leads_due_by, {"day": None}),
+        for selector, kwargs in ((selectors.leads_due_on, {"day": None}), (selectors.overdue_loan_rows, {}),
                                  (selectors.overdue_loan_commitments, {"as_of": None})):
             with self.subTest(selector=selector.__name__), self.assertRaises(TypeError):
                 selector(**kwargs)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import TransactionTestCase, skipUnlessDBFeature
 
 from leads.models import Lead
-from leads.services import imports as imports_module
+from transfers import rows as imports_module
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
 from transfers.models import LeadImport, LeadImportError
 from transfers import services

@@ -7,7 +7,7 @@ from unittest import mock
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
-from leads.services.imports import WITHHELD_MESSAGE
+from transfers.rows import WITHHELD_MESSAGE
 from leads.tests.factories import LeadFactory
 from transfers.tests.test_imports import ImportAPITestCase, csv_file
 

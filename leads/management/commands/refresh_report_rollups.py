@@ -5,7 +5,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from leads.management.arguments import business_day
-from leads.services.reports import report_rollups_refresh
+from leads.services import report_rollups_refresh
 
 logger = logging.getLogger("leads")
 

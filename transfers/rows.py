@@ -8,7 +8,6 @@ one UPDATE per batch, with their history rows) so a 100,000-row register imports
 follow-up remarks go through `followup_record` row by row. The caller owns the transaction.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,30 +25,8 @@ from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus
 from leads.services.followups import followup_record
 from leads.services.leads import DUPLICATE_PASSPORT_MESSAGE, _check_open_status, lead_check_fields
 from organizations.models import user_sees_everything, visible_branch_ids
+from transfers.vocabulary import FOLLOWUP_REMARKS, LEAD_COLUMNS, MATCH_FIELDS, ImportMode, RowAction
 
-
-class ImportMode(models.TextChoices):
-    CREATE = "create", "Create new leads only"
-    UPSERT = "upsert", "Create new leads and update matched ones"
-    UPDATE = "update", "Update matched leads only"
-
-
-LEAD_COLUMNS = (
-    "customer_name",
-    "contact_number",
-    "passport_number",
-    "cnic",
-    "address",
-    "area",
-    "lead_source",
-    "lead_status",
-    "next_followup_date",
-    "remarks",
-)
-FOLLOWUP_REMARKS = "followup_remarks"
-IMPORT_COLUMNS = (*LEAD_COLUMNS, FOLLOWUP_REMARKS)
-# The identity a row is matched by, in order of preference.
-MATCH_FIELDS = ("passport_number", "cnic", "contact_number")
 # What a follow-up changes on its lead: restored too when an import that recorded one is reverted.
 FOLLOWUP_TOUCHED_FIELDS = ("last_contacted_at", "next_followup_date", "lead_status")
 _CHOICES = {"lead_source": LeadSource, "lead_status": LeadStatus}
@@ -60,21 +37,6 @@ WITHHELD_MESSAGE = (
     "Not checked: this import has answered as many questions about leads outside your branches as your "
     "search limit allows for now; import this row again later."
 )
-
-
-def column_key(name: str) -> str:
-    """`Customer Name`, `customer_name` and `CUSTOMERNAME` are one column: case, spaces and underscores ignored."""
-    return re.sub(r"[\s_]+", "", str(name or "")).lower()
-
-
-COLUMN_BY_KEY = {column_key(name): name for name in IMPORT_COLUMNS}
-
-
-class RowAction(models.TextChoices):
-    CREATED = "created"
-    UPDATED = "updated"
-    SKIPPED = "skipped"
-    FAILED = "failed"
 
 
 @dataclass
@@ -121,12 +83,6 @@ def _parse_choice(choices, value) -> str:
         if text in (choice_value, label.lower()):
             return choice_value
     raise ValidationError(f"“{_cell_text(value)}” is not one of: {', '.join(choices.values)}.")
-
-
-def refused_cell(message: str) -> dict:
-    """What a file reader puts in place of a cell it cannot pass on (a NUL byte): the row fails naming
-    the field with `message`. A JSON object, so it is kept as is in an import's stored chunk."""
-    return {"refused": message}
 
 
 def parse_row(raw: dict) -> dict:

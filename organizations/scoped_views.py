@@ -1,4 +1,5 @@
-"""What every leads endpoint shares: who may call it, and how its rows are scoped."""
+"""What every branch-scoped API endpoint shares (leads, bookings, transfers, and the apps above them):
+who may call it, and how its rows are scoped."""
 
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -9,7 +10,7 @@ from organizations.permissions import IsBranchUser
 
 
 class BranchScopedAPIView(OneRoundTripThrottlesMixin, GenericAPIView):
-    """A leads endpoint: members only (IsBranchUser); rows come from `scoped_queryset(user=...)`;
+    """A branch-scoped endpoint: members only (IsBranchUser); rows come from `scoped_queryset(user=...)`;
     its rates counted in one cache round trip (a search has two).
 
     Subclasses set `scoped_queryset = staticmethod(<selector>)`; objects named on the path are

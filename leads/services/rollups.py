@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from leads.models import FollowUpDueDay, ReportRollupState
-from leads.reports import FOLLOWUP_ROLLUP, followups_due_per_branch_day
+from leads.report_queries import FOLLOWUP_ROLLUP, followups_due_per_branch_day
 
 
 @transaction.atomic
