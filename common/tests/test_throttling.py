@@ -3,7 +3,6 @@ shared cache (atomic, one round trip); an over-limit request is a 429 with Retry
 the cache is down. The sign-in limits are organizations/tests/test_sign_in_limits.py."""
 
 import secrets
-import threading
 from unittest import SkipTest, mock
 
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from rest_framework.test import APIRequestFactory, APITestCase, force_authentica
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.api.throttling import UserRateThrottle
+from common.testing.concurrency import run_together
 from leads.tests.factories import LeadFactory
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
 
@@ -37,21 +37,7 @@ def burst(*, count: int, user_pk: int) -> int:
     """`count` throttle checks for one user from as many threads at once; how many were allowed."""
     request = APIRequestFactory().get("/")
     request.user = _User(user_pk)
-    start, allowed, lock = threading.Barrier(count), [], threading.Lock()
-
-    def check():
-        throttle = UserRateThrottle()
-        start.wait()
-        answer = throttle.allow_request(request, None)
-        with lock:
-            allowed.append(answer)
-
-    threads = [threading.Thread(target=check) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(allowed)
+    return sum(run_together(*[lambda: UserRateThrottle().allow_request(request, None)] * count))
 
 
 class AtomicBurstCases:
