@@ -4,7 +4,7 @@ from transfers import views
 
 app_name = "transfers"
 
-# Under /api/leads/ (the contract's paths); tests pin them literally.
+# Under /api/leads/ (the contract's paths); tests reverse these names, the contract tests pin the paths.
 urlpatterns = [
     path("imports/", views.LeadImportCreateView.as_view(), name="import-create"),
     path("imports/<int:pk>/", views.LeadImportDetailView.as_view(), name="import-detail"),
