@@ -37,7 +37,7 @@ venv: $(VENV)/.installed
 # Chart.js for /dashboard/ is committed in $(VENDOR) (MIT, its licence beside it), as Django ships
 # the admin's vendored JavaScript: a clone has every static file, no npm needed to run or deploy.
 # `make vendor` refreshes it from the npm registry: the pinned version, the tarball checked against
-# the pinned npm integrity, then SHA256SUMS rewritten (leads/tests/test_static_assets.py checks the
+# the pinned npm integrity, then SHA256SUMS rewritten (common/tests/test_static_assets.py checks the
 # committed files against it). Commit the result.
 CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==
 vendor:

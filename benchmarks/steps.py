@@ -1,7 +1,6 @@
 """The benchmark's steps after Django is set up: dataset, in-process timings, the job, the HTTP run."""
 
 import time
-from contextlib import contextmanager
 from io import StringIO
 from urllib.parse import urlencode
 
@@ -19,11 +18,11 @@ from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
 from benchmarks.measure import BENCH_PASSPORT_PREFIX, BENCH_REMARK, Runner, Workload, _call
 from benchmarks.seed import seed
+from benchmarks.tokens import bench_token
 from booking.models import Booking
 from leads.models import FollowUpHistory, Lead, LeadStatus, LoanCommitment, LoanStatus
 from organizations.models import Branch, visible_branch_ids
 
-BENCH_USERNAME = "bench_a01"
 BIG_TABLES = (Lead, FollowUpHistory, LoanCommitment)
 
 
@@ -100,18 +99,6 @@ def cleanup_bench_writes(*, since=None) -> None:
     if since is not None:
         for model in BIG_TABLES:
             model.history.filter(history_date__gte=since).delete()
-
-
-@contextmanager
-def bench_token(username: str = BENCH_USERNAME):
-    from knox.models import AuthToken
-
-    user = get_user_model().objects.get(username=username)
-    instance, token = AuthToken.objects.create(user=user)
-    try:
-        yield user, token
-    finally:
-        instance.delete()
 
 
 def measure_all(*, args, report: dict, log) -> int:

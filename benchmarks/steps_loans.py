@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import F, Sum
 
 from benchmarks.measure import PAGE_SIZE, Case, Runner
+from benchmarks.tokens import bench_token
 from leads.models import OPEN_LOAN_STATUSES, LoanCommitment, LoanPayment
 
 BENCH_ORG_ADMIN = "bench_admin_a"
@@ -72,8 +73,6 @@ def measure_loan_book(*, runner: Runner, workload, args, log) -> list[dict]:
     results = [runner.run(case).as_dict() for case in branch_cases(workload) if _wanted(case, args.only)]
     cases = [case for case in organization_cases() if _wanted(case, args.only)]
     if cases:
-        from benchmarks.steps import bench_token  # steps imports this module
-
         with bench_token(BENCH_ORG_ADMIN) as (_admin, token):
             org_runner = Runner(token=token, workload=workload, requests=args.requests, log=log)
             results += [org_runner.run(case).as_dict() for case in cases]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.measure import Case, Result, Runner
+from benchmarks.tokens import bench_token
 from benchmarks.vocabulary import LOST_REASONS
 from leads.models import FollowUpDueDay, FollowUpHistory, Lead, LeadStatus, LostReason
 from leads.services import lost_reasons_seed
@@ -106,7 +107,6 @@ def measure(*, args, log) -> list[dict]:
     refresh_rollups(log)
     if any(case.name.startswith("dashboard") for _, case in cases):
         call_command("collectstatic", interactive=False, verbosity=0)  # debug off: the manifest storage
-    from benchmarks.steps import bench_token  # steps imports this module
 
     for username, case in cases:
         with bench_token(username) as (_user, token):
@@ -129,7 +129,6 @@ def _first_paint(*, args, log) -> list[dict]:
 
     from benchmarks import http
     from benchmarks.seed import BENCH_PASSWORD
-    from benchmarks.steps import bench_token
     from e2e.test_browser import chromium_driver
 
     log_path = settings.BASE_DIR / "var" / "bench-gunicorn-paint.log"

@@ -1,6 +1,5 @@
 """Idempotency-Key on POST /api/bookings/ and POST /api/leads/create/: a retry creates nothing."""
 
-import threading
 import unittest
 from datetime import timedelta
 
@@ -11,6 +10,7 @@ from rest_framework.test import APIClient, APITestCase, APITransactionTestCase
 from booking.models import Booking
 from booking.tests.test_api import booking_body
 from common.models import IdempotencyKey
+from common.testing.concurrency import run_together
 from leads.models import Lead
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
 
@@ -135,24 +135,13 @@ class ConcurrentRetriesTests(APITransactionTestCase):
     def test_concurrent_retries_with_one_key_book_once(self):
         branch = BranchFactory()
         user = branch_user(branch, user=UserFactory())
-        start = threading.Barrier(4)
-        statuses = []
 
-        def retry():
+        def retry() -> int:
             client = APIClient()
             client.force_authenticate(user)
-            try:
-                start.wait(timeout=30)
-                response = client.post(BOOKINGS_URL, booking_body(branch), format="json", HTTP_IDEMPOTENCY_KEY="same")
-                statuses.append(response.status_code)
-            finally:
-                connection.close()
+            return client.post(BOOKINGS_URL, booking_body(branch), format="json", HTTP_IDEMPOTENCY_KEY="same").status_code
 
-        threads = [threading.Thread(target=retry) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        statuses = run_together(*[retry] * 4)
         self.assertEqual(Booking.objects.count(), 1)
         self.assertEqual(statuses.count(201) + statuses.count(409), 4, statuses)
         self.assertGreaterEqual(statuses.count(201), 1)

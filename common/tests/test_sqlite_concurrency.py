@@ -8,12 +8,14 @@ at once fail at once with "database is locked" (the busy timeout does not apply 
 
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.test import SimpleTestCase
 
+from common.testing.concurrency import errors, run_together
 from config.settings import SQLITE_OPTIONS
 
 WRITERS = 8
@@ -36,14 +38,12 @@ def sqlite_connection(path: Path, options: dict) -> DatabaseWrapper:
     return DatabaseWrapper(settings_dict, alias=f"sqlite-{threading.get_ident()}")
 
 
-def run_writers(path: Path, options: dict) -> list[Exception]:
-    errors: list[Exception] = []
-    start = threading.Barrier(WRITERS)
+def run_writers(path: Path, options: dict) -> list[BaseException]:
+    """WRITERS threads, each on its own connection, run their transactions at once; the exceptions raised."""
 
     def writer(number: int):
         connection = sqlite_connection(path, options)
         try:
-            start.wait()
             for step in range(TRANSACTIONS_PER_WRITER):
                 connection.ensure_connection()
                 with _atomic(connection):
@@ -51,17 +51,10 @@ def run_writers(path: Path, options: dict) -> list[Exception]:
                         cursor.execute("SELECT COALESCE(MAX(n), 0) FROM counter")
                         (latest,) = cursor.fetchone()
                         cursor.execute("INSERT INTO counter (n, writer) VALUES (%s, %s)", [latest + 1, number])
-        except Exception as exc:  # collected, asserted below
-            errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    return errors(run_together(*(partial(writer, n) for n in range(WRITERS)), timeout=120))
 
 
 class _atomic:

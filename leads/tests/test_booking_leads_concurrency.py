@@ -5,6 +5,7 @@ import re
 import threading
 import unittest
 from decimal import Decimal
+from functools import partial
 from unittest import mock
 
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from django.test import TransactionTestCase
 
 from booking.models import Booking
 from booking.services import booking_create
+from common.testing.concurrency import errors, meeting_point, run_together
 from leads.services import booking_leads
 from leads.apps import BOOKING_LEAD_DISPATCH_UID
 from leads.models import Lead, LeadStatus
@@ -32,7 +34,7 @@ def lookups_meet_before_anyone_writes():
     Thirty threads starting together still rarely overlap by chance; this forces the worst
     interleaving, the one the constraint and the lock exist for: everybody finds no lead.
     """
-    met = threading.Barrier(THREADS)
+    meet = meeting_point(THREADS, timeout=LOOKUP_MEET_SECONDS)
     waited = threading.local()
     real_find = booking_leads.find_lead_for_booking
 
@@ -40,10 +42,7 @@ def lookups_meet_before_anyone_writes():
         lead = real_find(*args, **kwargs)
         if not getattr(waited, "done", False):
             waited.done = True
-            try:
-                met.wait(timeout=LOOKUP_MEET_SECONDS)
-            except threading.BrokenBarrierError:
-                pass
+            meet()
         return lead
 
     return mock.patch.object(booking_leads, "find_lead_for_booking", side_effect=find_then_meet)
@@ -56,31 +55,18 @@ class ConcurrentBookingsMakeOneLeadTests(TransactionTestCase):
         self.staff = UserFactory()
 
     def book_all_at_once(self, make_fields) -> list[BaseException]:
-        """Start THREADS threads that each create one booking as soon as all of them are ready."""
-        barrier = threading.Barrier(THREADS)
-        errors: list[BaseException] = []
+        """THREADS threads that each create one booking, all at once; the exceptions they raised."""
 
         def book(number: int) -> None:
-            try:
-                barrier.wait(timeout=60)
-                # Outside any transaction: the booking commits, then its lead step runs (on_commit).
-                booking_create(
-                    branch=self.branch, created_by=self.staff, customer_name="Hamza Siddiqui",
-                    total_amount=Decimal("350000.00"), **make_fields(number),
-                )
-            except BaseException as exc:  # noqa: BLE001 - reported by the test thread below
-                errors.append(exc)
-            finally:
-                connection.close()
+            # Outside any transaction: the booking commits, then its lead step runs (on_commit).
+            booking_create(
+                branch=self.branch, created_by=self.staff, customer_name="Hamza Siddiqui",
+                total_amount=Decimal("350000.00"), **make_fields(number),
+            )
 
-        threads = [threading.Thread(target=book, args=(number,)) for number in range(THREADS)]
         with lookups_meet_before_anyone_writes():
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-        self.assertFalse(any(thread.is_alive() for thread in threads), "a booking thread hung")
-        return errors
+            outcomes = run_together(*(partial(book, number) for number in range(THREADS)), timeout=120)
+        return errors(outcomes)
 
     def test_bookings_with_the_same_new_passport_make_exactly_one_lead(self):
         # Different phone numbers: only the passport's unique constraint stands between them.
@@ -122,27 +108,14 @@ class OverlappingSyncRunsTests(TransactionTestCase):
         finally:
             post_save.connect(auto_create_lead_from_booking, sender=Booking, dispatch_uid=BOOKING_LEAD_DISPATCH_UID)
 
-        barrier = threading.Barrier(2)
-        outputs, errors = [], []
+        def run() -> str:
+            out = io.StringIO()
+            call_command("sync_booking_leads", "--batch-size", "5", stdout=out)
+            return out.getvalue().strip()
 
-        def run() -> None:
-            try:
-                barrier.wait(timeout=60)
-                out = io.StringIO()
-                call_command("sync_booking_leads", "--batch-size", "5", stdout=out)
-                outputs.append(out.getvalue().strip())
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                connection.close()
+        outputs = run_together(run, run, timeout=120)
 
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-
-        self.assertEqual(errors, [])
+        self.assertEqual(errors(outputs), [])
         self.assertEqual(Lead.objects.count(), 20)
         self.assertEqual(set(Lead.objects.values_list("booking_id", flat=True)), set(Booking.objects.values_list("id", flat=True)))
         created = sum(int(re.search(r"created (\d+)", line).group(1)) for line in outputs)

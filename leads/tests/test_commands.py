@@ -2,7 +2,6 @@
 
 import smtplib
 import threading
-import time
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from io import StringIO
@@ -12,10 +11,11 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.test import TestCase, TransactionTestCase, override_settings, skipUnlessDBFeature
 from django.utils import timezone
 
+from common.testing.concurrency import start, wait_for_a_blocked_backend
 from leads.models import FollowUpReminder, Lead, LeadStatus, LoanCommitment, LoanStatus
 from leads.reminders import STALE_CLAIM_AFTER, followup_digests
 from leads.services import MARK_OVERDUE_CHANGE_REASON, loan_commitments_mark_overdue
@@ -173,17 +173,7 @@ class MarkOverdueLoansTests(TestCase):
 class OverlappingMarkOverdueRunsTests(TransactionTestCase):
     def test_a_run_overlapping_another_marks_nothing_twice_and_writes_no_duplicate_history(self):
         LoanCommitmentFactory.create_batch(3, promised_clear_date=DAY - timedelta(days=1))
-        first_done, release_first, results, errors = threading.Event(), threading.Event(), {}, []
-
-        def in_thread(name, work):
-            def target():
-                try:
-                    results[name] = work()
-                except Exception as exc:  # surfaced by the assertion below
-                    errors.append(exc)
-                finally:
-                    connection.close()
-            return threading.Thread(target=target)
+        first_done, release_first = threading.Event(), threading.Event()
 
         def first_run_holding_its_transaction_open():
             try:
@@ -195,32 +185,15 @@ class OverlappingMarkOverdueRunsTests(TransactionTestCase):
             finally:
                 first_done.set()  # never leave the main thread waiting, even if the run failed
 
-        first = in_thread("first", first_run_holding_its_transaction_open)
-        first.start()
+        first = start(first_run_holding_its_transaction_open)
         first_done.wait(timeout=30)
-        second = in_thread("second", lambda: loan_commitments_mark_overdue(as_of=DAY))
-        second.start()
-        self._wait_for_a_blocked_backend()
+        second = start(lambda: loan_commitments_mark_overdue(as_of=DAY))
+        wait_for_a_blocked_backend(timeout=10)  # the second run reaches the first one's row locks
         release_first.set()
-        first.join(timeout=30)
-        second.join(timeout=30)
 
-        self.assertEqual(errors, [])
-        self.assertEqual(results, {"first": 3, "second": 0})
+        self.assertEqual({"first": first.outcome(timeout=30), "second": second.outcome(timeout=30)}, {"first": 3, "second": 0})
         self.assertEqual(marked_history().count(), 3)
         self.assertEqual(LoanCommitment.objects.filter(status=LoanStatus.OVERDUE).count(), 3)
-
-    def _wait_for_a_blocked_backend(self):
-        """Let the second run reach the first one's row locks, so the overlap really happens."""
-        deadline = time.monotonic() + 10
-        with connection.cursor() as cursor:
-            while time.monotonic() < deadline:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-                if cursor.fetchone()[0]:
-                    return
-                time.sleep(0.02)
 
 
 FAILING_ADDRESS = "refused@example.com"

@@ -1,6 +1,5 @@
 """Two payments on one commitment at the same moment, on a real PostgreSQL server with real threads."""
 
-import threading
 import unittest
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from booking.tests.factories import BookingFactory
+from common.testing.concurrency import errors, meeting_point, run_together
 from leads.models import LoanCommitment, LoanPayment
 from leads.services import loan_payment_record
 from leads.tests.factories import LeadFactory, LoanCommitmentFactory
@@ -30,29 +30,15 @@ class ConcurrentPaymentsTests(TransactionTestCase):
         )
 
     def pay_all_at_once(self, amount: str) -> list:
-        """Each thread posts one payment over the API as soon as all of them are ready; returns the responses."""
-        barrier = threading.Barrier(THREADS)
-        responses, errors = [], []
+        """Each thread posts one payment over the API, all at once; returns the responses."""
 
-        def pay() -> None:
-            try:
-                client = APIClient()
-                client.force_authenticate(user=type(self.user).objects.get(pk=self.user.pk))
-                barrier.wait(timeout=30)
-                responses.append(
-                    client.post(f"/api/leads/loan-promise/{self.commitment.pk}/payments/", {"amount": amount}, format="json")
-                )
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                connection.close()
+        def pay():
+            client = APIClient()
+            client.force_authenticate(user=type(self.user).objects.get(pk=self.user.pk))
+            return client.post(f"/api/leads/loan-promise/{self.commitment.pk}/payments/", {"amount": amount}, format="json")
 
-        threads = [threading.Thread(target=pay) for _ in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        self.assertEqual(errors, [])
+        responses = run_together(*[pay] * THREADS)
+        self.assertEqual(errors(responses), [])
         return responses
 
     def test_two_payments_exceeding_the_balance_one_201_one_400_on_amount(self):
@@ -81,38 +67,27 @@ class ConcurrentPaymentsTests(TransactionTestCase):
         from django.db import IntegrityError
         from django.db.models.query import QuerySet
 
-        barrier = threading.Barrier(THREADS)
+        meet = meeting_point(THREADS, timeout=5)
         real_first = QuerySet.first
-        outcomes = []
 
         def first_then_meet(qs, *args, **kwargs):
             # The service reads the commitment with lock_visible_to(...).first().
             obj = real_first(qs, *args, **kwargs)
             if qs.model is LoanCommitment:
-                try:
-                    barrier.wait(timeout=5)
-                except threading.BrokenBarrierError:
-                    pass
+                meet()
             return obj
 
-        def pay() -> None:
+        def pay() -> str:
             try:
                 loan_payment_record(commitment=self.commitment, amount=Decimal("60000.00"))
-                outcomes.append("paid")
+                return "paid"
             except IntegrityError:
-                outcomes.append("refused by the database")
-            except BaseException as exc:  # noqa: BLE001
-                outcomes.append(repr(exc))
-            finally:
-                connection.close()
+                return "refused by the database"
 
         no_lock = mock.patch.object(QuerySet, "select_for_update", lambda qs, *args, **kwargs: qs)
         with no_lock, mock.patch.object(QuerySet, "first", first_then_meet):
-            threads = [threading.Thread(target=pay) for _ in range(THREADS)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
+            outcomes = run_together(*[pay] * THREADS)
+        self.assertEqual(errors(outcomes), [])
         self.assertEqual(sorted(outcomes), ["paid", "refused by the database"])
         self.commitment.refresh_from_db()
         self.assertEqual(self.commitment.paid_amount, Decimal("60000.00"))

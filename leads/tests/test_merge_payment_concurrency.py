@@ -4,16 +4,17 @@ Every writer takes its row locks in one global order, leads before their commitm
 no pair of them can deadlock: each request answers as if it ran before or after the others.
 """
 
-import threading
 import unittest
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import connection
 from django.test import TransactionTestCase
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from common.testing.concurrency import run_together
 from leads.models import Lead, LoanCommitment, LoanStatus
 from leads.tests.factories import LeadFactory, LoanCommitmentFactory
 from organizations.tests.factories import BranchFactory, branch_user
@@ -29,27 +30,17 @@ class MergeRacingPaymentsTests(TransactionTestCase):
 
     def race(self, calls: dict) -> dict:
         """Run each named call (path, body) in its own thread at once; their responses by name."""
-        barrier = threading.Barrier(len(calls))
-        responses, errors = {}, []
 
-        def run(name, path, body) -> None:
-            try:
-                client = APIClient()
-                client.force_authenticate(user=type(self.user).objects.get(pk=self.user.pk))
-                barrier.wait(timeout=30)
-                responses[name] = client.post(path, body, format="json")
-            except BaseException as exc:  # noqa: BLE001 - reported below (a deadlock surfaces here)
-                errors.append(f"{name}: {exc.__class__.__name__}: {exc}")
-            finally:
-                connection.close()
+        def post(path, body):
+            client = APIClient()
+            client.force_authenticate(user=type(self.user).objects.get(pk=self.user.pk))
+            return client.post(path, body, format="json")
 
-        threads = [threading.Thread(target=run, args=(name, *call)) for name, call in calls.items()]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        self.assertEqual(errors, [])
-        return responses
+        outcomes = dict(zip(calls, run_together(*(partial(post, *call) for call in calls.values())), strict=True))
+        # A deadlock surfaces here, as the exception of the request that lost.
+        failed = [f"{name}: {exc.__class__.__name__}: {exc}" for name, exc in outcomes.items() if isinstance(exc, BaseException)]
+        self.assertEqual(failed, [])
+        return outcomes
 
     def test_merge_against_payments_and_a_reschedule_never_deadlocks(self):
         answers = []

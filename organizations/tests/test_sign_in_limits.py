@@ -12,6 +12,8 @@ from django.core.checks import run_checks
 from django.http import HttpResponse
 from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
+from rest_framework import status
+from rest_framework.test import APITestCase
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.api.throttling import _SignInThrottle
@@ -91,6 +93,107 @@ class AdminLoginLimitTests(TestCase):
             self.assertEqual(answers, [200] * 10 + [429] * 20)
             self.assertEqual(self.admin_login(password="pass-12345").status_code, 429)
             self.assert_signed_out()
+
+
+class LoginThrottleTests(APITestCase):
+    """The per-address limit at the API's token and session sign-ins."""
+
+    def setUp(self):
+        cache.clear()
+        self.addCleanup(cache.clear)
+        branch_user(BranchFactory(), user=UserFactory(username="throttle_user"))
+
+    def assert_throttled(self, response):
+        self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS, response.content)
+        self.assertGreater(int(response["Retry-After"]), 0)
+        self.assertIn("throttled", response.data["detail"].lower())
+
+    def attempt(self, password="wrong", **extra):
+        return self.client.post(
+            reverse("organizations:token"), {"username": "throttle_user", "password": password}, **extra
+        )
+
+    def test_token_endpoint_answers_429_after_the_login_limit(self):
+        with rates(login="3/minute"):
+            statuses = [self.attempt().status_code for _ in range(3)]
+            self.assertEqual(statuses, [401, 401, 401])
+            # Even the right password is refused once the address is over its limit.
+            self.assert_throttled(self.attempt(password="pass-12345"))
+
+    def test_login_limit_is_per_client_address(self):
+        with rates(login="2/minute"):
+            for _ in range(2):
+                self.attempt(REMOTE_ADDR="10.0.0.1")
+            self.assert_throttled(self.attempt(REMOTE_ADDR="10.0.0.1"))
+            self.assertEqual(self.attempt(password="pass-12345", REMOTE_ADDR="10.0.0.2").status_code, 200)
+
+    def test_session_login_shares_the_login_limit(self):
+        url = reverse("organizations:session")
+        with rates(login="2/minute"):
+            self.attempt()
+            self.client.post(url, {"username": "throttle_user", "password": "wrong"})
+            self.assert_throttled(self.client.post(url, {"username": "throttle_user", "password": "pass-12345"}))
+            # Reading the session state and CSRF token is not a login attempt.
+            self.assertEqual(self.client.get(url).status_code, status.HTTP_200_OK)
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+class LoginPerAccountTests(APITestCase):
+    def setUp(self):
+        cache.clear()
+        self.addCleanup(cache.clear)
+        self.user = branch_user(BranchFactory(), user=UserFactory(username="target_user"))
+
+    def attempt(self, username, address, password="wrong"):
+        return self.client.post(
+            reverse("organizations:token"), {"username": username, "password": password}, REMOTE_ADDR=address
+        )
+
+    def test_guesses_for_one_account_from_many_addresses_meet_the_account_ceiling(self):
+        with rates(login="100/minute", login_account="100/minute", login_account_ceiling="3/minute"):
+            for number in range(3):
+                self.assertEqual(self.attempt("target_user", f"10.0.0.{number}").status_code, 401)
+            response = self.attempt(" Target_User ", "10.0.0.99", password="pass-12345")
+            self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS)
+            self.assertGreater(int(response["Retry-After"]), 0)
+            # Another account from the same addresses is not affected.
+            branch_user(BranchFactory(), user=UserFactory(username="other_user"))
+            self.assertEqual(self.attempt("other_user", "10.0.0.1", password="pass-12345").status_code, 200)
+
+    def test_guesses_from_one_address_do_not_lock_the_owner_out_from_another(self):
+        with rates(login="100/minute", login_account="3/minute", login_account_ceiling="100/minute"):
+            for _ in range(5):
+                self.attempt("target_user", "10.6.6.6")
+            # The attacker's address is held back for this account, even with the right password ...
+            self.assertEqual(self.attempt("target_user", "10.6.6.6", password="pass-12345").status_code, 429)
+            # ... the owner, from their own address, signs in.
+            self.assertEqual(self.attempt("target_user", "10.0.0.7", password="pass-12345").status_code, 200)
+            response = self.client.post(
+                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"},
+                REMOTE_ADDR="10.0.0.8",
+            )
+            self.assertEqual(response.status_code, 200)
+
+    def test_session_sign_in_counts_against_the_same_account_limits(self):
+        with rates(login="100/minute", login_account="2/minute"):
+            self.attempt("target_user", "10.0.0.1")
+            self.client.post(reverse("organizations:session"), {"username": "target_user", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+            response = self.client.post(
+                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"}, REMOTE_ADDR="10.0.0.1"
+            )
+            self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS)
+        with rates(login="100/minute", login_account="100/minute", login_account_ceiling="2/minute"):
+            cache.clear()
+            self.attempt("target_user", "10.0.0.1")
+            self.client.post(reverse("organizations:session"), {"username": "target_user", "password": "wrong"}, REMOTE_ADDR="10.0.0.2")
+            response = self.client.post(
+                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"}, REMOTE_ADDR="10.0.0.3"
+            )
+            self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS)
+
+    def test_a_body_that_is_not_an_object_is_still_a_400(self):
+        response = self.client.post(reverse("organizations:token"), data="[1, 2]", content_type="application/json")
+        self.assertEqual(response.status_code, status.HTTP_400_BAD_REQUEST)
 
 
 @override_settings(CACHES=LOCAL_CACHE)

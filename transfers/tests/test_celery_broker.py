@@ -13,6 +13,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_prerun
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TransactionTestCase
+from django.urls import reverse
 from kombu import Connection
 from rest_framework.test import APIClient
 
@@ -71,14 +72,14 @@ class CeleryBrokerImportTests(TransactionTestCase):
         self.addCleanup(task_prerun.disconnect, record_thread)
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[self.queue], shutdown_timeout=30):
             response = client.post(
-                "/api/leads/imports/",
+                reverse("transfers:import-create"),
                 {"file": SimpleUploadedFile("r.csv", body.encode()), "branch": branch.pk, "mode": "upsert"},
                 format="multipart",
             )
             self.assertEqual(response.status_code, 202, response.content)
             report = {}
             for _ in range(600):
-                report = client.get(f"/api/leads/imports/{response.json()['id']}/").json()
+                report = client.get(reverse("transfers:import-detail", args=[response.json()['id']])).json()
                 if report["status"] in ("done", "failed"):
                     break
                 time.sleep(0.1)

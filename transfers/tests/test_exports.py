@@ -4,6 +4,7 @@ import csv
 import io
 from decimal import Decimal
 
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from leads.models import LeadStatus, LoanStatus
@@ -16,7 +17,7 @@ from transfers.models import LeadExport
 class ExportTests(LeadsAPITestCase):
     def export(self, user, query=""):
         self.login(user)
-        response = self.client.get(f"/api/leads/export/{query}")
+        response = self.client.get(reverse("transfers:export") + query)
         return response
 
     def assertStatus(self, response, expected):

@@ -4,6 +4,7 @@ import threading
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TransactionTestCase, override_settings
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from config.celery import app
@@ -24,7 +25,7 @@ class ImportBackgroundTestCase(TransactionTestCase):
 
     def upload(self):
         return self.client.post(
-            "/api/leads/imports/",
+            reverse("transfers:import-create"),
             {"file": SimpleUploadedFile("r.csv", BODY), "branch": self.branch.pk, "mode": "upsert"},
             format="multipart",
         )

@@ -1,13 +1,13 @@
 """Two workers on one import (PostgreSQL: real row locks): every row is worked exactly once; two imports of
 one file at once create each lead once."""
 
-import threading
+from functools import partial
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import TransactionTestCase, skipUnlessDBFeature
 
+from common.testing.concurrency import errors, meeting_point, run_together
 from leads.models import Lead
 from transfers import rows as imports_module
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
@@ -29,22 +29,10 @@ class TwoWorkersTests(TransactionTestCase):
                 user=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
             )
         self.assertEqual(LeadImport.objects.get(pk=lead_import.pk).status, "queued")
-        worked = []
-
-        def worker():
-            try:
-                lead_import_run(import_id=lead_import.pk)
-                worked.append(True)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
+        run = partial(lead_import_run, import_id=lead_import.pk)
+        outcomes = run_together(run, run, timeout=300)  # two workers on the one import
         lead_import = LeadImport.objects.get(pk=lead_import.pk)
-        self.assertEqual(len(worked), 2)
+        self.assertEqual(errors(outcomes), [])
         self.assertEqual(lead_import.status, "done", lead_import.failure)
         self.assertEqual((lead_import.total, lead_import.processed, lead_import.created), (3000, 3000, 3000))
         self.assertFalse(LeadImportError.objects.filter(lead_import=lead_import).exists())
@@ -67,29 +55,19 @@ class SameFileTwiceAtOnceTests(TransactionTestCase):
         # Both runs look for their rows' leads before either writes: without a lock per organization
         # both find none and both create them. With it, the second waits here in vain (the barrier
         # breaks after its timeout) and then finds the first one's leads.
-        barrier = threading.Barrier(2, timeout=3)
+        meet = meeting_point(2, timeout=3)
         real_candidates = imports_module._candidates
 
         def candidates_then_meet(*args, **kwargs):
             found = real_candidates(*args, **kwargs)
-            try:
-                barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
+            meet()
             return found
 
-        def worker(import_id):
-            try:
-                lead_import_run(import_id=import_id)
-            finally:
-                connection.close()
-
         with mock.patch.object(imports_module, "_candidates", side_effect=candidates_then_meet):
-            threads = [threading.Thread(target=worker, args=(lead_import.pk,)) for lead_import in imports]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
+            outcomes = run_together(
+                *(partial(lead_import_run, import_id=lead_import.pk) for lead_import in imports), timeout=120
+            )
+        self.assertEqual(errors(outcomes), [])
         counts = sorted(LeadImport.objects.filter(pk__in=[i.pk for i in imports]).values_list("status", "created", "skipped"))
         self.assertEqual(counts, [("done", 0, 20), ("done", 20, 0)])
         self.assertEqual(Lead.objects.filter(branch=branch).count(), 20)

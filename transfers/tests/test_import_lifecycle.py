@@ -8,6 +8,7 @@ from unittest import mock
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management import call_command
 from django.utils import timezone
+from django.urls import reverse
 
 from leads.models import FollowUpHistory, Lead
 from leads.tests.factories import LeadFactory
@@ -21,7 +22,7 @@ class RevertWorkedOnDuringTheImportTests(ImportAPITestCase):
     def queue(self, *lines, user=None):
         self.login(user or self.user_a1)
         response = self.client.post(
-            "/api/leads/imports/",
+            reverse("transfers:import-create"),
             {"file": csv_file(*lines), "branch": self.branch_a1.pk, "mode": "upsert"},
             format="multipart",
         )  # on-commit callbacks are not run here: the import waits for the steps below
@@ -39,7 +40,7 @@ class RevertWorkedOnDuringTheImportTests(ImportAPITestCase):
         self.assertStatus(self.client.post(self.url("followup"), {"lead": first.pk, "remarks": "Called."}), 201)
         lead_import_run(import_id=import_id)
         self.assertEqual(self.report(import_id)["status"], "done")
-        response = self.client.post(f"/api/leads/imports/{import_id}/revert/")
+        response = self.client.post(reverse("transfers:import-revert", args=[import_id]))
         self.assertStatus(response, 409)
         self.assertIn(f"#{first.pk}", response.json()["detail"])
         self.assertTrue(Lead.objects.filter(pk=first.pk, area="DHA").exists())
@@ -53,7 +54,7 @@ class RevertWorkedOnDuringTheImportTests(ImportAPITestCase):
         first = Lead.objects.get(passport_number="AB1234567")
         FollowUpHistory.objects.create(lead=first, remarks="Called from the desk.")  # no change to the lead itself
         lead_import_run(import_id=import_id)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{import_id}/revert/"), 409)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[import_id])), 409)
 
     def test_a_multi_chunk_import_nobody_touched_reverts_in_bulk_with_history(self):
         import_id = self.queue(
@@ -66,7 +67,7 @@ class RevertWorkedOnDuringTheImportTests(ImportAPITestCase):
         lead_import_run(import_id=import_id)
         created = list(Lead.objects.filter(passport_number__in=["AB1234567", "AB1234568"]).values_list("pk", flat=True))
         self.assertEqual(len(created), 2)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{import_id}/revert/"), 200)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[import_id])), 200)
         self.assertFalse(Lead.objects.filter(pk__in=created).exists())
         self.assertFalse(FollowUpHistory.objects.filter(lead_id__in=[*created, self.lead.pk]).exists())
         self.lead.refresh_from_db()
@@ -81,14 +82,14 @@ class RevertWorkedOnDuringTheImportTests(ImportAPITestCase):
 class RevertAfterMergeTests(ImportAPITestCase):
     def merge(self, into, *merge):
         self.login(self.user_a1)
-        return self.client.post("/api/leads/merge/", {"into": into.pk, "merge": [lead.pk for lead in merge]}, format="json")
+        return self.client.post(reverse("leads:merge"), {"into": into.pk, "merge": [lead.pk for lead in merge]}, format="json")
 
     def test_a_created_lead_merged_away_makes_revert_a_409(self):
         report = self.run_import(csv_file("Ayesha Khan,0300 1112223,,,,,,", "Bilal Ahmed,0300 1112224,,,,,,"))
         created = Lead.objects.get(contact_number="+923001112223")
         keeper = LeadFactory(branch=self.branch_a1, passport_number="")
         self.assertStatus(self.merge(keeper, created), 200)
-        response = self.client.post(f"/api/leads/imports/{report['id']}/revert/")
+        response = self.client.post(reverse("transfers:import-revert", args=[report['id']]))
         self.assertStatus(response, 409)
         self.assertIn("merged", response.json()["detail"])
         self.assertIn(f"#{created.pk}", response.json()["detail"])
@@ -99,7 +100,7 @@ class RevertAfterMergeTests(ImportAPITestCase):
         report = self.run_import(csv_file("Ayesha Khan,0300 1112223,,,,,,"))
         created = Lead.objects.get(contact_number="+923001112223")
         self.assertStatus(self.merge(created, LeadFactory(branch=self.branch_a1, passport_number="")), 200)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{report['id']}/revert/"), 409)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[report['id']])), 409)
         self.assertTrue(Lead.objects.filter(pk=created.pk).exists())
 
     def test_an_updated_lead_merged_away_makes_revert_a_409(self):
@@ -107,7 +108,7 @@ class RevertAfterMergeTests(ImportAPITestCase):
         self.assertEqual(report["updated"], 1)
         keeper = LeadFactory(branch=self.branch_a1, passport_number="")
         self.assertStatus(self.merge(keeper, self.lead), 200)
-        response = self.client.post(f"/api/leads/imports/{report['id']}/revert/")
+        response = self.client.post(reverse("transfers:import-revert", args=[report['id']]))
         self.assertStatus(response, 409)
         self.assertIn("merged", response.json()["detail"])
 
@@ -141,19 +142,19 @@ class ImportScopeOfTheReaderTests(ImportAPITestCase):
 
     def test_the_branch_user_cannot_revert_it_and_the_org_admin_can(self):
         self.login(self.user_a1)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{self.import_id}/revert/"), 404)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[self.import_id])), 404)
         self.a2_updated.refresh_from_db()
         self.assertEqual((self.a2_updated.customer_name, self.a2_updated.area), ("Renamed", "Clifton"))
         self.assertTrue(Lead.objects.filter(passport_number="AB1234567").exists())
         self.login(self.admin_a)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{self.import_id}/revert/"), 200)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[self.import_id])), 200)
         self.a2_updated.refresh_from_db()
         self.assertEqual((self.a2_updated.customer_name, self.a2_updated.area), ("Other Secret", "Saddar"))
 
     def test_a_branch_user_reverts_an_import_that_stayed_in_its_branches(self):
         report = self.run_import(csv_file("Zara Malik,0300 7770001,ZM1234567,,,,,"), user=self.admin_a)
         self.login(self.user_a1)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{report['id']}/revert/"), 200)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[report['id']])), 200)
         self.assertFalse(Lead.objects.filter(passport_number="ZM1234567").exists())
 
 
@@ -162,7 +163,7 @@ class RunCutShortTests(ImportAPITestCase):
         lines = [f"Person {n},0300 {1000000 + n},PP{n:07d},,,,," for n in range(rows)]
         self.login(self.user_a1)
         response = self.client.post(
-            "/api/leads/imports/", {"file": csv_file(*lines), "branch": self.branch_a1.pk, "mode": "create"},
+            reverse("transfers:import-create"), {"file": csv_file(*lines), "branch": self.branch_a1.pk, "mode": "create"},
             format="multipart",
         )
         return response.json()["id"]
@@ -200,7 +201,7 @@ class ResumeImportsCommandTests(ImportAPITestCase):
         lines = [f"Person {n},0300 {1000000 + n},PP{n:07d},,,,," for n in range(rows)]
         self.login(self.user_a1)
         response = self.client.post(
-            "/api/leads/imports/", {"file": csv_file(*lines), "branch": self.branch_a1.pk, "mode": "create"},
+            reverse("transfers:import-create"), {"file": csv_file(*lines), "branch": self.branch_a1.pk, "mode": "create"},
             format="multipart",
         )  # the process "dies" before its on-commit hook: the import stays queued
         return response.json()["id"]
@@ -240,7 +241,7 @@ class ResumeImportsCommandTests(ImportAPITestCase):
         report = self.report(import_id)
         self.assertEqual(report["status"], "failed")
         self.assertIn("without progress", report["failure"])
-        self.assertStatus(self.client.post(f"/api/leads/imports/{import_id}/revert/"), 409)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[import_id])), 409)
 
     def test_a_claim_taken_by_another_run_is_skipped(self):
         import_id = self.queue()
@@ -287,7 +288,7 @@ class PurgeImportsCommandTests(ImportAPITestCase):
         self.assertFalse(LeadImportError.objects.filter(lead_import_id=failed).exists())
         self.assertNotEqual(bytes(LeadImport.objects.get(pk=recent_dry).content), b"")
         self.assertTrue(LeadImportChunk.objects.filter(lead_import_id=real).exists())
-        self.assertStatus(self.client.post(f"/api/leads/imports/{real}/revert/"), 200)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[real])), 200)
         self.assertFalse(Lead.objects.filter(passport_number="AB1234568").exists())
 
     def test_the_retention_comes_from_the_setting_and_the_option(self):

@@ -38,12 +38,12 @@ class ImportAPITestCase(LeadsAPITestCase):
         self.login(user or self.user_a1)
         data = {"file": upload, "branch": (branch or self.branch_a1).pk, "mode": mode, "dry_run": str(dry_run).lower()}
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post("/api/leads/imports/", data, format="multipart")
+            response = self.client.post(reverse("transfers:import-create"), data, format="multipart")
         return response
 
     def report(self, import_id, user=None):
         self.login(user or self.user_a1)
-        response = self.client.get(f"/api/leads/imports/{import_id}/")
+        response = self.client.get(reverse("transfers:import-detail", args=[import_id]))
         self.assertStatus(response, 200)
         return response.json()
 
@@ -204,7 +204,7 @@ class ImportErrorTests(ImportAPITestCase):
             with self.subTest(dry_run=spelling):
                 self.login(self.user_a1)
                 data = {"file": csv_file(), "branch": self.branch_a1.pk, "mode": "create", "dry_run": spelling}
-                response = self.client.post("/api/leads/imports/", data, format="multipart")
+                response = self.client.post(reverse("transfers:import-create"), data, format="multipart")
                 self.assertStatus(response, 400)
                 self.assertEqual(response.json(), {"dry_run": ["Must be true or false."]})
         self.assertEqual(LeadImport.objects.count(), 0)
@@ -212,10 +212,10 @@ class ImportErrorTests(ImportAPITestCase):
     def test_report_of_another_branch_is_404(self):
         report = self.run_import(csv_file("Ayesha Khan,0300 1112223,,,,,,"))
         self.login(self.user_a2)
-        self.assertStatus(self.client.get(f"/api/leads/imports/{report['id']}/"), 404)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{report['id']}/revert/"), 404)
+        self.assertStatus(self.client.get(reverse("transfers:import-detail", args=[report['id']])), 404)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[report['id']])), 404)
         self.login(self.admin_a)
-        self.assertStatus(self.client.get(f"/api/leads/imports/{report['id']}/"), 200)
+        self.assertStatus(self.client.get(reverse("transfers:import-detail", args=[report['id']])), 200)
 
 
 class ImportHintTests(ImportAPITestCase):
@@ -241,28 +241,28 @@ class ImportRevertTests(ImportAPITestCase):
             )
         )
         self.assertEqual((report["created"], report["updated"]), (1, 1))
-        response = self.client.post(f"/api/leads/imports/{report['id']}/revert/")
+        response = self.client.post(reverse("transfers:import-revert", args=[report['id']]))
         self.assertStatus(response, 200)
         self.assertIsNotNone(response.json()["reverted_at"])
         self.assertFalse(Lead.objects.filter(passport_number="AB1234567").exists())
         self.lead.refresh_from_db()
         self.assertEqual((self.lead.customer_name, self.lead.area, self.lead.lead_status), ("Muhammad Asif", "Gulberg", "new"))
         self.assertFalse(FollowUpHistory.objects.filter(lead=self.lead).exists())
-        self.assertStatus(self.client.post(f"/api/leads/imports/{report['id']}/revert/"), 409)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[report['id']])), 409)
 
     def test_revert_is_409_when_a_created_lead_was_worked_on(self):
         report = self.run_import(csv_file("Ayesha Khan,0300 1112223,AB1234567,,,,,"))
         LoanCommitmentFactory(lead=Lead.objects.get(passport_number="AB1234567"))
-        self.assertStatus(self.client.post(f"/api/leads/imports/{report['id']}/revert/"), 409)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[report['id']])), 409)
         self.assertTrue(Lead.objects.filter(passport_number="AB1234567").exists())
 
     def test_revert_is_409_after_an_api_edit_and_for_a_dry_run(self):
         report = self.run_import(csv_file("Ayesha Khan,0300 1112223,AB1234567,,,,,"))
         lead = Lead.objects.get(passport_number="AB1234567")
         self.assertStatus(self.client.patch(reverse("leads:update", args=[lead.pk]), {"area": "DHA"}), 200)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{report['id']}/revert/"), 409)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[report['id']])), 409)
         dry = self.run_import(csv_file("Other,0300 1112299,,,,,,"), dry_run=True)
-        self.assertStatus(self.client.post(f"/api/leads/imports/{dry['id']}/revert/"), 409)
+        self.assertStatus(self.client.post(reverse("transfers:import-revert", args=[dry['id']])), 409)
 
 
 class ImportRunTests(ImportAPITestCase):
@@ -271,7 +271,7 @@ class ImportRunTests(ImportAPITestCase):
         self.login(self.user_a1)
         # Queued without running (on-commit callbacks are not executed here).
         response = self.client.post(
-            "/api/leads/imports/",
+            reverse("transfers:import-create"),
             {"file": csv_file(*lines), "branch": self.branch_a1.pk, "mode": "create"},
             format="multipart",
         )

@@ -16,7 +16,7 @@ from django.test import SimpleTestCase
 
 from common.checks import check_static_assets_present, project_static_references
 
-VENDOR = Path(__file__).resolve().parents[1] / "static" / "leads" / "vendor"
+VENDOR = Path(__file__).resolve().parents[2] / "leads" / "static" / "leads" / "vendor"
 CHART = "leads/vendor/chart.umd.min.js"
 
 

@@ -1,7 +1,8 @@
-"""Throttles (common/api/throttling.py): atomic, one cache round trip, per-account logins, fail-open."""
+"""Throttles (common/api/throttling.py): a general per-user rate and a stricter search rate, counted in the
+shared cache (atomic, one round trip); an over-limit request is a 429 with Retry-After; fail-open while
+the cache is down. The sign-in limits are organizations/tests/test_sign_in_limits.py."""
 
 import secrets
-import threading
 from unittest import SkipTest, mock
 
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from rest_framework.test import APIRequestFactory, APITestCase, force_authentica
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.api.throttling import UserRateThrottle
+from common.testing.concurrency import run_together
 from leads.tests.factories import LeadFactory
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
 
@@ -35,21 +37,7 @@ def burst(*, count: int, user_pk: int) -> int:
     """`count` throttle checks for one user from as many threads at once; how many were allowed."""
     request = APIRequestFactory().get("/")
     request.user = _User(user_pk)
-    start, allowed, lock = threading.Barrier(count), [], threading.Lock()
-
-    def check():
-        throttle = UserRateThrottle()
-        start.wait()
-        answer = throttle.allow_request(request, None)
-        with lock:
-            allowed.append(answer)
-
-    threads = [threading.Thread(target=check) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(allowed)
+    return sum(run_together(*[lambda: UserRateThrottle().allow_request(request, None)] * count))
 
 
 class AtomicBurstCases:
@@ -132,63 +120,71 @@ class RedisAtomicBurstTests(AtomicBurstCases, SimpleTestCase):
             self.assertEqual(call().status_code, 429)  # the user rate counted those three too
 
 
-@override_settings(CACHES=LOCAL_CACHE)
-class LoginPerAccountTests(APITestCase):
+class ThrottlingTestCase(APITestCase):
     def setUp(self):
         cache.clear()
         self.addCleanup(cache.clear)
-        self.user = branch_user(BranchFactory(), user=UserFactory(username="target_user"))
+        self.branch = BranchFactory()
+        self.user = branch_user(self.branch, user=UserFactory(username="throttle_user"))
 
-    def attempt(self, username, address, password="wrong"):
-        return self.client.post(
-            reverse("organizations:token"), {"username": username, "password": password}, REMOTE_ADDR=address
-        )
+    def assert_throttled(self, response):
+        self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS, response.content)
+        self.assertGreater(int(response["Retry-After"]), 0)
+        self.assertIn("throttled", response.data["detail"].lower())
 
-    def test_guesses_for_one_account_from_many_addresses_meet_the_account_ceiling(self):
-        with rates(login="100/minute", login_account="100/minute", login_account_ceiling="3/minute"):
+
+class UserRateThrottleTests(ThrottlingTestCase):
+    def test_signed_in_user_gets_429_after_the_user_rate(self):
+        self.client.force_authenticate(self.user)
+        with rates(user="3/minute"):
+            for _ in range(3):
+                self.assertEqual(self.client.get(reverse("organizations:me")).status_code, 200)
+            self.assert_throttled(self.client.get(reverse("organizations:me")))
+
+    def test_user_rate_is_per_user(self):
+        other = branch_user(self.branch)
+        with rates(user="1/minute"):
+            self.client.force_authenticate(self.user)
+            self.client.get(reverse("organizations:me"))
+            self.assert_throttled(self.client.get(reverse("organizations:me")))
+            self.client.force_authenticate(other)
+            self.assertEqual(self.client.get(reverse("organizations:me")).status_code, 200)
+
+    def test_user_rate_covers_the_leads_api(self):
+        self.client.force_authenticate(self.user)
+        with rates(user="2/minute"):
+            for _ in range(2):
+                self.assertEqual(self.client.get(reverse("leads:list")).status_code, 200)
+            self.assert_throttled(self.client.get(reverse("leads:list")))
+
+
+class SearchThrottleTests(ThrottlingTestCase):
+    def setUp(self):
+        super().setUp()
+        LeadFactory(branch=self.branch, passport_number="AB1234567")
+        self.client.force_authenticate(self.user)
+
+    def search(self, passport="AB1234567"):
+        return self.client.get(reverse("leads:search"), {"passport": passport})
+
+    def test_search_answers_429_after_the_search_limit(self):
+        with rates(search="3/minute"):
             for number in range(3):
-                self.assertEqual(self.attempt("target_user", f"10.0.0.{number}").status_code, 401)
-            response = self.attempt(" Target_User ", "10.0.0.99", password="pass-12345")
-            self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS)
-            self.assertGreater(int(response["Retry-After"]), 0)
-            # Another account from the same addresses is not affected.
-            branch_user(BranchFactory(), user=UserFactory(username="other_user"))
-            self.assertEqual(self.attempt("other_user", "10.0.0.1", password="pass-12345").status_code, 200)
+                self.assertEqual(self.search(passport=f"ZZ{number:07d}").status_code, 200)
+            self.assert_throttled(self.search())
 
-    def test_guesses_from_one_address_do_not_lock_the_owner_out_from_another(self):
-        with rates(login="100/minute", login_account="3/minute", login_account_ceiling="100/minute"):
-            for _ in range(5):
-                self.attempt("target_user", "10.6.6.6")
-            # The attacker's address is held back for this account, even with the right password ...
-            self.assertEqual(self.attempt("target_user", "10.6.6.6", password="pass-12345").status_code, 429)
-            # ... the owner, from their own address, signs in.
-            self.assertEqual(self.attempt("target_user", "10.0.0.7", password="pass-12345").status_code, 200)
-            response = self.client.post(
-                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"},
-                REMOTE_ADDR="10.0.0.8",
-            )
-            self.assertEqual(response.status_code, 200)
+    def test_search_limit_is_stricter_than_and_separate_from_the_user_rate(self):
+        with rates(search="2/minute", user="100/minute"):
+            self.search()
+            self.search()
+            self.assert_throttled(self.search())
+            # Other endpoints still answer: only searching (passport enumeration) is held back.
+            self.assertEqual(self.client.get(reverse("leads:list")).status_code, 200)
 
-    def test_session_sign_in_counts_against_the_same_account_limits(self):
-        with rates(login="100/minute", login_account="2/minute"):
-            self.attempt("target_user", "10.0.0.1")
-            self.client.post(reverse("organizations:session"), {"username": "target_user", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
-            response = self.client.post(
-                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"}, REMOTE_ADDR="10.0.0.1"
-            )
-            self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS)
-        with rates(login="100/minute", login_account="100/minute", login_account_ceiling="2/minute"):
-            cache.clear()
-            self.attempt("target_user", "10.0.0.1")
-            self.client.post(reverse("organizations:session"), {"username": "target_user", "password": "wrong"}, REMOTE_ADDR="10.0.0.2")
-            response = self.client.post(
-                reverse("organizations:session"), {"username": "target_user", "password": "pass-12345"}, REMOTE_ADDR="10.0.0.3"
-            )
-            self.assertEqual(response.status_code, status.HTTP_429_TOO_MANY_REQUESTS)
-
-    def test_a_body_that_is_not_an_object_is_still_a_400(self):
-        response = self.client.post(reverse("organizations:token"), data="[1, 2]", content_type="application/json")
-        self.assertEqual(response.status_code, status.HTTP_400_BAD_REQUEST)
+    def test_enumerating_passports_anonymously_is_401_not_a_search(self):
+        self.client.force_authenticate(None)
+        with rates(search="1/minute"):
+            self.assertEqual(self.search().status_code, status.HTTP_401_UNAUTHORIZED)
 
 
 @override_settings(CACHES=UNREACHABLE)
