@@ -22,7 +22,7 @@ def booking_create(
     passport_number: str = "",
     cnic: str = "",
     status: str = BookingStatus.PENDING,
-    created_by=None,
+    actor=None,
 ) -> Booking:
     """Create a booking in `branch` (its organization follows the branch) with normalised identity data."""
     if total_amount < 0:
@@ -40,7 +40,7 @@ def booking_create(
         total_amount=total_amount,
         paid_amount=paid_amount,
         status=status,
-        created_by=created_by,
+        created_by=actor,
     )
     normalize_identity_fields(booking)
     booking.save()

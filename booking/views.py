@@ -85,7 +85,7 @@ class BookingListCreateView(generics.ListAPIView):
         def write():
             serializer = self.get_serializer(data=request.data)  # the input serializer on POST
             serializer.is_valid(raise_exception=True)
-            return booking_create(**serializer.validated_data, created_by=request.user)
+            return booking_create(**serializer.validated_data, actor=request.user)
 
         def respond(booking):
             # Read back through the selector: the lead was linked when the booking's transaction committed.

@@ -23,7 +23,7 @@ MERGE_FILLED_FIELDS = (
 
 
 @transaction.atomic
-def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
+def lead_merge(*, into: Lead, merge: list[Lead], actor=None) -> Lead:
     """Merge `merge` into `into` in one transaction and return the kept lead.
 
     Every follow-up and loan commitment (with its payments, which hang on the commitment) moves to
@@ -54,12 +54,12 @@ def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
     followups = list(FollowUpHistory.objects.filter(lead_id__in=merge_ids))
     for followup in followups:
         followup.lead = into
-    bulk_update_with_history(followups, FollowUpHistory, ["lead"], default_user=merged_by, default_change_reason=reason)
+    bulk_update_with_history(followups, FollowUpHistory, ["lead"], default_user=actor, default_change_reason=reason)
     commitments = list(LoanCommitment.objects.filter(lead_id__in=merge_ids))
     for commitment in commitments:
         commitment.lead, commitment.branch_id = into, into.branch_id
     bulk_update_with_history(
-        commitments, LoanCommitment, ["lead", "branch"], default_user=merged_by, default_change_reason=reason
+        commitments, LoanCommitment, ["lead", "branch"], default_user=actor, default_change_reason=reason
     )
 
     for name in MERGE_FILLED_FIELDS:
@@ -77,10 +77,10 @@ def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
 
     for other in others:
         other._change_reason = f"Merged into lead #{into.pk}"
-        attribute_history(other, merged_by)
+        attribute_history(other, actor)
         other.delete()
     into._change_reason = reason
-    attribute_history(into, merged_by)
+    attribute_history(into, actor)
     into.save()
     if commitments:
         refresh_next_promise_date(into.pk)

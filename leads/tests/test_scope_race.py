@@ -47,7 +47,7 @@ class MoveWhileEditingTests(TransactionTestCase):
             connection.close()
 
     def move_to_a2(self, lead):
-        return services.lead_update(lead=lead, changed_by=self.admin_a, branch=self.a2, assigned_to=self.user_a2)
+        return services.lead_update(lead=lead, actor=self.admin_a, branch=self.a2, assigned_to=self.user_a2)
 
     def assert_nothing_out_of_scope(self, lead, status_code):
         lead.refresh_from_db()

@@ -68,10 +68,10 @@ class LoanPromiseView(BranchScopedAPIView):
         data = dict(serializer.validated_data)
         commitment_id = data.pop("id", None)
         if commitment_id is None:
-            commitment = loan_commitment_create(created_by=request.user, **data)
+            commitment = loan_commitment_create(actor=request.user, **data)
             return Response(LoanCommitmentOutputSerializer(commitment).data, status=status.HTTP_201_CREATED)
         commitment = loan_commitment_update(
-            commitment=self.get_scoped_object(commitment_id), changed_by=request.user, **data
+            commitment=self.get_scoped_object(commitment_id), actor=request.user, **data
         )
         return Response(LoanCommitmentOutputSerializer(commitment).data)
 
@@ -81,10 +81,9 @@ class _LoanPromiseCloseView(BranchScopedAPIView):
 
     scoped_queryset = staticmethod(loan_commitments_visible)
     close = None
-    actor_argument = ""
 
     def put(self, request, pk: int):
-        commitment = type(self).close(commitment=self.get_scoped_object(pk), **{self.actor_argument: request.user})
+        commitment = type(self).close(commitment=self.get_scoped_object(pk), actor=request.user)
         return Response(LoanCommitmentOutputSerializer(commitment).data)
 
 
@@ -105,7 +104,6 @@ class LoanPromiseClearView(_LoanPromiseCloseView):
     """PUT /api/leads/loan-promise/<id>/clear/"""
 
     close = staticmethod(loan_commitment_clear)
-    actor_argument = "cleared_by"
 
 
 @extend_schema_view(
@@ -125,7 +123,6 @@ class LoanPromiseCancelView(_LoanPromiseCloseView):
     """PUT /api/leads/loan-promise/<id>/cancel/"""
 
     close = staticmethod(loan_commitment_cancel)
-    actor_argument = "cancelled_by"
 
 
 class LeadLoanCommitmentListView(BranchScopedAPIView):
@@ -242,7 +239,7 @@ class LoanPaymentListCreateView(BranchScopedAPIView):
         commitment = self.get_scoped_object(pk)
         serializer = LoanPaymentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        payment = loan_payment_record(commitment=commitment, created_by=request.user, **serializer.validated_data)
+        payment = loan_payment_record(commitment=commitment, actor=request.user, **serializer.validated_data)
         return Response(LoanPaymentOutputSerializer(payment).data, status=status.HTTP_201_CREATED)
 
 
@@ -283,7 +280,7 @@ class LoanPromiseRescheduleView(BranchScopedAPIView):
         serializer = LoanRescheduleInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         successor = loan_commitment_reschedule(
-            commitment=commitment, rescheduled_by=request.user, **serializer.validated_data
+            commitment=commitment, actor=request.user, **serializer.validated_data
         )
         return Response(LoanCommitmentOutputSerializer(successor).data, status=status.HTTP_201_CREATED)
 
