@@ -34,6 +34,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from common.errors import OutOfScope, ServiceUnavailable, StateConflict
 from leads.models import FollowUpHistory, Lead, LoanCommitment
 from leads.services.imports import RowAction, leads_import_rows
+from leads.services.rules import check_branch_in_scope
 from organizations.models import user_sees_everything, visible_branch_ids
 from transfers.files import file_format_of, iter_records, read_header
 from transfers.models import ImportStatus, LeadImport, LeadImportChunk, LeadImportError, LeadImportRow
@@ -60,7 +61,12 @@ def lead_import_check_file(*, file_name: str, content: bytes, mode: str) -> str:
 
 
 def lead_import_start(*, actor, branch, mode: str, dry_run: bool, file_name: str, content: bytes) -> LeadImport:
-    """Check the file's header, store the file and queue its run (after this transaction commits)."""
+    """Check the file's header, store the file and queue its run (after this transaction commits).
+
+    `branch` must be one of `actor`'s (a ValidationError on `branch` otherwise; `actor=None`, a system
+    job, may name any): the rows are then written as `actor`, through the same scope.
+    """
+    check_branch_in_scope(actor=actor, branch=branch)
     file_format = lead_import_check_file(file_name=file_name, content=content, mode=mode)
     with transaction.atomic():
         lead_import = LeadImport.objects.create(

@@ -22,9 +22,9 @@ from common.api.throttling import UserScopeBudget
 from common.errors import StateConflict
 from common.identity import NORMALIZERS
 from leads.duplicates import DuplicateHints, duplicate_hints
-from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus
+from leads.models import Lead, LeadSource, LeadStatus
 from leads.services.followups import followup_record
-from leads.services.leads import DUPLICATE_PASSPORT_MESSAGE, _check_open_status, lead_check_fields
+from leads.services.leads import DUPLICATE_PASSPORT_MESSAGE, lead_check_fields, lead_check_status_change
 from organizations.models import user_sees_everything, visible_branch_ids
 
 
@@ -329,8 +329,8 @@ def _prepare_create(outcome, branch, values, actor, to_create) -> None:
         **{name: value for name, value in values.items() if name in LEAD_COLUMNS},
     )
     try:
-        _check_open_status(lead.lead_status)
-        lead_check_fields(lead, allow_historical_dates=True, identity_normalized=True)
+        lead_check_status_change(lead.lead_status)
+        lead_check_fields(lead, allow_historical_dates=True, actor=actor, identity_normalized=True)
     except ValidationError as exc:
         outcome.errors.extend(_errors_of(exc))
         return
@@ -350,9 +350,7 @@ def _prepare_update(outcome, lead, values, now, to_update) -> None:
     new_status = changes.get("lead_status")
     if new_status is not None:
         try:
-            if lead.lead_status in FINAL_LEAD_STATUSES:
-                raise StateConflict(f"A {lead.lead_status} lead's status is final.")
-            _check_open_status(new_status)
+            lead_check_status_change(new_status, lead=lead)
         except StateConflict as exc:
             outcome.errors.append(("lead_status", str(exc.detail)))
             return

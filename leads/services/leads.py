@@ -47,8 +47,18 @@ def _check_passport_free(lead: Lead) -> None:
         raise ValidationError({"passport_number": [DUPLICATE_PASSPORT_MESSAGE]})
 
 
-def _check_open_status(lead_status: str) -> None:
-    if lead_status in FINAL_LEAD_STATUSES:
+def lead_check_status_change(new_status: str, *, lead: Lead | None = None) -> None:
+    """The status a create or an update (API, admin, import) may set, `lead` being the row before it (None: new).
+
+    A converted or lost lead's status is final (`StateConflict`, a 409); converted and lost are reached only
+    through `lead_convert` and `lead_mark_lost` (a 400 on `lead_status`). Keeping the status is always allowed.
+    """
+    if lead is not None:
+        if new_status == lead.lead_status:
+            return
+        if not lead.is_open:
+            raise StateConflict(f"A {lead.lead_status} lead's status is final.")
+    if new_status in FINAL_LEAD_STATUSES:
         raise ValidationError(
             {"lead_status": ["Use the convert or lost endpoint to move a lead to converted or lost."]}
         )
@@ -70,12 +80,17 @@ def _save_lead(lead: Lead, **save_kwargs) -> None:
         raise
 
 
+def check_lost_reason_in_words(*, lost_reason_code: str | None, lost_reason: str) -> None:
+    """A lead lost for `other` (or before the catalogue: no code) says why in words; else a 400 on `lost_reason`."""
+    if lost_reason_code in (None, LOST_REASON_OTHER) and not (lost_reason or "").strip():
+        raise ValidationError({"lost_reason": ["A lead lost for another reason needs it in words."]})
+
+
 def _check_lost_reason(lead: Lead) -> None:
     """Only a lost lead has a lost reason, and one lost for `other` (or before the catalogue) keeps its text."""
     if lead.lead_status == LeadStatus.LOST:
         category = lead.lost_reason_category
-        if (category is None or category.code == LOST_REASON_OTHER) and not (lead.lost_reason or "").strip():
-            raise ValidationError({"lost_reason": ["A lead lost for another reason needs it in words."]})
+        check_lost_reason_in_words(lost_reason_code=category and category.code, lost_reason=lead.lost_reason)
     elif lead.lost_reason:
         raise ValidationError({"lost_reason": ["Only a lost lead has a lost reason; mark it lost instead."]})
 
@@ -137,7 +152,7 @@ def lead_create(
     The assignee must be able to open the branch; the next follow-up may not be in the past unless
     `allow_historical_dates` (imports of old books).
     """
-    _check_open_status(lead_status)
+    lead_check_status_change(lead_status)
     lead = Lead(
         branch=branch,
         customer_name=customer_name,
@@ -172,11 +187,7 @@ def lead_update(*, lead: Lead, actor=None, **changes) -> Lead:
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
     lead = lock_in_scope(Lead, pk=lead.pk, actor=actor)
-    new_status = changes.get("lead_status", lead.lead_status)
-    if new_status != lead.lead_status:
-        if not lead.is_open:
-            raise StateConflict(f"A {lead.lead_status} lead's status is final.")
-        _check_open_status(new_status)
+    lead_check_status_change(changes.get("lead_status", lead.lead_status), lead=lead)
     changed = {name for name, value in changes.items() if getattr(lead, name) != value}
     for name, value in changes.items():
         setattr(lead, name, value)
@@ -216,8 +227,7 @@ def lead_mark_lost(
     only send a text keep working). A converted lead cannot be lost (conflict); a lost one stays as it is.
     """
     lost_reason = lost_reason or ""
-    if lost_reason_code == LOST_REASON_OTHER and not lost_reason.strip():
-        raise ValidationError({"lost_reason": ["This field is required when lost_reason_code is other."]})
+    check_lost_reason_in_words(lost_reason_code=lost_reason_code, lost_reason=lost_reason)
     category = lost_reason_for(organization_id=lead.organization_id, code=lost_reason_code)
     lead = lock_in_scope(Lead, pk=lead.pk, actor=actor)
     if lead.lead_status == LeadStatus.LOST:

@@ -8,6 +8,7 @@ from django.db import connections, router, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from booking.rules import check_positive_amount
 from common.errors import StateConflict
 from leads.models import Lead, LoanCommitment, LoanStatus
 from leads.services.attribution import attribute_history
@@ -42,11 +43,6 @@ def refresh_next_promise_date(*lead_ids: int) -> None:
     leads.update(next_promise_date=Subquery(earliest))
 
 
-def _check_amount(amount: Decimal) -> None:
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
-
-
 @transaction.atomic
 def loan_commitment_create(
     *,
@@ -62,7 +58,7 @@ def loan_commitment_create(
     It starts `pending`, or `overdue` at once when that day has passed; clearing and cancelling have their
     own services. The lead is locked through the caller's scope first (a 400 on `lead` when outside it).
     """
-    _check_amount(amount)
+    check_positive_amount(amount)
     lead = lock_reference(Lead, pk=lead.pk, actor=actor, field="lead")
     check_booking_fits_lead(booking=booking, lead=lead, actor=actor)
     commitment = LoanCommitment(
@@ -100,7 +96,7 @@ def loan_commitment_update(*, commitment: LoanCommitment, actor=None, **changes)
     if not commitment.is_open:
         raise StateConflict(f"A {commitment.status} commitment cannot be changed.")
     if "amount" in changes:
-        _check_amount(changes["amount"])
+        check_positive_amount(changes["amount"])
         if changes["amount"] < commitment.paid_amount:
             raise ValidationError(
                 {"amount": [f"The amount cannot be less than what is already paid ({commitment.paid_amount})."]}
@@ -165,7 +161,7 @@ def loan_commitment_reschedule(
     """
     check_not_in_past(promised_clear_date, field="promised_clear_date")
     if amount is not None:
-        _check_amount(amount)
+        check_positive_amount(amount)
     commitment = lock_commitment(pk=commitment.pk, actor=actor)
     if not commitment.is_open:
         raise StateConflict(f"A {commitment.status} commitment cannot be rescheduled.")

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from common.errors import StateConflict
+from common.errors import OutOfScope, StateConflict
 from leads.models import FollowUpHistory, Lead, LoanCommitment
 from leads.services.attribution import attribute_history
 from leads.services.loans import refresh_next_promise_date
@@ -30,15 +30,21 @@ def lead_merge(*, into: Lead, merge: list[Lead], actor=None) -> Lead:
     `into`, as does a booking link; `into`'s empty fields are filled from the merged leads (oldest
     first); the merged leads are deleted and `into`'s history records the merge. Two different
     passports (different people) or two different bookings are a conflict; all leads must share
-    the organization.
+    the organization. Every lead is locked through `actor`'s scope: one outside it is `OutOfScope`
+    (404), whoever calls (`actor=None`, a system job, reaches every lead).
     """
     merge_ids = sorted({lead.pk for lead in merge})
     if not merge_ids:
         raise ValidationError({"merge": ["Name at least one lead to merge."]})
     if into.pk in merge_ids:
         raise ValidationError({"merge": ["A lead cannot be merged into itself."]})
-    locked = {lead.pk: lead for lead in Lead.objects.select_for_update().filter(pk__in=[into.pk, *merge_ids]).order_by("pk")}
+    # Locked through the actor's scope, then judged: a lead outside it (or gone meanwhile) is a 404 to a user.
+    in_scope = Lead.objects.unscoped() if actor is None else Lead.objects.visible_to(actor)
+    rows = in_scope.select_for_update().filter(pk__in=[into.pk, *merge_ids]).order_by("pk")
+    locked = {lead.pk: lead for lead in rows}
     if len(locked) != len(merge_ids) + 1:
+        if actor is not None:
+            raise OutOfScope()
         raise ValidationError({"merge": ["One of these leads no longer exists."]})
     into = locked[into.pk]
     others = sorted((locked[pk] for pk in merge_ids), key=lambda lead: (lead.created_at, lead.pk))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from booking.rules import check_positive_amount
 from booking.services import booking_add_payment
 from common.errors import StateConflict
 from leads.models import LoanCommitment, LoanPayment, LoanStatus, PaymentMethod
@@ -24,8 +25,7 @@ def loan_payment_check_input(*, amount: Decimal, paid_at: datetime, method: str)
         raise ValidationError({"paid_at": ["A payment cannot be dated in the future."]})
     if method not in PaymentMethod.values:
         raise ValidationError({"method": [f'"{method}" is not a valid choice.']})
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
+    check_positive_amount(amount)
 
 
 def loan_payment_check_balance(*, commitment: LoanCommitment, amount: Decimal) -> None:

@@ -39,7 +39,7 @@ class LoanPaymentServiceTests(TestCase):
         self.commitment = loan_commitment_create(lead=self.lead, amount=D("100000.00"), promised_clear_date=days(7))
 
     def pay(self, amount, **kwargs):
-        kwargs.setdefault("created_by", self.user)
+        kwargs.setdefault("actor", self.user)
         return loan_payment_record(commitment=self.commitment, amount=D(amount), **kwargs)
 
     def test_partial_payment_lowers_the_balance_and_keeps_the_commitment_open(self):
@@ -136,7 +136,7 @@ class LoanPaymentServiceTests(TestCase):
         from common.errors import OutOfScope
 
         with self.assertRaises(OutOfScope):
-            self.pay("1.00", created_by=branch_user(BranchFactory()))
+            self.pay("1.00", actor=branch_user(BranchFactory()))
         self.assertFalse(LoanPayment.objects.exists())
 
     def test_database_refuses_an_overpaid_commitment(self):

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from leads import services
 from leads.models import Lead
-from leads.services.rules import reaches_branch
+from organizations.scoping import reaches_branch
 from leads.tests.factories import LeadFactory
 from organizations.tests.factories import BranchFactory, branch_user, org_admin
 

@@ -22,11 +22,6 @@ class LeadMergeInputSerializer(serializers.Serializer):
         help_text="Leads merged into `into` and then deleted.",
     )
 
-    def validate(self, attrs):
-        if attrs["into"] in attrs["merge"]:
-            raise serializers.ValidationError({"merge": ["A lead cannot be merged into itself."]})
-        return attrs
-
 
 class LeadMergeView(BranchScopedAPIView):
     """POST /api/leads/merge/"""
