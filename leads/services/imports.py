@@ -1,7 +1,7 @@
 """Lead writes for imports: a batch of rows from a branch's register, through the lead rules.
 
 Each row is parsed and checked with the rules every lead write uses (`lead_check_fields`, the
-open-status rule, the final-status rule, passports unique per organization), except that past
+status rule `lead_check_status_change`, passports unique per organization), except that past
 follow-up dates are accepted (`allow_historical_dates`). Rows are matched to the organization's
 leads by normalised passport, else CNIC, else contact number. Writes are set-based (one INSERT and
 one UPDATE per batch, with their history rows) so a 100,000-row register imports in a minute;
@@ -206,7 +206,9 @@ def leads_import_rows(
 
     `create` skips rows matching an existing lead, `update` skips rows matching none, `upsert` does
     both. A row fails (with its field and message) when a rule refuses it; the others are written.
-    Rows matching a lead of a branch `actor` cannot see fail naming only that branch. Each such
+    The rows are written as `actor` and judged through their scope: a new lead's `branch` must be one
+    of theirs (else the row fails on `branch`, as `lead_create` would refuse it), and rows matching a
+    lead of a branch `actor` cannot see fail naming only that branch. Each such
     answer (and each duplicate hint naming such a branch) spends one of the user's `search` throttle
     allowance; once it is spent, every later row fails as withheld (WITHHELD_MESSAGE) and later hints
     name no branch, until the throttle's window ends.
