@@ -36,11 +36,11 @@ def dashboard(request):
     if query.is_valid():
         period = query.validated_data["period"]
         branch_id = query.validated_data.get("branch_id")
-        try:
-            if branch_id is not None:
+        if branch_id is not None:
+            try:
                 check_reaches_branch(user, branch_id)
-        except ValidationError as exc:
-            errors, status, branch_id = exc.message_dict, 400, None
+            except ValidationError as exc:
+                errors, status, branch_id = exc.message_dict, 400, None
     else:
         errors, status = query.errors, 400
         period, branch_id = Period.ending(timezone.localdate()), None
