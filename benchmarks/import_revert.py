@@ -72,7 +72,7 @@ def main(argv=None) -> None:
         lines += [f"Person {n},0300 {n:07d},{tag[:2]}{n:07d},," for n in range(args.rows - args.updates)]
         started = time.perf_counter()
         lead_import = lead_import_start(
-            user=user, branch=branch, mode="upsert", dry_run=False, file_name="bench.csv",
+            actor=user, branch=branch, mode="upsert", dry_run=False, file_name="bench.csv",
             content=("\n".join(lines) + "\n").encode(),
         )
         wait_for_background_work()  # no broker here: the run went to this process's background thread
@@ -83,7 +83,7 @@ def main(argv=None) -> None:
         statements = []
         with connection.execute_wrapper(lambda execute, sql, params, many, context: (statements.append(1), execute(sql, params, many, context))[1]):
             started = time.perf_counter()
-            lead_import_revert(lead_import=lead_import, reverted_by=user)
+            lead_import_revert(lead_import=lead_import, actor=user)
             seconds = time.perf_counter() - started
         print(
             f"{connection.vendor}: import of {lead_import.total} rows ({lead_import.created} created, "

@@ -144,7 +144,7 @@ def _run_import(*, user, branch, content: bytes, queue: str | None, worker) -> d
     cpu_before = _cpu_seconds(worker.pid if worker is not None else os.getpid())
     started = time.perf_counter()
     lead_import = lead_import_start(
-        user=user, branch=branch, mode="upsert", dry_run=False, file_name="bench.csv", content=content
+        actor=user, branch=branch, mode="upsert", dry_run=False, file_name="bench.csv", content=content
     )
     if queue is None:
         lead_import_run(import_id=lead_import.pk)

@@ -29,4 +29,4 @@ class BookingAdmin(BranchScopedAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         data = {name: form.cleaned_data[name] for name in self.create_fields if name in form.cleaned_data}
-        adopt(obj, booking_create(created_by=request.user, **data))
+        adopt(obj, booking_create(actor=request.user, **data))

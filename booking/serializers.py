@@ -41,7 +41,9 @@ class BranchIdField(ScopedPrimaryKeyRelatedField):
 
 
 class BookingCreateInputSerializer(serializers.Serializer):
-    """A new booking; identity data is normalised, the branch must be one the caller may act on."""
+    """A new booking; identity data is normalised, the branch must be one the caller may act on.
+
+    Parsing only: the amount rules (paid never above total) are `booking_create`'s."""
 
     branch = BranchIdField(help_text="Id of one of the caller's branches.")
     customer_name = StrictCharField(max_length=200)
@@ -51,11 +53,6 @@ class BookingCreateInputSerializer(serializers.Serializer):
     total_amount = BookingAmountField()
     paid_amount = BookingAmountField(required=False, default=Decimal("0"))
     status = ChoiceField(choices=BookingStatus.choices, required=False, default=BookingStatus.PENDING)
-
-    def validate(self, attrs):
-        if attrs["paid_amount"] > attrs["total_amount"]:
-            raise serializers.ValidationError({"paid_amount": ["The paid amount cannot exceed the total amount."]})
-        return attrs
 
 
 class BookingOutputSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from booking.models import Booking, BookingStatus
+from booking.rules import check_positive_amount
 from common.identity import normalize_identity_fields
 
 
@@ -22,9 +23,13 @@ def booking_create(
     passport_number: str = "",
     cnic: str = "",
     status: str = BookingStatus.PENDING,
-    created_by=None,
+    actor=None,
 ) -> Booking:
-    """Create a booking in `branch` (its organization follows the branch) with normalised identity data."""
+    """Create a booking in `branch` (its organization follows the branch) with normalised identity data.
+
+    Amounts are never negative and the paid amount never exceeds the total (a 400 on the field): every
+    door (API, admin) relies on this service for it, and the database's constraints back it.
+    """
     if total_amount < 0:
         raise ValidationError({"total_amount": ["Ensure this value is greater than or equal to 0."]})
     if paid_amount < 0:
@@ -40,7 +45,7 @@ def booking_create(
         total_amount=total_amount,
         paid_amount=paid_amount,
         status=status,
-        created_by=created_by,
+        created_by=actor,
     )
     normalize_identity_fields(booking)
     booking.save()
@@ -53,8 +58,7 @@ def booking_add_payment(*, booking_id: int, amount: Decimal) -> None:
     One conditional UPDATE: two concurrent payments cannot both pass the check, and the database
     constraint `booking_paid_not_above_total` backs it.
     """
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
+    check_positive_amount(amount)
     updated = Booking.objects.filter(pk=booking_id, paid_amount__lte=F("total_amount") - amount).update(
         paid_amount=F("paid_amount") + amount, updated_at=timezone.now()
     )

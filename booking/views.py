@@ -81,7 +81,7 @@ class BookingListCreateView(BranchScopedAPIView):
         def write():
             serializer = BookingCreateInputSerializer(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
-            return booking_create(**serializer.validated_data, created_by=request.user)
+            return booking_create(**serializer.validated_data, actor=request.user)
 
         def respond(booking):
             # Read back through the selector: the lead was linked when the booking's transaction committed.

@@ -68,7 +68,7 @@ def main() -> None:
 
     def add(name: str, contact_number: str, **fields) -> int:
         lead = lead_create(
-            branch=branch, created_by=staff, customer_name=name, contact_number=contact_number, area=branch.area, **fields
+            branch=branch, actor=staff, customer_name=name, contact_number=contact_number, area=branch.area, **fields
         )
         return lead.pk
 
@@ -83,7 +83,7 @@ def main() -> None:
     promised = timezone.localdate() + timedelta(days=30)
     commitments = [
         loan_commitment_create(
-            lead=loan_lead, amount=Decimal("50000.00"), promised_clear_date=promised, created_by=staff
+            lead=loan_lead, amount=Decimal("50000.00"), promised_clear_date=promised, actor=staff
         ).pk
         for _ in LOAN_COMMITMENTS
     ]

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -204,8 +205,15 @@ class AgingReport:
         return sum((bucket.amount for bucket in self.buckets), ZERO)
 
 
-class MixedCurrencies(Exception):
-    """The commitments in the report belong to organizations keeping different currencies."""
+class MixedCurrencies(ValidationError):
+    """The commitments in the report belong to organizations keeping different currencies: a 400 on
+    `branch_id` (pick one branch) in the API, the same words as a note on the dashboard."""
+
+    def __init__(self, currencies):
+        self.currencies = sorted(currencies)
+        super().__init__(
+            {"branch_id": [f"Your branches keep different currencies ({', '.join(self.currencies)}); pick a branch."]}
+        )
 
 
 def overdue_commitments_in(
@@ -252,7 +260,7 @@ def loan_aging(
     }
     currencies = {branch.organization.currency for branch in branches.values()}
     if len(currencies) > 1:
-        raise MixedCurrencies(sorted(currencies))
+        raise MixedCurrencies(currencies)
     report = AgingReport(as_of=as_of, currency=currencies.pop() if currencies else DEFAULT_CURRENCY)
     for row in rows:
         branch = branches[row["branch_id"]]

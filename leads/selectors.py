@@ -143,11 +143,6 @@ def users_assignable_by(*, user) -> QuerySet:
     ).distinct()
 
 
-def user_reaches_branch(*, user, branch) -> bool:
-    """True when `user` may act on `branch` (a member of it or of its organization, or staff)."""
-    return user_sees_everything(user) or branch.pk in visible_branch_ids(user)
-
-
 def lost_reasons_visible(*, user) -> QuerySet[LostReason]:
     """The lost-reason catalogues of the organizations `user` belongs to, by organization then id."""
     return LostReason.objects.of_organizations_of(user).order_by("organization_id", "id")

@@ -108,7 +108,13 @@ class Membership(OrganizationFollowsBranch):
         return f"{self.user} – {self.get_role_display()} of {scope}"
 
     def reaches(self, branch) -> bool:
-        """Whether this membership lets its user act on `branch` (the rule `visible_branch_ids` applies in SQL)."""
+        """Whether this one membership reaches `branch`, judged in memory on rows already loaded.
+
+        Not "does this user reach this branch" (that is `organizations.scoping.reaches_branch`, one
+        answer over all of a user's memberships, staff included): it is the per-membership step of it,
+        which `visible_branch_ids` applies in SQL, for a job that has loaded the memberships of many users
+        at once (the reminder digest) and must not query once per user.
+        """
         if self.role == MembershipRole.BRANCH_USER:
             return self.branch_id == branch.pk
         return self.organization_id == branch.organization_id

@@ -11,7 +11,10 @@ Jobs that must see every tenant (the nightly overdue mark, the booking backfill)
 """
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
+
+NOT_YOUR_BRANCH = "Not one of your branches."
 
 
 def user_sees_everything(user) -> bool:
@@ -45,6 +48,31 @@ def visible_branch_ids(user) -> list[int]:
         cached = sorted(ids)
         user._visible_branch_ids = cached
     return cached
+
+
+def reaches_branch(user, branch) -> bool:
+    """True when `user` may act on `branch`: the one answer to "does this user reach this branch".
+
+    `branch` is a `Branch` or a branch id (a filter's `branch_id`). Staff and superusers reach every
+    existing branch (a bare id is looked up: one query); a member the branches their memberships reach
+    (`visible_branch_ids`, memoised per request: no query once a scoped read ran); anyone else none.
+    An id naming no branch, or an unsaved branch, is reached by nobody.
+    """
+    branch_id = branch.pk if isinstance(branch, models.Model) else branch
+    if branch_id is None:
+        return False
+    if user_sees_everything(user):
+        return isinstance(branch, models.Model) or apps.get_model("organizations", "Branch").objects.filter(
+            pk=branch_id
+        ).exists()
+    return branch_id in visible_branch_ids(user)
+
+
+def check_reaches_branch(user, branch, *, field: str = "branch_id") -> None:
+    """A branch `user` names (a report's `branch_id` filter) must be one they reach (`reaches_branch`):
+    else a ValidationError on `field` (a 400 in the API, an error on the page)."""
+    if not reaches_branch(user, branch):
+        raise ValidationError({field: [NOT_YOUR_BRANCH]})
 
 
 def remember_visible_branch_ids(user, ids) -> None:

@@ -71,7 +71,7 @@ class LeadImportAdmin(BranchScopedAdmin):
         if change:
             return
         created = lead_import_start(
-            user=request.user,
+            actor=request.user,
             branch=form.cleaned_data["branch"],
             mode=form.cleaned_data["mode"],
             dry_run=form.cleaned_data["dry_run"],
@@ -108,7 +108,7 @@ class LeadImportAdmin(BranchScopedAdmin):
     def confirm_preview(self, request, queryset):
         for lead_import in queryset:
             try:
-                started = lead_import_confirm(dry_run=LeadImport.objects.get(pk=lead_import.pk), user=request.user)
+                started = lead_import_confirm(dry_run=LeadImport.objects.get(pk=lead_import.pk), actor=request.user)
             except (StateConflict, ServiceUnavailable) as exc:
                 self.message_user(request, f"{lead_import}: {exc.detail}", messages.WARNING)
                 continue
@@ -118,7 +118,7 @@ class LeadImportAdmin(BranchScopedAdmin):
     def revert(self, request, queryset):
         for lead_import in queryset:
             try:
-                lead_import_revert(lead_import=lead_import, reverted_by=request.user)
+                lead_import_revert(lead_import=lead_import, actor=request.user)
             except (StateConflict, OutOfScope) as exc:
                 self.message_user(request, f"{lead_import}: {exc.detail}", messages.WARNING)
                 continue

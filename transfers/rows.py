@@ -1,7 +1,7 @@
 """Lead writes for imports: a batch of rows from a branch's register, through the lead rules.
 
 Each row is parsed and checked with the rules every lead write uses (`lead_check_fields`, the
-open-status rule, the final-status rule, passports unique per organization), except that past
+status rule `lead_check_status_change`, passports unique per organization), except that past
 follow-up dates are accepted (`allow_historical_dates`). Rows are matched to the organization's
 leads by normalised passport, else CNIC, else contact number. Writes are set-based (one INSERT and
 one UPDATE per batch, with their history rows) so a 100,000-row register imports in a minute;
@@ -21,9 +21,9 @@ from common.api.throttling import UserScopeBudget
 from common.errors import StateConflict
 from common.identity import NORMALIZERS
 from leads.duplicates import DuplicateHints, duplicate_hints
-from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus
+from leads.models import Lead, LeadSource, LeadStatus
 from leads.services.followups import followup_record
-from leads.services.leads import DUPLICATE_PASSPORT_MESSAGE, _check_open_status, lead_check_fields
+from leads.services.leads import DUPLICATE_PASSPORT_MESSAGE, lead_check_fields, lead_check_status_change
 from organizations.models import user_sees_everything, visible_branch_ids
 from transfers.vocabulary import FOLLOWUP_REMARKS, LEAD_COLUMNS, MATCH_FIELDS, ImportMode, RowAction
 
@@ -156,13 +156,15 @@ def _candidates(organization_id: int, parsed: list) -> dict:
 
 @transaction.atomic
 def leads_import_rows(
-    *, branch, mode: str, rows: list[tuple[int, dict]], imported_by, change_reason: str = "Imported"
+    *, branch, mode: str, rows: list[tuple[int, dict]], actor, change_reason: str = "Imported"
 ) -> list[RowOutcome]:
     """Create or update leads of `branch`'s organization from `rows` ([(row number, {column: cell})]).
 
     `create` skips rows matching an existing lead, `update` skips rows matching none, `upsert` does
     both. A row fails (with its field and message) when a rule refuses it; the others are written.
-    Rows matching a lead of a branch `imported_by` cannot see fail naming only that branch. Each such
+    The rows are written as `actor` and judged through their scope: a new lead's `branch` must be one
+    of theirs (else the row fails on `branch`, as `lead_create` would refuse it), and rows matching a
+    lead of a branch `actor` cannot see fail naming only that branch. Each such
     answer (and each duplicate hint naming such a branch) spends one of the user's `search` throttle
     allowance; once it is spent, every later row fails as withheld (WITHHELD_MESSAGE) and later hints
     name no branch, until the throttle's window ends.
@@ -187,11 +189,11 @@ def leads_import_rows(
         parsed.append((number, values, key, raw))
 
     index = _candidates(branch.organization_id, parsed)
-    sees_all = user_sees_everything(imported_by)
-    visible = set() if sees_all else set(visible_branch_ids(imported_by))
+    sees_all = user_sees_everything(actor)
+    visible = set() if sees_all else set(visible_branch_ids(actor))
     # Once the user's search allowance is spent, every later row is withheld (not only those that
     # meet a hidden lead: which rows fail would tell), until the window ends.
-    budget = None if sees_all else UserScopeBudget(imported_by, EXISTENCE_SCOPE)
+    budget = None if sees_all else UserScopeBudget(actor, EXISTENCE_SCOPE)
     withheld = budget is not None and budget.stopped()
     first_row_of_key: dict = {}
     row_of_lead: dict = {}
@@ -231,7 +233,7 @@ def leads_import_rows(
             if mode == ImportMode.UPDATE:
                 outcome.action = RowAction.SKIPPED
                 continue
-            _prepare_create(outcome, branch, values, imported_by, to_create)
+            _prepare_create(outcome, branch, values, actor, to_create)
         else:
             if mode == ImportMode.CREATE:
                 outcome.action = RowAction.SKIPPED
@@ -242,8 +244,8 @@ def leads_import_rows(
             row_of_lead[match.pk] = number
             _prepare_update(outcome, match, values, now, to_update)
 
-    _write_creates(to_create, imported_by, change_reason)
-    _write_updates(to_update, imported_by, change_reason)
+    _write_creates(to_create, actor, change_reason)
+    _write_updates(to_update, actor, change_reason)
     for outcome, lead, values in [*to_create, *to_update]:
         if outcome.action == RowAction.FAILED or not values.get(FOLLOWUP_REMARKS):
             continue
@@ -251,13 +253,13 @@ def leads_import_rows(
             lead=lead,
             remarks=values[FOLLOWUP_REMARKS],
             next_followup_date=lead.next_followup_date,
-            created_by=imported_by,
+            actor=actor,
             allow_historical_dates=True,  # a register of old calls carries past dates
         )
         outcome.followup_id = followup.pk
         outcome.lead = followup.lead
     created = [outcome.lead for outcome, _lead, _values in to_create if outcome.action == RowAction.CREATED]
-    hints = duplicate_hints(user=imported_by, leads=created)
+    hints = duplicate_hints(user=actor, leads=created)
     for outcome, _lead, _values in to_create:
         hint = hints.get(outcome.lead.pk) if outcome.action == RowAction.CREATED else None
         if hint and hint.known_at_branches and budget is not None:
@@ -273,7 +275,7 @@ def leads_import_rows(
     return [outcomes[number] for number, _raw in rows]
 
 
-def _prepare_create(outcome, branch, values, imported_by, to_create) -> None:
+def _prepare_create(outcome, branch, values, actor, to_create) -> None:
     missing = [name for name in ("customer_name", "contact_number") if not values.get(name)]
     if missing:
         outcome.errors.extend((name, "This column is required to create a lead.") for name in missing)
@@ -281,12 +283,12 @@ def _prepare_create(outcome, branch, values, imported_by, to_create) -> None:
     lead = Lead(
         branch=branch,
         organization_id=branch.organization_id,
-        created_by=imported_by,
+        created_by=actor,
         **{name: value for name, value in values.items() if name in LEAD_COLUMNS},
     )
     try:
-        _check_open_status(lead.lead_status)
-        lead_check_fields(lead, allow_historical_dates=True, identity_normalized=True)
+        lead_check_status_change(lead.lead_status)
+        lead_check_fields(lead, allow_historical_dates=True, actor=actor, identity_normalized=True)
     except ValidationError as exc:
         outcome.errors.extend(_errors_of(exc))
         return
@@ -306,9 +308,7 @@ def _prepare_update(outcome, lead, values, now, to_update) -> None:
     new_status = changes.get("lead_status")
     if new_status is not None:
         try:
-            if lead.lead_status in FINAL_LEAD_STATUSES:
-                raise StateConflict(f"A {lead.lead_status} lead's status is final.")
-            _check_open_status(new_status)
+            lead_check_status_change(new_status, lead=lead)
         except StateConflict as exc:
             outcome.errors.append(("lead_status", str(exc.detail)))
             return
@@ -335,14 +335,14 @@ def _prepare_update(outcome, lead, values, now, to_update) -> None:
     to_update.append((outcome, lead, values))
 
 
-def _write_creates(to_create, imported_by, change_reason) -> None:
+def _write_creates(to_create, actor, change_reason) -> None:
     if not to_create:
         return
     leads = [lead for _outcome, lead, _values in to_create]
     try:
         with transaction.atomic():
             saved = bulk_create_with_history(
-                leads, Lead, batch_size=1000, default_user=imported_by, default_change_reason=change_reason
+                leads, Lead, batch_size=1000, default_user=actor, default_change_reason=change_reason
             )
         for (outcome, _lead, _values), lead in zip(to_create, saved):
             outcome.lead = lead
@@ -354,7 +354,7 @@ def _write_creates(to_create, imported_by, change_reason) -> None:
         try:
             with transaction.atomic():
                 lead._change_reason = change_reason
-                lead._history_user = imported_by
+                lead._history_user = actor
                 lead.save()
         except IntegrityError:
             outcome.action = RowAction.FAILED
@@ -362,7 +362,7 @@ def _write_creates(to_create, imported_by, change_reason) -> None:
             outcome.errors.append(("passport_number", DUPLICATE_PASSPORT_MESSAGE))
 
 
-def _write_updates(to_update, imported_by, change_reason) -> None:
+def _write_updates(to_update, actor, change_reason) -> None:
     if not to_update:
         return
     fields = set().union(*(lead._import_changed for _outcome, lead, _values in to_update))
@@ -372,6 +372,6 @@ def _write_updates(to_update, imported_by, change_reason) -> None:
         Lead,
         [*sorted(fields), "updated_at"],
         batch_size=1000,
-        default_user=imported_by,
+        default_user=actor,
         default_change_reason=change_reason,
     )

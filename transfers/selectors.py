@@ -11,7 +11,7 @@ def lead_imports_visible(*, user) -> QuerySet[LeadImport]:
     """Imports into the branches `user` may act on, without the stored file.
 
     Reading one goes through `lead_import_report(..., user=user)` (hints masked to the reader's
-    scope) and reverting through `lead_import_revert(..., reverted_by=user)` (refused when the
+    scope) and reverting through `lead_import_revert(..., actor=user)` (refused when the
     import wrote leads outside it), whoever uploaded it."""
     return LeadImport.objects.visible_to(user).defer("content").select_related("branch")
 

@@ -33,6 +33,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from common.errors import OutOfScope, ServiceUnavailable, StateConflict
 from leads.models import FollowUpHistory, Lead, LoanCommitment
+from leads.services.rules import check_branch_in_scope
 from organizations.models import user_sees_everything, visible_branch_ids
 from transfers.files import file_format_of, iter_records, read_header
 from transfers.models import ImportStatus, LeadImport, LeadImportChunk, LeadImportError, LeadImportRow
@@ -60,14 +61,19 @@ def lead_import_check_file(*, file_name: str, content: bytes, mode: str) -> str:
     return file_format
 
 
-def lead_import_start(*, user, branch, mode: str, dry_run: bool, file_name: str, content: bytes) -> LeadImport:
-    """Check the file's header, store the file and queue its run (after this transaction commits)."""
+def lead_import_start(*, actor, branch, mode: str, dry_run: bool, file_name: str, content: bytes) -> LeadImport:
+    """Check the file's header, store the file and queue its run (after this transaction commits).
+
+    `branch` must be one of `actor`'s (a ValidationError on `branch` otherwise; `actor=None`, a system
+    job, may name any): the rows are then written as `actor`, through the same scope.
+    """
+    check_branch_in_scope(actor=actor, branch=branch)
     file_format = lead_import_check_file(file_name=file_name, content=content, mode=mode)
     with transaction.atomic():
         lead_import = LeadImport.objects.create(
             organization_id=branch.organization_id,
             branch=branch,
-            created_by=user,
+            created_by=actor,
             file_name=file_name[:255],
             file_format=file_format,
             content=content,
@@ -212,7 +218,7 @@ def _process_next_chunk(import_id: int) -> bool:
                 branch=lead_import.branch,
                 mode=lead_import.mode,
                 rows=rows,
-                imported_by=lead_import.created_by,
+                actor=lead_import.created_by,
                 change_reason=f"Import #{lead_import.pk}",
             )
             if lead_import.dry_run:
@@ -400,11 +406,11 @@ _HANDLED_RELATIONS = {
 
 
 @transaction.atomic
-def lead_import_revert(*, lead_import: LeadImport, reverted_by=None) -> LeadImport:
+def lead_import_revert(*, lead_import: LeadImport, actor=None) -> LeadImport:
     """Delete the leads the import created and restore the fields it updated, in set-based statements.
 
-    Through `reverted_by`'s scope: an import that touched a lead outside it is not theirs to revert
-    (OutOfScope, a 404), whoever uploaded it; `reverted_by=None` is a system job. A conflict when the
+    Through `actor`'s scope: an import that touched a lead outside it is not theirs to revert
+    (OutOfScope, a 404), whoever uploaded it; `actor=None` is a system job. A conflict when the
     import is not a finished real run, was reverted already, or when a lead it wrote has been worked
     on since the import wrote it (changed, followed up, given a commitment, merged or deleted).
     """
@@ -424,8 +430,8 @@ def lead_import_revert(*, lead_import: LeadImport, reverted_by=None) -> LeadImpo
     created_ids = [*written_at, *kept_created]
     updated_ids = list(rows.filter(action=RowAction.UPDATED, lead__isnull=False).values_list("lead_id", flat=True))
 
-    if reverted_by is not None and not user_sees_everything(reverted_by):
-        visible = visible_branch_ids(reverted_by)
+    if actor is not None and not user_sees_everything(actor):
+        visible = visible_branch_ids(actor)
         for ids in _batches([*created_ids, *updated_ids]):
             if Lead.objects.filter(pk__in=ids).exclude(branch_id__in=visible).exists():
                 raise OutOfScope("This import wrote leads outside your branches.")
@@ -470,14 +476,14 @@ def lead_import_revert(*, lead_import: LeadImport, reverted_by=None) -> LeadImpo
         rows.filter(action=RowAction.UPDATED).exclude(followup_id=None).values_list("followup_id", flat=True)
     )
     for ids in _batches(own_followups):
-        _delete_with_history(FollowUpHistory.objects.filter(pk__in=ids), user=reverted_by, reason=reason)
-    _restore_updated(rows.filter(action=RowAction.UPDATED, lead__isnull=False), user=reverted_by, reason=reason)
+        _delete_with_history(FollowUpHistory.objects.filter(pk__in=ids), user=actor, reason=reason)
+    _restore_updated(rows.filter(action=RowAction.UPDATED, lead__isnull=False), user=actor, reason=reason)
     for ids in _batches(created_ids):
-        _delete_with_history(FollowUpHistory.objects.filter(lead_id__in=ids), user=reverted_by, reason=reason)
+        _delete_with_history(FollowUpHistory.objects.filter(lead_id__in=ids), user=actor, reason=reason)
         LeadImportRow.objects.filter(lead_id__in=ids).update(lead=None)
-        _delete_with_history(Lead.objects.filter(pk__in=ids), user=reverted_by, reason=reason)
+        _delete_with_history(Lead.objects.filter(pk__in=ids), user=actor, reason=reason)
     lead_import.reverted_at = timezone.now()
-    lead_import.reverted_by = reverted_by
+    lead_import.reverted_by = actor
     lead_import.save(update_fields=["reverted_at", "reverted_by"])
     return lead_import
 
@@ -538,14 +544,14 @@ def _delete_with_history(queryset, *, user, reason: str) -> None:
         model.objects.filter(pk__in=ids)._raw_delete(queryset.db)
 
 
-def lead_import_confirm(*, dry_run: LeadImport, user) -> LeadImport:
+def lead_import_confirm(*, dry_run: LeadImport, actor) -> LeadImport:
     """The real run of a previewed (dry-run) import: same file, branch and mode."""
     if not dry_run.dry_run:
         raise StateConflict("Only a dry run can be confirmed.")
     if dry_run.status != ImportStatus.DONE:
         raise StateConflict("Wait for the preview to finish.")
     return lead_import_start(
-        user=user,
+        actor=actor,
         branch=dry_run.branch,
         mode=dry_run.mode,
         dry_run=False,

@@ -68,7 +68,7 @@ class LeadImportCreateView(BranchScopedAPIView):
         data = serializer.validated_data
         upload = data["file"]
         lead_import = lead_import_start(
-            user=request.user,
+            actor=request.user,
             branch=data["branch"],
             mode=data["mode"],
             dry_run=data["dry_run"],
@@ -121,7 +121,7 @@ class LeadImportRevertView(BranchScopedAPIView):
         tags=TAGS,
     )
     def post(self, request, pk: int):
-        lead_import = lead_import_revert(lead_import=self.get_scoped_object(pk), reverted_by=request.user)
+        lead_import = lead_import_revert(lead_import=self.get_scoped_object(pk), actor=request.user)
         lead_import = lead_imports_visible(user=request.user).get(pk=lead_import.pk)
         return Response(LeadImportOutputSerializer(lead_import_report(lead_import, user=request.user)).data)
 

@@ -96,11 +96,11 @@ class WritePathLogTests(TestCase):
     def exercise(self):
         lead = services.lead_create(
             branch=self.branch, customer_name="Ali", contact_number="0300 1234567", passport_number="ab 1234567",
-            cnic="3520212345671", created_by=self.user,
+            cnic="3520212345671", actor=self.user,
         )
-        services.lead_update(lead=lead, changed_by=self.user, remarks="called back")
-        services.followup_record(lead=lead, remarks="spoke", created_by=self.user)
-        services.loan_commitment_create(lead=lead, amount=1000, promised_clear_date=timezone.localdate(), created_by=self.user)
+        services.lead_update(lead=lead, actor=self.user, remarks="called back")
+        services.followup_record(lead=lead, remarks="spoke", actor=self.user)
+        services.loan_commitment_create(lead=lead, amount=1000, promised_clear_date=timezone.localdate(), actor=self.user)
         logging.getLogger("leads.test").warning("lookup by %s / %s / %s", PASSPORT, CNIC, PHONE)
         logging.getLogger("django.request").warning(
             "Bad Request: %s", f"/api/leads/search/?passport={PASSPORT}", extra={"status_code": 400}

@@ -50,9 +50,9 @@ class LeadAdminForm(ServiceForm):
     def service_call(self):
         if self.instance.pk is None:
             data = {name: self.cleaned_data[name] for name in LEAD_FORM_FIELDS if name in self.cleaned_data}
-            return services.lead_create(created_by=self.actor, **data)
+            return services.lead_create(actor=self.actor, **data)
         return services.lead_update(
-            lead=self.instance, changed_by=self.actor, **self.changes(services.LEAD_EDITABLE_FIELDS)
+            lead=self.instance, actor=self.actor, **self.changes(services.LEAD_EDITABLE_FIELDS)
         )
 
 
@@ -104,12 +104,12 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
                 services.followup_record(
                     lead=form.instance, remarks=instance.remarks, contact_method=instance.contact_method,
                     followup_at=instance.followup_at, next_followup_date=instance.next_followup_date,
-                    created_by=request.user,
+                    actor=request.user,
                 )
             else:
                 services.loan_commitment_create(
                     lead=form.instance, amount=instance.amount, promised_clear_date=instance.promised_clear_date,
-                    booking=instance.booking, remarks=instance.remarks, created_by=request.user,
+                    booking=instance.booking, remarks=instance.remarks, actor=request.user,
                 )
 
     @admin.action(description="Merge selected leads into the oldest one")
@@ -121,7 +121,7 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
             return
         into, *merge = leads
         try:
-            lead_merge(into=into, merge=merge, merged_by=request.user)
+            lead_merge(into=into, merge=merge, actor=request.user)
         except (StateConflict, ValidationError) as exc:
             detail = exc.detail if isinstance(exc, StateConflict) else "; ".join(exc.messages)
             self.message_user(request, f"Not merged: {detail}", messages.ERROR)
@@ -131,7 +131,7 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
     @admin.action(description="Mark selected leads interested")
     def mark_interested(self, request, queryset):
         self.run_service_action(
-            request, queryset, lambda lead: services.lead_update(lead=lead, changed_by=request.user,
+            request, queryset, lambda lead: services.lead_update(lead=lead, actor=request.user,
                                                                  lead_status="interested"),
             "lead(s) marked interested",
         )
@@ -139,7 +139,7 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
     @admin.action(description="Mark selected leads converted")
     def mark_converted(self, request, queryset):
         self.run_service_action(
-            request, queryset, lambda lead: services.lead_convert(lead=lead, converted_by=request.user),
+            request, queryset, lambda lead: services.lead_convert(lead=lead, actor=request.user),
             "lead(s) converted",
         )
 
@@ -148,7 +148,7 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
         reason = request.POST.get("lost_reason", "")
         self.run_service_action(
             request, queryset,
-            lambda lead: services.lead_mark_lost(lead=lead, lost_reason=reason, marked_by=request.user),
+            lambda lead: services.lead_mark_lost(lead=lead, lost_reason=reason, actor=request.user),
             "lead(s) marked lost",
         )
 
@@ -159,7 +159,7 @@ class FollowUpAdminForm(ServiceForm):
         fields = ["lead", "followup_at", "contact_method", "remarks", "next_followup_date"]
 
     def service_call(self):
-        return services.followup_record(created_by=self.actor, **self.cleaned_data)
+        return services.followup_record(actor=self.actor, **self.cleaned_data)
 
 
 @admin.register(FollowUpHistory)

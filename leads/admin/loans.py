@@ -56,9 +56,9 @@ class LoanCommitmentAdminForm(ServiceForm):
 
     def service_call(self):
         if self.instance.pk is None:
-            return services.loan_commitment_create(created_by=self.actor, **self.cleaned_data)
+            return services.loan_commitment_create(actor=self.actor, **self.cleaned_data)
         return services.loan_commitment_update(
-            commitment=self.instance, changed_by=self.actor, **self.changes(services.LOAN_EDITABLE_FIELDS)
+            commitment=self.instance, actor=self.actor, **self.changes(services.LOAN_EDITABLE_FIELDS)
         )
 
 
@@ -80,19 +80,19 @@ class LoanCommitmentAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdm
         # A commitment never moves to another lead.
         return [*self.readonly_fields, "lead"] if obj is not None else self.readonly_fields
 
-    def _close(self, request, queryset, close, actor_argument: str, done: str) -> None:
+    def _close(self, request, queryset, close, done: str) -> None:
         """`close` (the clear or cancel service) on each selected commitment, as the signed-in user."""
         self.run_service_action(
-            request, queryset, lambda commitment: close(commitment=commitment, **{actor_argument: request.user}), done
+            request, queryset, lambda commitment: close(commitment=commitment, actor=request.user), done
         )
 
     @admin.action(description="Mark selected commitments cleared")
     def mark_cleared(self, request, queryset):
-        self._close(request, queryset, services.loan_commitment_clear, "cleared_by", "commitment(s) cleared")
+        self._close(request, queryset, services.loan_commitment_clear, "commitment(s) cleared")
 
     @admin.action(description="Cancel selected commitments")
     def mark_cancelled(self, request, queryset):
-        self._close(request, queryset, services.loan_commitment_cancel, "cancelled_by", "commitment(s) cancelled")
+        self._close(request, queryset, services.loan_commitment_cancel, "commitment(s) cancelled")
 
     @admin.display(description="balance")
     def balance(self, obj):
@@ -106,5 +106,5 @@ class LoanCommitmentAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdm
             if instance.pk is None:
                 services.loan_payment_record(
                     commitment=form.instance, amount=instance.amount, paid_at=instance.paid_at,
-                    method=instance.method, reference=instance.reference, created_by=request.user,
+                    method=instance.method, reference=instance.reference, actor=request.user,
                 )

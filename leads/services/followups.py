@@ -19,10 +19,10 @@ def followup_record(
     contact_method: str = ContactMethod.CALL,
     followup_at: datetime | None = None,
     next_followup_date: date | None = None,
-    created_by=None,
+    actor=None,
     allow_historical_dates: bool = False,
 ) -> FollowUpHistory:
-    """Record a contact with a lead in `created_by`'s scope; the lead's last contact, next follow-up date
+    """Record a contact with a lead in `actor`'s scope; the lead's last contact, next follow-up date
     and `new` status follow it.
 
     The contact cannot be in the future nor the next follow-up in the past (unless `allow_historical_dates`, an import
@@ -35,16 +35,16 @@ def followup_record(
     if not allow_historical_dates:
         check_not_in_past(next_followup_date, field="next_followup_date")
     followup_at = followup_at or timezone.now()
-    lead = lock_reference(Lead, pk=lead.pk, actor=created_by, field="lead")
+    lead = lock_reference(Lead, pk=lead.pk, actor=actor, field="lead")
     followup = FollowUpHistory(
         lead=lead,
         followup_at=followup_at,
         contact_method=contact_method,
         remarks=remarks,
         next_followup_date=next_followup_date,
-        created_by=created_by,
+        created_by=actor,
     )
-    attribute_history(followup, created_by)
+    attribute_history(followup, actor)
     followup.save()
     update_fields = ["last_contacted_at", "next_followup_date", "updated_at"]
     if lead.last_contacted_at is None or followup_at > lead.last_contacted_at:
@@ -57,7 +57,7 @@ def followup_record(
     if lead.lead_status == LeadStatus.NEW:
         lead.lead_status = LeadStatus.CONTACTED
         update_fields.append("lead_status")
-    attribute_history(lead, created_by)
+    attribute_history(lead, actor)
     lead.save(update_fields=update_fields)
     followup.lead = lead
     return followup

@@ -47,8 +47,18 @@ def _check_passport_free(lead: Lead) -> None:
         raise ValidationError({"passport_number": [DUPLICATE_PASSPORT_MESSAGE]})
 
 
-def _check_open_status(lead_status: str) -> None:
-    if lead_status in FINAL_LEAD_STATUSES:
+def lead_check_status_change(new_status: str, *, lead: Lead | None = None) -> None:
+    """The status a create or an update (API, admin, import) may set, `lead` being the row before it (None: new).
+
+    A converted or lost lead's status is final (`StateConflict`, a 409); converted and lost are reached only
+    through `lead_convert` and `lead_mark_lost` (a 400 on `lead_status`). Keeping the status is always allowed.
+    """
+    if lead is not None:
+        if new_status == lead.lead_status:
+            return
+        if not lead.is_open:
+            raise StateConflict(f"A {lead.lead_status} lead's status is final.")
+    if new_status in FINAL_LEAD_STATUSES:
         raise ValidationError(
             {"lead_status": ["Use the convert or lost endpoint to move a lead to converted or lost."]}
         )
@@ -70,12 +80,17 @@ def _save_lead(lead: Lead, **save_kwargs) -> None:
         raise
 
 
+def check_lost_reason_in_words(*, lost_reason_code: str | None, lost_reason: str) -> None:
+    """A lead lost for `other` (or before the catalogue: no code) says why in words; else a 400 on `lost_reason`."""
+    if lost_reason_code in (None, LOST_REASON_OTHER) and not (lost_reason or "").strip():
+        raise ValidationError({"lost_reason": ["A lead lost for another reason needs it in words."]})
+
+
 def _check_lost_reason(lead: Lead) -> None:
     """Only a lost lead has a lost reason, and one lost for `other` (or before the catalogue) keeps its text."""
     if lead.lead_status == LeadStatus.LOST:
         category = lead.lost_reason_category
-        if (category is None or category.code == LOST_REASON_OTHER) and not (lead.lost_reason or "").strip():
-            raise ValidationError({"lost_reason": ["A lead lost for another reason needs it in words."]})
+        check_lost_reason_in_words(lost_reason_code=category and category.code, lost_reason=lead.lost_reason)
     elif lead.lost_reason:
         raise ValidationError({"lost_reason": ["Only a lost lead has a lost reason; mark it lost instead."]})
 
@@ -120,7 +135,7 @@ def lead_create(
     branch,
     customer_name: str,
     contact_number: str,
-    created_by=None,
+    actor=None,
     passport_number: str = "",
     cnic: str = "",
     address: str = "",
@@ -132,12 +147,12 @@ def lead_create(
     remarks: str = "",
     allow_historical_dates: bool = False,
 ) -> Lead:
-    """Create an open lead in one of `created_by`'s branches; passports are unique per organization.
+    """Create an open lead in one of `actor`'s branches; passports are unique per organization.
 
     The assignee must be able to open the branch; the next follow-up may not be in the past unless
     `allow_historical_dates` (imports of old books).
     """
-    _check_open_status(lead_status)
+    lead_check_status_change(lead_status)
     lead = Lead(
         branch=branch,
         customer_name=customer_name,
@@ -151,18 +166,18 @@ def lead_create(
         next_followup_date=next_followup_date,
         assigned_to=assigned_to,
         remarks=remarks,
-        created_by=created_by,
+        created_by=actor,
     )
-    lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=created_by)
+    lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=actor)
     _check_passport_free(lead)
-    attribute_history(lead, created_by)
+    attribute_history(lead, actor)
     _save_lead(lead)
     return lead
 
 
 @transaction.atomic
-def lead_update(*, lead: Lead, changed_by=None, **changes) -> Lead:
-    """Apply `changes` (only client-editable fields) to a lead in `changed_by`'s scope.
+def lead_update(*, lead: Lead, actor=None, **changes) -> Lead:
+    """Apply `changes` (only client-editable fields) to a lead in `actor`'s scope.
 
     The row is locked through the caller's scope first, then every rule is judged on it: a lead moved
     out of the caller's branches meanwhile is a 404 (`OutOfScope`), never a write. Status moves among
@@ -171,44 +186,40 @@ def lead_update(*, lead: Lead, changed_by=None, **changes) -> Lead:
     unknown = set(changes) - set(LEAD_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
-    lead = lock_in_scope(Lead, pk=lead.pk, actor=changed_by)
-    new_status = changes.get("lead_status", lead.lead_status)
-    if new_status != lead.lead_status:
-        if not lead.is_open:
-            raise StateConflict(f"A {lead.lead_status} lead's status is final.")
-        _check_open_status(new_status)
+    lead = lock_in_scope(Lead, pk=lead.pk, actor=actor)
+    lead_check_status_change(changes.get("lead_status", lead.lead_status), lead=lead)
     changed = {name for name, value in changes.items() if getattr(lead, name) != value}
     for name, value in changes.items():
         setattr(lead, name, value)
-    lead_check_fields(lead, actor=changed_by, changed=changed)
-    attribute_history(lead, changed_by)
+    lead_check_fields(lead, actor=actor, changed=changed)
+    attribute_history(lead, actor)
     _save_lead(lead)
     return lead
 
 
 @transaction.atomic
-def lead_convert(*, lead: Lead, booking=None, converted_by=None) -> Lead:
+def lead_convert(*, lead: Lead, booking=None, actor=None) -> Lead:
     """Mark the lead converted (optionally linking `booking`); again on a converted lead is a no-op, on a lost one a conflict."""
-    lead = lock_in_scope(Lead, pk=lead.pk, actor=converted_by)
+    lead = lock_in_scope(Lead, pk=lead.pk, actor=actor)
     if lead.lead_status == LeadStatus.CONVERTED:
         return lead
     if lead.lead_status == LeadStatus.LOST:
         raise StateConflict("A lost lead cannot be converted.")
-    check_booking_fits_lead(booking=booking, lead=lead, actor=converted_by)
+    check_booking_fits_lead(booking=booking, lead=lead, actor=actor)
     lead.lead_status = LeadStatus.CONVERTED
     lead.converted_at = timezone.now()
     update_fields = ["lead_status", "converted_at", "updated_at"]
     if booking is not None:
         lead.booking = booking
         update_fields.append("booking")
-    attribute_history(lead, converted_by)
+    attribute_history(lead, actor)
     lead.save(update_fields=update_fields)
     return lead
 
 
 @transaction.atomic
 def lead_mark_lost(
-    *, lead: Lead, lost_reason: str = "", lost_reason_code: str = LOST_REASON_OTHER, marked_by=None
+    *, lead: Lead, lost_reason: str = "", lost_reason_code: str = LOST_REASON_OTHER, actor=None
 ) -> Lead:
     """Mark the lead lost for a reason of its organization's catalogue (`lost_reason_code`).
 
@@ -216,10 +227,9 @@ def lead_mark_lost(
     only send a text keep working). A converted lead cannot be lost (conflict); a lost one stays as it is.
     """
     lost_reason = lost_reason or ""
-    if lost_reason_code == LOST_REASON_OTHER and not lost_reason.strip():
-        raise ValidationError({"lost_reason": ["This field is required when lost_reason_code is other."]})
+    check_lost_reason_in_words(lost_reason_code=lost_reason_code, lost_reason=lost_reason)
     category = lost_reason_for(organization_id=lead.organization_id, code=lost_reason_code)
-    lead = lock_in_scope(Lead, pk=lead.pk, actor=marked_by)
+    lead = lock_in_scope(Lead, pk=lead.pk, actor=actor)
     if lead.lead_status == LeadStatus.LOST:
         return lead
     if lead.lead_status == LeadStatus.CONVERTED:
@@ -228,6 +238,6 @@ def lead_mark_lost(
     lead.lost_reason = lost_reason
     lead.lost_reason_category = category
     lead.lost_at = timezone.now()
-    attribute_history(lead, marked_by)
+    attribute_history(lead, actor)
     lead.save(update_fields=["lead_status", "lost_reason", "lost_reason_category", "lost_at", "updated_at"])
     return lead

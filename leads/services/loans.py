@@ -8,6 +8,7 @@ from django.db import connections, router, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from booking.rules import check_positive_amount
 from common.errors import StateConflict
 from leads.models import Lead, LoanCommitment, LoanStatus
 from leads.services.attribution import attribute_history
@@ -42,11 +43,6 @@ def refresh_next_promise_date(*lead_ids: int) -> None:
     leads.update(next_promise_date=Subquery(earliest))
 
 
-def _check_amount(amount: Decimal) -> None:
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
-
-
 @transaction.atomic
 def loan_commitment_create(
     *,
@@ -55,16 +51,16 @@ def loan_commitment_create(
     promised_clear_date: date,
     booking=None,
     remarks: str = "",
-    created_by=None,
+    actor=None,
 ) -> LoanCommitment:
-    """Record a customer's promise to clear `amount` by `promised_clear_date` on a lead in `created_by`'s scope.
+    """Record a customer's promise to clear `amount` by `promised_clear_date` on a lead in `actor`'s scope.
 
     It starts `pending`, or `overdue` at once when that day has passed; clearing and cancelling have their
     own services. The lead is locked through the caller's scope first (a 400 on `lead` when outside it).
     """
-    _check_amount(amount)
-    lead = lock_reference(Lead, pk=lead.pk, actor=created_by, field="lead")
-    check_booking_fits_lead(booking=booking, lead=lead, actor=created_by)
+    check_positive_amount(amount)
+    lead = lock_reference(Lead, pk=lead.pk, actor=actor, field="lead")
+    check_booking_fits_lead(booking=booking, lead=lead, actor=actor)
     commitment = LoanCommitment(
         lead=lead,
         booking=booking,
@@ -72,9 +68,9 @@ def loan_commitment_create(
         promised_clear_date=promised_clear_date,
         status=_status_for_promise(promised_clear_date),
         remarks=remarks,
-        created_by=created_by,
+        created_by=actor,
     )
-    attribute_history(commitment, created_by)
+    attribute_history(commitment, actor)
     commitment.save()
     refresh_next_promise_date(lead.pk)
     return commitment
@@ -84,41 +80,41 @@ LOAN_EDITABLE_FIELDS = ("amount", "promised_clear_date", "booking", "remarks")
 
 
 @transaction.atomic
-def loan_commitment_update(*, commitment: LoanCommitment, changed_by=None, **changes) -> LoanCommitment:
+def loan_commitment_update(*, commitment: LoanCommitment, actor=None, **changes) -> LoanCommitment:
     """Change an open commitment's amount, date, booking or remarks; a new date re-judges pending/overdue.
 
-    Locked through `changed_by`'s scope first (404 when outside it); its status never changes here, and its
+    Locked through `actor`'s scope first (404 when outside it); its status never changes here, and its
     lead never does (`lead` may be given, naming the same lead).
     """
     lead = changes.pop("lead", None)
     unknown = set(changes) - set(LOAN_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed here."] for name in sorted(unknown)})
-    commitment = lock_commitment(pk=commitment.pk, actor=changed_by)
+    commitment = lock_commitment(pk=commitment.pk, actor=actor)
     if lead is not None and lead.pk != commitment.lead_id:
         raise ValidationError({"lead": ["A commitment cannot move to another lead."]})
     if not commitment.is_open:
         raise StateConflict(f"A {commitment.status} commitment cannot be changed.")
     if "amount" in changes:
-        _check_amount(changes["amount"])
+        check_positive_amount(changes["amount"])
         if changes["amount"] < commitment.paid_amount:
             raise ValidationError(
                 {"amount": [f"The amount cannot be less than what is already paid ({commitment.paid_amount})."]}
             )
     if "booking" in changes:
-        check_booking_fits_lead(booking=changes["booking"], lead=commitment.lead, actor=changed_by)
+        check_booking_fits_lead(booking=changes["booking"], lead=commitment.lead, actor=actor)
     for name, value in changes.items():
         setattr(commitment, name, value)
     if "promised_clear_date" in changes:
         commitment.status = _status_for_promise(commitment.promised_clear_date)
-    attribute_history(commitment, changed_by)
+    attribute_history(commitment, actor)
     commitment.save()
     refresh_next_promise_date(commitment.lead_id)
     return commitment
 
 
-def _close_commitment(*, commitment: LoanCommitment, status: str, user=None) -> LoanCommitment:
-    commitment = lock_commitment(pk=commitment.pk, actor=user)
+def _close_commitment(*, commitment: LoanCommitment, status: str, actor=None) -> LoanCommitment:
+    commitment = lock_commitment(pk=commitment.pk, actor=actor)
     if commitment.status == status:
         return commitment
     if not commitment.is_open:
@@ -128,22 +124,22 @@ def _close_commitment(*, commitment: LoanCommitment, status: str, user=None) -> 
     if status == LoanStatus.CLEARED:
         commitment.cleared_at = timezone.now()
         update_fields.append("cleared_at")
-    attribute_history(commitment, user)
+    attribute_history(commitment, actor)
     commitment.save(update_fields=update_fields)
     refresh_next_promise_date(commitment.lead_id)
     return commitment
 
 
 @transaction.atomic
-def loan_commitment_clear(*, commitment: LoanCommitment, cleared_by=None) -> LoanCommitment:
+def loan_commitment_clear(*, commitment: LoanCommitment, actor=None) -> LoanCommitment:
     """Mark an open commitment cleared (paid); clearing twice is a no-op, clearing a cancelled one a conflict."""
-    return _close_commitment(commitment=commitment, status=LoanStatus.CLEARED, user=cleared_by)
+    return _close_commitment(commitment=commitment, status=LoanStatus.CLEARED, actor=actor)
 
 
 @transaction.atomic
-def loan_commitment_cancel(*, commitment: LoanCommitment, cancelled_by=None) -> LoanCommitment:
+def loan_commitment_cancel(*, commitment: LoanCommitment, actor=None) -> LoanCommitment:
     """Cancel an open commitment; cancelling twice is a no-op, cancelling a cleared one a conflict."""
-    return _close_commitment(commitment=commitment, status=LoanStatus.CANCELLED, user=cancelled_by)
+    return _close_commitment(commitment=commitment, status=LoanStatus.CANCELLED, actor=actor)
 
 
 RESCHEDULE_CHANGE_REASON = "reschedule"
@@ -155,7 +151,7 @@ def loan_commitment_reschedule(
     commitment: LoanCommitment,
     promised_clear_date: date,
     amount: Decimal | None = None,
-    rescheduled_by=None,
+    actor=None,
 ) -> LoanCommitment:
     """Replace an open promise with a new one: the old becomes `rescheduled` (final), the new one is returned.
 
@@ -165,12 +161,12 @@ def loan_commitment_reschedule(
     """
     check_not_in_past(promised_clear_date, field="promised_clear_date")
     if amount is not None:
-        _check_amount(amount)
-    commitment = lock_commitment(pk=commitment.pk, actor=rescheduled_by)
+        check_positive_amount(amount)
+    commitment = lock_commitment(pk=commitment.pk, actor=actor)
     if not commitment.is_open:
         raise StateConflict(f"A {commitment.status} commitment cannot be rescheduled.")
     commitment.status = LoanStatus.RESCHEDULED
-    attribute_history(commitment, rescheduled_by)
+    attribute_history(commitment, actor)
     commitment._change_reason = RESCHEDULE_CHANGE_REASON
     commitment.save(update_fields=["status", "updated_at"])
     successor = LoanCommitment(
@@ -182,9 +178,9 @@ def loan_commitment_reschedule(
         status=LoanStatus.PENDING,
         remarks=commitment.remarks,
         rescheduled_from=commitment,
-        created_by=rescheduled_by,
+        created_by=actor,
     )
-    attribute_history(successor, rescheduled_by)
+    attribute_history(successor, actor)
     successor._change_reason = RESCHEDULE_CHANGE_REASON
     successor.save()
     refresh_next_promise_date(commitment.lead_id)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from common.errors import StateConflict
+from common.errors import OutOfScope, StateConflict
 from leads.models import FollowUpHistory, Lead, LoanCommitment
 from leads.services.attribution import attribute_history
 from leads.services.loans import refresh_next_promise_date
@@ -23,22 +23,28 @@ MERGE_FILLED_FIELDS = (
 
 
 @transaction.atomic
-def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
+def lead_merge(*, into: Lead, merge: list[Lead], actor=None) -> Lead:
     """Merge `merge` into `into` in one transaction and return the kept lead.
 
     Every follow-up and loan commitment (with its payments, which hang on the commitment) moves to
     `into`, as does a booking link; `into`'s empty fields are filled from the merged leads (oldest
     first); the merged leads are deleted and `into`'s history records the merge. Two different
     passports (different people) or two different bookings are a conflict; all leads must share
-    the organization.
+    the organization. Every lead is locked through `actor`'s scope: one outside it is `OutOfScope`
+    (404), whoever calls (`actor=None`, a system job, reaches every lead).
     """
     merge_ids = sorted({lead.pk for lead in merge})
     if not merge_ids:
         raise ValidationError({"merge": ["Name at least one lead to merge."]})
     if into.pk in merge_ids:
         raise ValidationError({"merge": ["A lead cannot be merged into itself."]})
-    locked = {lead.pk: lead for lead in Lead.objects.select_for_update().filter(pk__in=[into.pk, *merge_ids]).order_by("pk")}
+    # Locked through the actor's scope, then judged: a lead outside it (or gone meanwhile) is a 404 to a user.
+    in_scope = Lead.objects.unscoped() if actor is None else Lead.objects.visible_to(actor)
+    rows = in_scope.select_for_update().filter(pk__in=[into.pk, *merge_ids]).order_by("pk")
+    locked = {lead.pk: lead for lead in rows}
     if len(locked) != len(merge_ids) + 1:
+        if actor is not None:
+            raise OutOfScope()
         raise ValidationError({"merge": ["One of these leads no longer exists."]})
     into = locked[into.pk]
     others = sorted((locked[pk] for pk in merge_ids), key=lambda lead: (lead.created_at, lead.pk))
@@ -54,12 +60,12 @@ def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
     followups = list(FollowUpHistory.objects.filter(lead_id__in=merge_ids))
     for followup in followups:
         followup.lead = into
-    bulk_update_with_history(followups, FollowUpHistory, ["lead"], default_user=merged_by, default_change_reason=reason)
+    bulk_update_with_history(followups, FollowUpHistory, ["lead"], default_user=actor, default_change_reason=reason)
     commitments = list(LoanCommitment.objects.filter(lead_id__in=merge_ids))
     for commitment in commitments:
         commitment.lead, commitment.branch_id = into, into.branch_id
     bulk_update_with_history(
-        commitments, LoanCommitment, ["lead", "branch"], default_user=merged_by, default_change_reason=reason
+        commitments, LoanCommitment, ["lead", "branch"], default_user=actor, default_change_reason=reason
     )
 
     for name in MERGE_FILLED_FIELDS:
@@ -77,10 +83,10 @@ def lead_merge(*, into: Lead, merge: list[Lead], merged_by=None) -> Lead:
 
     for other in others:
         other._change_reason = f"Merged into lead #{into.pk}"
-        attribute_history(other, merged_by)
+        attribute_history(other, actor)
         other.delete()
     into._change_reason = reason
-    attribute_history(into, merged_by)
+    attribute_history(into, actor)
     into.save()
     if commitments:
         refresh_next_promise_date(into.pk)

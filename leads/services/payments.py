@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from booking.rules import check_positive_amount
 from booking.services import booking_add_payment
 from common.errors import StateConflict
 from leads.models import LoanCommitment, LoanPayment, LoanStatus, PaymentMethod
@@ -24,8 +25,7 @@ def loan_payment_check_input(*, amount: Decimal, paid_at: datetime, method: str)
         raise ValidationError({"paid_at": ["A payment cannot be dated in the future."]})
     if method not in PaymentMethod.values:
         raise ValidationError({"method": [f'"{method}" is not a valid choice.']})
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": ["Ensure this value is greater than 0."]})
+    check_positive_amount(amount)
 
 
 def loan_payment_check_balance(*, commitment: LoanCommitment, amount: Decimal) -> None:
@@ -48,7 +48,7 @@ def loan_payment_record(
     paid_at: datetime | None = None,
     method: str = PaymentMethod.CASH,
     reference: str = "",
-    created_by=None,
+    actor=None,
 ) -> LoanPayment:
     """Record a payment of `amount` on an open commitment; the payment that reaches the amount clears it.
 
@@ -62,7 +62,7 @@ def loan_payment_record(
     loan_payment_check_input(amount=amount, paid_at=paid_at, method=method)
     # Lock the row through the caller's scope before the balance is read (None: a system job, every tenant),
     # its lead first: the loan book's one lock order (`lock_commitment`), which a merge follows too.
-    commitment = lock_commitment(pk=commitment.pk, actor=created_by)
+    commitment = lock_commitment(pk=commitment.pk, actor=actor)
     loan_payment_check_balance(commitment=commitment, amount=amount)
     if commitment.booking_id is not None:
         booking_add_payment(booking_id=commitment.booking_id, amount=amount)
@@ -72,9 +72,9 @@ def loan_payment_record(
         paid_at=paid_at,
         method=method,
         reference=reference,
-        created_by=created_by,
+        created_by=actor,
     )
-    attribute_history(payment, created_by)
+    attribute_history(payment, actor)
     payment._change_reason = PAYMENT_CHANGE_REASON
     payment.save()
 
@@ -88,7 +88,7 @@ def loan_payment_record(
         commitment.status = LoanStatus.CLEARED
         commitment.cleared_at = paid_at
         update_fields += ["status", "cleared_at"]
-    attribute_history(commitment, created_by)
+    attribute_history(commitment, actor)
     commitment._change_reason = PAYMENT_CHANGE_REASON
     commitment.save(update_fields=update_fields)  # writes the history row with the new paid_amount
     if commitment.status == LoanStatus.CLEARED:

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from common.errors import OutOfScope, StateConflict
-from organizations.models import Branch, visible_branch_ids
-from organizations.scoping import user_sees_everything
+from organizations.models import Branch
+from organizations.scoping import reaches_branch
 
 # Clocks of phones and desks drift; a follow-up a few minutes "in the future" is still now.
 FOLLOWUP_CLOCK_SKEW = timedelta(minutes=5)
@@ -67,11 +67,6 @@ def lock_reference(model, *, pk: int, actor, field: str):
     if row is None:
         raise ValidationError({field: [NOT_IN_SCOPE.format(pk=pk)]})
     return row
-
-
-def reaches_branch(user, branch: Branch) -> bool:
-    """True when `user` may act on `branch` (a member of it or of its organization, or staff)."""
-    return user_sees_everything(user) or branch.pk in visible_branch_ids(user)
 
 
 def check_branch_in_scope(*, actor, branch: Branch, field: str = "branch") -> None:

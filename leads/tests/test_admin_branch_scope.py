@@ -75,7 +75,7 @@ class BranchMemberAdminScopeTests(TestCase):
                 self.assertNotIn(b"FOR000001", response.content)
 
     def test_own_history_is_shown_read_only(self):
-        services.lead_update(lead=self.own, changed_by=self.member, remarks="first note")
+        services.lead_update(lead=self.own, actor=self.member, remarks="first note")
         response = self.client.get(reverse("admin:leads_lead_history", args=[self.own.pk]))
         self.assertContains(response, self.member.username)
         record = self.own.history.earliest()
@@ -83,7 +83,7 @@ class BranchMemberAdminScopeTests(TestCase):
         self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_history_revert_cannot_bypass_the_services(self):
-        services.lead_convert(lead=self.own, converted_by=self.member)
+        services.lead_convert(lead=self.own, actor=self.member)
         before = self.own.history.order_by("history_id").first()  # still `new`
         url = reverse("admin:leads_lead_simple_history", args=[self.own.pk, before.history_id])
         payload = {

@@ -3,7 +3,7 @@
 from django.test import TestCase
 
 from leads.loan_book import lead_for_detail
-from leads.selectors import lead_search, user_reaches_branch, users_assignable_by
+from leads.selectors import lead_search, users_assignable_by
 from leads.tests.factories import FollowUpHistoryFactory, LeadFactory, LoanCommitmentFactory
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user, org_admin
 
@@ -42,11 +42,6 @@ class SelectorTests(TestCase):
     def test_staff_may_assign_any_active_user(self):
         self.assertNotIn(self.inactive_member, users_assignable_by(user=self.staff))
         self.assertIn(self.foreign_member, users_assignable_by(user=self.staff))
-
-    def test_user_reaches_branch(self):
-        self.assertTrue(user_reaches_branch(user=self.admin, branch=self.sister))
-        self.assertFalse(user_reaches_branch(user=self.member, branch=self.sister))
-        self.assertTrue(user_reaches_branch(user=self.staff, branch=self.foreign))
 
     def test_lead_for_detail_attaches_the_latest_ten_of_each_in_the_callers_scope(self):
         lead = LeadFactory(branch=self.branch)

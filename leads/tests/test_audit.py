@@ -32,7 +32,7 @@ class ServiceAuditTests(TestCase):
 
     def create_lead(self):
         return services.lead_create(
-            branch=self.branch, customer_name="Ayesha", contact_number="0300 1234567", created_by=self.creator
+            branch=self.branch, customer_name="Ayesha", contact_number="0300 1234567", actor=self.creator
         )
 
     def test_lead_create_records_the_creator(self):
@@ -43,14 +43,14 @@ class ServiceAuditTests(TestCase):
 
     def test_lead_update_records_the_editor_and_the_changed_fields(self):
         lead = self.create_lead()
-        services.lead_update(lead=lead, changed_by=self.editor, remarks="Wants December", lead_status="interested")
+        services.lead_update(lead=lead, actor=self.editor, remarks="Wants December", lead_status="interested")
         record = lead.history.latest()
         self.assertEqual((record.history_type, record.history_user), ("~", self.editor))
         self.assertEqual(changed_fields(record), {"remarks", "lead_status"})
 
     def test_followup_records_its_author_on_the_followup_and_the_lead(self):
         lead = self.create_lead()
-        followup = services.followup_record(lead=lead, remarks="Called", created_by=self.editor)
+        followup = services.followup_record(lead=lead, remarks="Called", actor=self.editor)
         self.assertEqual(followup.history.get().history_user, self.editor)
         lead_record = lead.history.latest()
         self.assertEqual(lead_record.history_user, self.editor)
@@ -58,8 +58,8 @@ class ServiceAuditTests(TestCase):
 
     def test_convert_and_lost_record_who_did_it(self):
         converted, lost = self.create_lead(), LeadFactory(branch=self.branch)
-        services.lead_convert(lead=converted, converted_by=self.editor)
-        services.lead_mark_lost(lead=lost, lost_reason="Went with another agent", marked_by=self.editor)
+        services.lead_convert(lead=converted, actor=self.editor)
+        services.lead_mark_lost(lead=lost, lost_reason="Went with another agent", actor=self.editor)
         for lead, status in ((converted, LeadStatus.CONVERTED), (lost, LeadStatus.LOST)):
             with self.subTest(status=status):
                 record = lead.history.latest()
@@ -68,12 +68,12 @@ class ServiceAuditTests(TestCase):
     def test_loan_commitment_writes_record_their_users(self):
         lead = self.create_lead()
         commitment = services.loan_commitment_create(
-            lead=lead, amount=Decimal("1000"), promised_clear_date=timezone.localdate(), created_by=self.creator
+            lead=lead, amount=Decimal("1000"), promised_clear_date=timezone.localdate(), actor=self.creator
         )
-        services.loan_commitment_update(commitment=commitment, changed_by=self.editor, amount=Decimal("1500"))
-        services.loan_commitment_clear(commitment=commitment, cleared_by=self.creator)
+        services.loan_commitment_update(commitment=commitment, actor=self.editor, amount=Decimal("1500"))
+        services.loan_commitment_clear(commitment=commitment, actor=self.creator)
         other = LoanCommitmentFactory(lead=lead)
-        services.loan_commitment_cancel(commitment=other, cancelled_by=self.editor)
+        services.loan_commitment_cancel(commitment=other, actor=self.editor)
         records = list(commitment.history.order_by("history_id"))
         self.assertEqual(
             [(r.history_type, r.history_user, r.status, r.amount) for r in records],
@@ -171,7 +171,7 @@ class LeadHistoryEndpointTests(APITestCase):
         self.branch = BranchFactory()
         self.user = branch_user(self.branch, user=UserFactory(username="auditor"))
         self.lead = services.lead_create(
-            branch=self.branch, customer_name="Hamza", contact_number="0300 7654321", created_by=self.user
+            branch=self.branch, customer_name="Hamza", contact_number="0300 7654321", actor=self.user
         )
         self.client.force_authenticate(self.user)
 
@@ -179,11 +179,11 @@ class LeadHistoryEndpointTests(APITestCase):
         return self.client.get(reverse("leads:history", args=[(lead or self.lead).pk]), params)
 
     def test_lists_lead_followup_and_commitment_changes_newest_first_with_diffs(self):
-        services.lead_update(lead=self.lead, changed_by=self.user, remarks="Prefers WhatsApp")
-        services.followup_record(lead=self.lead, remarks="Sent the brochure", contact_method="whatsapp", created_by=self.user)
+        services.lead_update(lead=self.lead, actor=self.user, remarks="Prefers WhatsApp")
+        services.followup_record(lead=self.lead, remarks="Sent the brochure", contact_method="whatsapp", actor=self.user)
         promised = timezone.localdate() + datetime.timedelta(days=30)
         commitment = services.loan_commitment_create(
-            lead=self.lead, amount=Decimal("900.50"), promised_clear_date=promised, created_by=self.user
+            lead=self.lead, amount=Decimal("900.50"), promised_clear_date=promised, actor=self.user
         )
         response = self.history()
         self.assertEqual(response.status_code, 200, response.content)
@@ -216,7 +216,7 @@ class LeadHistoryEndpointTests(APITestCase):
 
     def test_paginated_with_page_size(self):
         for number in range(4):
-            services.lead_update(lead=self.lead, changed_by=self.user, remarks=f"note {number}")
+            services.lead_update(lead=self.lead, actor=self.user, remarks=f"note {number}")
         response = self.history(page_size=2, page=2)
         self.assertEqual(response.data["count"], 5)
         self.assertEqual(len(response.data["results"]), 2)
@@ -227,10 +227,10 @@ class LeadHistoryEndpointTests(APITestCase):
     def test_query_count_does_not_grow_with_the_page(self):
         def add_changes(count):
             for number in range(count):
-                services.lead_update(lead=self.lead, changed_by=self.user, remarks=f"n{number}")
-                services.followup_record(lead=self.lead, remarks=f"f{number}", created_by=self.user)
+                services.lead_update(lead=self.lead, actor=self.user, remarks=f"n{number}")
+                services.followup_record(lead=self.lead, remarks=f"f{number}", actor=self.user)
                 services.loan_commitment_create(
-                    lead=self.lead, amount=Decimal("10"), promised_clear_date=timezone.localdate(), created_by=self.user
+                    lead=self.lead, amount=Decimal("10"), promised_clear_date=timezone.localdate(), actor=self.user
                 )
 
         add_changes(2)

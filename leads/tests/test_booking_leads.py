@@ -33,7 +33,7 @@ class BookingLeadTestCase(TestCase):
         fields.setdefault("contact_number", "0312 7654321")
         fields.setdefault("total_amount", Decimal("350000.00"))
         with self.captureOnCommitCallbacks(execute=True):
-            return booking_create(branch=branch or self.branch, created_by=self.staff, **fields)
+            return booking_create(branch=branch or self.branch, actor=self.staff, **fields)
 
 
 class BookingCreatesOrLinksLeadTests(BookingLeadTestCase):

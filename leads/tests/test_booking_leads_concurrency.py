@@ -60,7 +60,7 @@ class ConcurrentBookingsMakeOneLeadTests(TransactionTestCase):
         def book(number: int) -> None:
             # Outside any transaction: the booking commits, then its lead step runs (on_commit).
             booking_create(
-                branch=self.branch, created_by=self.staff, customer_name="Hamza Siddiqui",
+                branch=self.branch, actor=self.staff, customer_name="Hamza Siddiqui",
                 total_amount=Decimal("350000.00"), **make_fields(number),
             )
 

@@ -54,7 +54,7 @@ class FuzzRowsTests(TransactionTestCase):
     def book(self, *, contact_number: str, passport_number: str = "") -> Booking:
         return booking_create(
             branch=self.branch, customer_name="A booked customer", contact_number=contact_number,
-            passport_number=passport_number, total_amount=Decimal("1000"), created_by=self.staff,
+            passport_number=passport_number, total_amount=Decimal("1000"), actor=self.staff,
         )
 
     def test_demo_ids_of_the_dictionaries_are_branch_a1s(self):
@@ -78,7 +78,7 @@ class FuzzRowsTests(TransactionTestCase):
         self.book(contact_number=lead.contact_number, passport_number="ZX1000000")
         lead.refresh_from_db()
         self.assertEqual(lead.lead_status, LeadStatus.NEW)
-        lead_mark_lost(lead=lead, lost_reason_code="price", marked_by=self.staff)
+        lead_mark_lost(lead=lead, lost_reason_code="price", actor=self.staff)
         for number in range(1, 5):
             self.book(contact_number=lead.contact_number, passport_number=f"ZX100000{number}")
             self.book(contact_number=lead.contact_number)

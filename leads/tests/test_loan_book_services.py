@@ -39,7 +39,7 @@ class LoanPaymentServiceTests(TestCase):
         self.commitment = loan_commitment_create(lead=self.lead, amount=D("100000.00"), promised_clear_date=days(7))
 
     def pay(self, amount, **kwargs):
-        kwargs.setdefault("created_by", self.user)
+        kwargs.setdefault("actor", self.user)
         return loan_payment_record(commitment=self.commitment, amount=D(amount), **kwargs)
 
     def test_partial_payment_lowers_the_balance_and_keeps_the_commitment_open(self):
@@ -136,7 +136,7 @@ class LoanPaymentServiceTests(TestCase):
         from common.errors import OutOfScope
 
         with self.assertRaises(OutOfScope):
-            self.pay("1.00", created_by=branch_user(BranchFactory()))
+            self.pay("1.00", actor=branch_user(BranchFactory()))
         self.assertFalse(LoanPayment.objects.exists())
 
     def test_database_refuses_an_overpaid_commitment(self):
@@ -165,7 +165,7 @@ class LoanRescheduleServiceTests(TestCase):
         loan_payment_record(commitment=self.commitment, amount=D("30000.00"))
 
     def test_reschedule_closes_the_old_and_opens_a_pending_promise_for_the_balance(self):
-        new = loan_commitment_reschedule(commitment=self.commitment, promised_clear_date=days(14), rescheduled_by=self.user)
+        new = loan_commitment_reschedule(commitment=self.commitment, promised_clear_date=days(14), actor=self.user)
         self.commitment.refresh_from_db()
         self.assertEqual(self.commitment.status, LoanStatus.RESCHEDULED)
         self.assertEqual(new.status, LoanStatus.PENDING)
@@ -201,7 +201,7 @@ class LoanRescheduleServiceTests(TestCase):
     def test_reschedule_is_in_the_leads_history_with_the_acting_user(self):
         from leads.audit import history_changes, lead_history_entries
 
-        new = loan_commitment_reschedule(commitment=self.commitment, promised_clear_date=days(3), rescheduled_by=self.user)
+        new = loan_commitment_reschedule(commitment=self.commitment, promised_clear_date=days(3), actor=self.user)
         entries = [e for e in history_changes(list(lead_history_entries(lead=self.lead))) if e.history_change_reason == "reschedule"]
         self.assertEqual({(e.object_id, e.history_type) for e in entries}, {(self.commitment.pk, "changed"), (new.pk, "created")})
         self.assertTrue(all(e.history_user == self.user for e in entries))

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from common.testing.concurrency import errors, run_together, start, wait_for_a_blocked_backend
 from leads import services
 from leads.models import Lead
-from leads.services.rules import reaches_branch
+from organizations.scoping import reaches_branch
 from leads.tests.factories import LeadFactory
 from organizations.tests.factories import BranchFactory, branch_user, org_admin
 
@@ -41,7 +41,7 @@ class MoveWhileEditingTests(TransactionTestCase):
         return response.status_code
 
     def move_to_a2(self, lead):
-        return services.lead_update(lead=lead, changed_by=self.admin_a, branch=self.a2, assigned_to=self.user_a2)
+        return services.lead_update(lead=lead, actor=self.admin_a, branch=self.a2, assigned_to=self.user_a2)
 
     def assert_nothing_out_of_scope(self, lead, status_code):
         lead.refresh_from_db()

@@ -38,14 +38,14 @@ class ServiceRuleTestCase(TestCase):
 
     def new_lead(self, **overrides):
         kwargs = {"branch": self.a1, "customer_name": "Ayesha Khan", "contact_number": "0300 1234567",
-                  "created_by": self.user_a1, **overrides}
+                  "actor": self.user_a1, **overrides}
         return services.lead_create(**kwargs)
 
 
 class LeadRuleTests(ServiceRuleTestCase):
     def test_branch_outside_the_actors_scope_is_refused_on_branch(self):
         self.assertFieldError("branch", self.new_lead, branch=self.b1)
-        self.assertFieldError("branch", services.lead_update, lead=self.lead, changed_by=self.user_a1, branch=self.b1)
+        self.assertFieldError("branch", services.lead_update, lead=self.lead, actor=self.user_a1, branch=self.b1)
 
     def test_assignee_must_be_able_to_open_the_branch(self):
         self.assertFieldError("assigned_to", self.new_lead, assigned_to=self.user_a2)
@@ -58,14 +58,14 @@ class LeadRuleTests(ServiceRuleTestCase):
     def test_moving_a_lead_away_from_its_assignees_reach_is_refused(self):
         Lead.objects.filter(pk=self.lead.pk).update(assigned_to=self.user_a1)
         self.assertFieldError(
-            "assigned_to", services.lead_update, lead=self.lead, changed_by=self.admin_a, branch=self.a2
+            "assigned_to", services.lead_update, lead=self.lead, actor=self.admin_a, branch=self.a2
         )
-        moved = services.lead_update(lead=self.lead, changed_by=self.admin_a, branch=self.a2, assigned_to=None)
+        moved = services.lead_update(lead=self.lead, actor=self.admin_a, branch=self.a2, assigned_to=None)
         self.assertEqual(moved.branch, self.a2)
 
     def test_editing_other_fields_does_not_rejudge_an_old_assignment(self):
         Lead.objects.filter(pk=self.lead.pk).update(assigned_to=self.user_b1)
-        lead = services.lead_update(lead=self.lead, changed_by=self.user_a1, remarks="Called back")
+        lead = services.lead_update(lead=self.lead, actor=self.user_a1, remarks="Called back")
         self.assertEqual(lead.remarks, "Called back")
 
     def test_next_followup_day_cannot_be_in_the_past_unless_historical(self):
@@ -76,31 +76,31 @@ class LeadRuleTests(ServiceRuleTestCase):
 
     def test_lost_reason_only_on_a_lost_lead(self):
         self.assertFieldError(
-            "lost_reason", services.lead_update, lead=self.lead, changed_by=self.user_a1, lost_reason="Too dear"
+            "lost_reason", services.lead_update, lead=self.lead, actor=self.user_a1, lost_reason="Too dear"
         )
-        lost = services.lead_mark_lost(lead=self.lead, lost_reason="Too dear", marked_by=self.user_a1)
-        lost = services.lead_update(lead=lost, changed_by=self.user_a1, lost_reason="Too expensive")
+        lost = services.lead_mark_lost(lead=self.lead, lost_reason="Too dear", actor=self.user_a1)
+        lost = services.lead_update(lead=lost, actor=self.user_a1, lost_reason="Too expensive")
         self.assertEqual(lost.lost_reason, "Too expensive")
-        self.assertFieldError("lost_reason", services.lead_update, lead=lost, changed_by=self.user_a1, lost_reason=" ")
-        self.assertFieldError("lost_reason", services.lead_mark_lost, lead=self.lead, lost_reason="", marked_by=None)
+        self.assertFieldError("lost_reason", services.lead_update, lead=lost, actor=self.user_a1, lost_reason=" ")
+        self.assertFieldError("lost_reason", services.lead_mark_lost, lead=self.lead, lost_reason="", actor=None)
 
     def test_final_statuses_only_through_convert_and_lost(self):
         self.assertFieldError("lead_status", self.new_lead, lead_status=LeadStatus.CONVERTED)
         self.assertFieldError(
-            "lead_status", services.lead_update, lead=self.lead, changed_by=self.user_a1, lead_status=LeadStatus.LOST
+            "lead_status", services.lead_update, lead=self.lead, actor=self.user_a1, lead_status=LeadStatus.LOST
         )
-        services.lead_convert(lead=self.lead, converted_by=self.user_a1)
+        services.lead_convert(lead=self.lead, actor=self.user_a1)
         with self.assertRaises(StateConflict):
-            services.lead_update(lead=self.lead, changed_by=self.user_a1, lead_status=LeadStatus.NEW)
+            services.lead_update(lead=self.lead, actor=self.user_a1, lead_status=LeadStatus.NEW)
         with self.assertRaises(StateConflict):
-            services.lead_mark_lost(lead=self.lead, lost_reason="x", marked_by=self.user_a1)
-        self.assertEqual(services.lead_convert(lead=self.lead, converted_by=self.user_a1).lead_status, "converted")
+            services.lead_mark_lost(lead=self.lead, lost_reason="x", actor=self.user_a1)
+        self.assertEqual(services.lead_convert(lead=self.lead, actor=self.user_a1).lead_status, "converted")
 
     def test_a_lead_outside_the_actors_scope_is_out_of_scope_for_every_change(self):
         calls = [
-            lambda: services.lead_update(lead=self.lead, changed_by=self.user_a2, remarks="x"),
-            lambda: services.lead_convert(lead=self.lead, converted_by=self.user_b1),
-            lambda: services.lead_mark_lost(lead=self.lead, lost_reason="x", marked_by=self.user_a2),
+            lambda: services.lead_update(lead=self.lead, actor=self.user_a2, remarks="x"),
+            lambda: services.lead_convert(lead=self.lead, actor=self.user_b1),
+            lambda: services.lead_mark_lost(lead=self.lead, lost_reason="x", actor=self.user_a2),
         ]
         for call in calls:
             with self.subTest(call=call), self.assertRaises(OutOfScope):
@@ -111,7 +111,7 @@ class LeadRuleTests(ServiceRuleTestCase):
     def test_organization_follows_the_branch(self):
         lead = self.new_lead()
         self.assertEqual(lead.organization_id, self.a1.organization_id)
-        moved = services.lead_update(lead=lead, changed_by=self.admin_a, branch=self.a2)
+        moved = services.lead_update(lead=lead, actor=self.admin_a, branch=self.a2)
         self.assertEqual(moved.organization_id, self.a2.organization_id)
 
     def test_identity_is_normalised_and_bad_values_name_their_field(self):
@@ -124,22 +124,22 @@ class LeadRuleTests(ServiceRuleTestCase):
     def test_duplicate_passport_in_the_organization_names_the_field_not_the_value(self):
         error = self.assertFieldError("passport_number", self.new_lead, passport_number="ab1234567")
         self.assertNotIn("AB1234567", str(error))
-        self.new_lead(branch=self.b1, created_by=self.user_b1, passport_number="AB1234567")  # another organization
+        self.new_lead(branch=self.b1, actor=self.user_b1, passport_number="AB1234567")  # another organization
 
     def test_booking_must_be_in_scope_and_in_the_leads_organization(self):
         self.assertFieldError(
-            "booking", services.lead_convert, lead=self.lead, converted_by=self.admin_a,
+            "booking", services.lead_convert, lead=self.lead, actor=self.admin_a,
             booking=BookingFactory(branch=self.b1),
         )
         self.assertFieldError(
-            "booking", services.lead_convert, lead=self.lead, converted_by=self.user_a1,
+            "booking", services.lead_convert, lead=self.lead, actor=self.user_a1,
             booking=BookingFactory(branch=self.a2),
         )
 
 
 class FollowUpRuleTests(ServiceRuleTestCase):
     def record(self, **overrides):
-        kwargs = {"lead": self.lead, "remarks": "Called", "created_by": self.user_a1, **overrides}
+        kwargs = {"lead": self.lead, "remarks": "Called", "actor": self.user_a1, **overrides}
         return services.followup_record(**kwargs)
 
     def test_a_follow_up_cannot_be_in_the_future(self):
@@ -160,7 +160,7 @@ class FollowUpRuleTests(ServiceRuleTestCase):
         )
 
     def test_a_lead_outside_the_scope_is_a_400_on_lead_and_blank_remarks_on_remarks(self):
-        self.assertFieldError("lead", self.record, created_by=self.user_a2)
+        self.assertFieldError("lead", self.record, actor=self.user_a2)
         self.assertFieldError("remarks", self.record, remarks="  ")
         self.assertFalse(self.lead.followups.exists())
 
@@ -168,22 +168,22 @@ class FollowUpRuleTests(ServiceRuleTestCase):
 class LoanCommitmentRuleTests(ServiceRuleTestCase):
     def test_a_new_promise_is_pending_or_overdue_by_its_date_never_chosen(self):
         past = services.loan_commitment_create(
-            lead=self.lead, amount=Decimal("10"), promised_clear_date=TODAY() - DAY, created_by=self.user_a1
+            lead=self.lead, amount=Decimal("10"), promised_clear_date=TODAY() - DAY, actor=self.user_a1
         )
         self.assertEqual(past.status, LoanStatus.OVERDUE)
         self.assertFieldError("amount", services.loan_commitment_create, lead=self.lead, amount=Decimal("0"),
-                              promised_clear_date=TODAY(), created_by=self.user_a1)
+                              promised_clear_date=TODAY(), actor=self.user_a1)
         self.assertFieldError("lead", services.loan_commitment_create, lead=self.lead, amount=Decimal("1"),
-                              promised_clear_date=TODAY(), created_by=self.user_b1)
+                              promised_clear_date=TODAY(), actor=self.user_b1)
 
     def test_state_changes_clear_and_cancel_only_open_commitments(self):
         commitment = LoanCommitmentFactory(lead=self.lead)
-        cleared = services.loan_commitment_clear(commitment=commitment, cleared_by=self.user_a1)
+        cleared = services.loan_commitment_clear(commitment=commitment, actor=self.user_a1)
         self.assertEqual(cleared.status, LoanStatus.CLEARED)
         self.assertIsNotNone(cleared.cleared_at)
         for call in (
-            lambda: services.loan_commitment_cancel(commitment=commitment, cancelled_by=self.user_a1),
-            lambda: services.loan_commitment_update(commitment=commitment, changed_by=self.user_a1, amount=Decimal("5")),
+            lambda: services.loan_commitment_cancel(commitment=commitment, actor=self.user_a1),
+            lambda: services.loan_commitment_update(commitment=commitment, actor=self.user_a1, amount=Decimal("5")),
         ):
             with self.subTest(call=call), self.assertRaises(StateConflict):
                 call()
@@ -192,20 +192,20 @@ class LoanCommitmentRuleTests(ServiceRuleTestCase):
         commitment = LoanCommitmentFactory(lead=self.lead)
         other = LeadFactory(branch=self.a1)
         self.assertFieldError("lead", services.loan_commitment_update, commitment=commitment,
-                              changed_by=self.user_a1, lead=other)
+                              actor=self.user_a1, lead=other)
         self.assertFieldError("status", services.loan_commitment_update, commitment=commitment,
-                              changed_by=self.user_a1, status=LoanStatus.CLEARED)
+                              actor=self.user_a1, status=LoanStatus.CLEARED)
         moved = services.loan_commitment_update(
-            commitment=commitment, changed_by=self.user_a1, promised_clear_date=TODAY() - DAY
+            commitment=commitment, actor=self.user_a1, promised_clear_date=TODAY() - DAY
         )
         self.assertEqual(moved.status, LoanStatus.OVERDUE)
 
     def test_a_commitment_outside_the_scope_is_out_of_scope(self):
         commitment = LoanCommitmentFactory(lead=self.lead)
         for call in (
-            lambda: services.loan_commitment_update(commitment=commitment, changed_by=self.user_a2, remarks="x"),
-            lambda: services.loan_commitment_clear(commitment=commitment, cleared_by=self.user_b1),
-            lambda: services.loan_commitment_cancel(commitment=commitment, cancelled_by=self.user_a2),
+            lambda: services.loan_commitment_update(commitment=commitment, actor=self.user_a2, remarks="x"),
+            lambda: services.loan_commitment_clear(commitment=commitment, actor=self.user_b1),
+            lambda: services.loan_commitment_cancel(commitment=commitment, actor=self.user_a2),
         ):
             with self.subTest(call=call), self.assertRaises(OutOfScope):
                 call()

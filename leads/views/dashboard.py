@@ -8,7 +8,7 @@ time (`make vendor`); the page loads nothing from outside the service.
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from leads.loan_book import MixedCurrencies, loan_aging
 from leads.report_queries import Period, summary_report
 from leads.serializers.reports import SummaryQuerySerializer
 from organizations.models import Branch, has_any_membership
+from organizations.scoping import check_reaches_branch
 
 
 @require_GET
@@ -35,8 +36,11 @@ def dashboard(request):
     if query.is_valid():
         period = query.validated_data["period"]
         branch_id = query.validated_data.get("branch_id")
-        if branch_id is not None and not any(branch.pk == branch_id for branch in branches):
-            errors, status, branch_id = {"branch_id": ["Not one of your branches."]}, 400, None
+        if branch_id is not None:
+            try:
+                check_reaches_branch(user, branch_id)
+            except ValidationError as exc:
+                errors, status, branch_id = exc.message_dict, 400, None
     else:
         errors, status = query.errors, 400
         period, branch_id = Period.ending(timezone.localdate()), None
@@ -45,7 +49,7 @@ def dashboard(request):
         aging = loan_aging(user=user, as_of=timezone.localdate(), branch_id=branch_id)
         aging_note = ""
     except MixedCurrencies as exc:
-        aging, aging_note = None, f"Your branches keep different currencies ({', '.join(exc.args[0])}); pick a branch."
+        aging, aging_note = None, " ".join(exc.messages)
     charts = dashboard_charts(user=user, report=report, aging=aging)
     list_filters = f"created_at_after={period.first_day}&created_at_before={period.last_day}"
     if branch_id is not None:

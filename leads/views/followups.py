@@ -32,7 +32,7 @@ class FollowUpCreateView(BranchScopedAPIView):
     def post(self, request):
         serializer = FollowUpCreateInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        followup = followup_record(created_by=request.user, **serializer.validated_data)
+        followup = followup_record(actor=request.user, **serializer.validated_data)
         return Response(FollowUpOutputSerializer(followup).data, status=status.HTTP_201_CREATED)
 
 

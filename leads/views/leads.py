@@ -65,7 +65,7 @@ class LeadCreateView(BranchScopedAPIView):
             serializer = LeadCreateInputSerializer(data=request.data, context={"request": request})
             serializer.is_valid(raise_exception=True)
             # The re-read happens in the write's transaction: it sees the lead as written, whatever commits meanwhile.
-            lead = lead_create(created_by=request.user, **serializer.validated_data)
+            lead = lead_create(actor=request.user, **serializer.validated_data)
             # One more query: other leads of the organization with this contact number or CNIC, as the caller may know them.
             lead = with_duplicate_hints(user=request.user, lead=lead_for_detail(user=request.user, pk=lead.pk))
             return LeadCreateOutputSerializer(lead).data
@@ -177,7 +177,7 @@ class LeadUpdateView(BranchScopedAPIView):
         serializer = LeadUpdateInputSerializer(data=request.data, partial=partial, context={"request": request})
         serializer.is_valid(raise_exception=True)
         return write_and_show(
-            request, lambda: lead_update(lead=lead, changed_by=request.user, **serializer.validated_data)
+            request, lambda: lead_update(lead=lead, actor=request.user, **serializer.validated_data)
         )
 
 
@@ -239,7 +239,7 @@ class LeadConvertView(BranchScopedAPIView):
         serializer = LeadConvertInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         booking = serializer.validated_data.get("booking")
-        return write_and_show(request, lambda: lead_convert(lead=lead, converted_by=request.user, booking=booking))
+        return write_and_show(request, lambda: lead_convert(lead=lead, actor=request.user, booking=booking))
 
 
 class LeadLostView(BranchScopedAPIView):
@@ -267,7 +267,7 @@ class LeadLostView(BranchScopedAPIView):
         serializer = LeadLostInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return write_and_show(
-            request, lambda: lead_mark_lost(lead=lead, marked_by=request.user, **serializer.validated_data)
+            request, lambda: lead_mark_lost(lead=lead, actor=request.user, **serializer.validated_data)
         )
 
 

@@ -46,4 +46,4 @@ class LeadMergeView(BranchScopedAPIView):
         merge = list(self.get_queryset().filter(pk__in=merge_ids, organization_id=into.organization_id))
         if len(merge) != len(merge_ids):
             raise NotFound()
-        return write_and_show(request, lambda: lead_merge(into=into, merge=merge, merged_by=request.user))
+        return write_and_show(request, lambda: lead_merge(into=into, merge=merge, actor=request.user))

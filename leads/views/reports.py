@@ -1,7 +1,6 @@
 """Report endpoints: the lost-reason catalogue and the summary per branch."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 
 from common.api.schema import ACCESS_ERRORS, error_responses
@@ -9,8 +8,9 @@ from leads.report_queries import summary_report
 from leads.selectors import lost_reasons_visible
 from leads.serializers import LostReasonOutputSerializer
 from leads.serializers.reports import SummaryOutputSerializer, SummaryQuerySerializer
-from organizations.models import Branch, user_sees_everything, visible_branch_ids
+from organizations.models import Branch
 from organizations.scoped_views import BranchScopedAPIView
+from organizations.scoping import check_reaches_branch
 
 TAGS = ["reports"]
 
@@ -63,13 +63,7 @@ class SummaryReportView(BranchScopedAPIView):
         query = SummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         branch_id = query.validated_data.get("branch_id")
-        if branch_id is not None and not self._reaches(request.user, branch_id):
-            raise serializers.ValidationError({"branch_id": ["Not one of your branches."]})
+        if branch_id is not None:
+            check_reaches_branch(request.user, branch_id)
         report = summary_report(user=request.user, period=query.validated_data["period"], branch_id=branch_id)
         return Response(SummaryOutputSerializer(report).data)
-
-    @staticmethod
-    def _reaches(user, branch_id: int) -> bool:
-        if user_sees_everything(user):
-            return Branch.objects.filter(pk=branch_id).exists()
-        return branch_id in visible_branch_ids(user)

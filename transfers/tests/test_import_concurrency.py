@@ -26,7 +26,7 @@ class TwoWorkersTests(TransactionTestCase):
         )
         with mock.patch.object(services, "_dispatch"):  # queued only: the two workers below run it
             lead_import = lead_import_start(
-                user=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
+                actor=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
             )
         self.assertEqual(LeadImport.objects.get(pk=lead_import.pk).status, "queued")
         run = partial(lead_import_run, import_id=lead_import.pk)
@@ -48,7 +48,7 @@ class SameFileTwiceAtOnceTests(TransactionTestCase):
         with mock.patch.object(services, "_dispatch"):  # queued only: the threads below run them
             imports = [
                 lead_import_start(
-                    user=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
+                    actor=user, branch=branch, mode="upsert", dry_run=False, file_name="r.csv", content=body.encode()
                 )
                 for _ in range(2)
             ]

@@ -132,7 +132,7 @@ class Command(BaseCommand):
                     remarks="Called; wants the December Umrah package price list.",
                     contact_method=ContactMethod.CALL,
                     next_followup_date=today + timedelta(days=followup_offset),
-                    created_by=staff,
+                    actor=staff,
                     allow_historical_dates=True,  # demo leads are overdue on purpose
                 )
             if loan_offset is not None:
@@ -141,7 +141,7 @@ class Command(BaseCommand):
                     amount=Decimal("25000.00") + number * 5000,
                     promised_clear_date=today + timedelta(days=loan_offset),
                     remarks="Promised to clear the balance after salary.",
-                    created_by=staff,
+                    actor=staff,
                 )
         booking_passport = f"BK{branch.code[0]}{index}000001"
         if not Booking.objects.filter(organization=branch.organization, passport_number=booking_passport).exists():
@@ -152,7 +152,7 @@ class Command(BaseCommand):
                 contact_number=f"0312{index}000001",
                 total_amount=Decimal("350000.00"),
                 paid_amount=Decimal("200000.00"),
-                created_by=staff,
+                actor=staff,
             )
         return created
 
@@ -174,7 +174,7 @@ class Command(BaseCommand):
                 amount=Decimal(amount),
                 promised_clear_date=today + timedelta(days=offset),
                 remarks="Balance of the package price.",
-                created_by=staff,
+                actor=staff,
             )
             for paid_days_ago, paid in enumerate(payments, start=1):
                 loan_payment_record(
@@ -182,11 +182,11 @@ class Command(BaseCommand):
                     amount=Decimal(paid),
                     paid_at=timezone.now() - timedelta(days=paid_days_ago),
                     method="bank_transfer" if paid_days_ago % 2 else "cash",
-                    created_by=staff,
+                    actor=staff,
                 )
             for new_offset in reschedules:
                 commitment = loan_commitment_reschedule(
-                    commitment=commitment, promised_clear_date=today + timedelta(days=new_offset), rescheduled_by=staff
+                    commitment=commitment, promised_clear_date=today + timedelta(days=new_offset), actor=staff
                 )
         return created
 
@@ -198,5 +198,5 @@ def _new_demo_lead(*, branch: Branch, staff, name: str, source: str, passport: s
         return None
     return lead_create(
         branch=branch, customer_name=name, passport_number=passport, contact_number=contact_number, cnic=cnic,
-        area=branch.area, lead_source=source, remarks=remarks, created_by=staff, assigned_to=staff,
+        area=branch.area, lead_source=source, remarks=remarks, actor=staff, assigned_to=staff,
     )
