@@ -3,18 +3,24 @@ import { Layout } from "./Layout";
 
 // Each page is its own chunk (route-level code splitting); the first load is the shell and My day.
 export const routes: RouteObject[] = [
-  { path: "signin", lazy: () => import("./routes/sign-in") },
   {
-    element: <Layout />,
+    // Pages load lazily; nothing to show (and no warning) while the first one arrives.
+    HydrateFallback: () => null,
     children: [
-      { index: true, lazy: () => import("./routes/my-day") },
-      { path: "find", lazy: () => import("./routes/find") },
-      { path: "leads/new", lazy: () => import("./routes/new-lead") },
-      { path: "leads/:id", lazy: () => import("./routes/lead") },
-      { path: "loans", lazy: () => import("./routes/who-owes") },
-      { path: "dashboard", lazy: () => import("./routes/dashboard") },
-      { path: "intake", lazy: () => import("./routes/intake") },
-      { path: "*", lazy: () => import("./routes/not-found") },
+      { path: "signin", lazy: () => import("./routes/sign-in") },
+      {
+        element: <Layout />,
+        children: [
+          { index: true, lazy: () => import("./routes/my-day") },
+          { path: "find", lazy: () => import("./routes/find") },
+          { path: "leads/new", lazy: () => import("./routes/new-lead") },
+          { path: "leads/:id", lazy: () => import("./routes/lead") },
+          { path: "loans", lazy: () => import("./routes/who-owes") },
+          { path: "dashboard", lazy: () => import("./routes/dashboard") },
+          { path: "intake", lazy: () => import("./routes/intake") },
+          { path: "*", lazy: () => import("./routes/not-found") },
+        ],
+      },
     ],
   },
 ];
