@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHARTJS_VERSION := 4.6.1
 VENDOR := leads/static/leads/vendor
 
-.PHONY: help venv vendor clients run migrate seed test test-future test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
+.PHONY: help venv vendor clients desk desk-test run migrate seed test test-future test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
 
 help:
 	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
@@ -26,6 +26,8 @@ help:
 	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/, /dashboard/ (e2e/output/)"
 	@echo "make vendor         refresh the committed Chart.js from the npm registry (pinned, integrity-checked); needs npm"
 	@echo "make clients        openapi-typescript (clients/package-lock.json) for the generated-client tests"
+	@echo "make desk           build the branch desk (frontend/: npm ci, vite build into desk/static/desk/)"
+	@echo "make desk-test      the desk's checks: API types match the schema, tsc --noEmit, Vitest"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,7 +65,27 @@ $(CLIENTS): clients/package.json clients/package-lock.json
 	cd clients && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-migrate: venv
+# The branch desk (frontend/): React + TypeScript built by Vite into desk/static/desk/ (not committed),
+# served by Django at /desk/. Node 20 and npm from Debian when missing; the lock file pins the rest.
+DESK_MODULES := frontend/node_modules/.installed
+DESK_BUILD := desk/static/desk/manifest.json
+DESK_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+$(DESK_MODULES): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+$(DESK_BUILD): $(DESK_MODULES) $(DESK_SOURCES)
+	cd frontend && npm run build --silent
+desk: $(DESK_BUILD)
+
+# The schema's TypeScript types regenerated and compared with the committed ones (a changed API
+# schema fails here), then the type check and the Vitest suite.
+desk-test: venv $(DESK_MODULES)
+	cd frontend && PYTHON=$(CURDIR)/$(PY) npm run --silent check:api
+	cd frontend && npm run --silent typecheck
+	cd frontend && npm test --silent
+
+migrate: venv desk
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -71,6 +93,7 @@ seed: migrate
 
 run: seed
 	@echo ""
+	@echo "  Desk       http://$(HOST):$(PORT)/desk/   (the staff web app; / redirects there)"
 	@echo "  API        http://$(HOST):$(PORT)/api/leads/list/   (also /api/me/, /api/auth/token/)"
 	@echo "  API docs   http://$(HOST):$(PORT)/api/docs/   (ReDoc: /api/redoc/, schema: /api/schema/)"
 	@echo "  Admin      http://$(HOST):$(PORT)/admin/"
@@ -79,27 +102,27 @@ run: seed
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv clients
+test: venv clients desk desk-test
 	$(PY) -m pytest
 
 # The whole suite with every clock of the process and its children moved ahead (libfaketime, from
 # apt when missing): a test that depends on the day it runs fails here before it fails for real.
 FUTURE ?= +400d
-test-future: venv clients
+test-future: venv clients desk
 	@command -v faketime >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime; }
 	faketime -f '$(FUTURE)' $(PY) -m pytest
 
-test-postgres: venv clients
+test-postgres: venv clients desk
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/create_database.py
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest
 
-check: venv
+check: venv desk
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles clients/node_modules
+	rm -rf $(VENV) db.sqlite3 staticfiles clients/node_modules frontend/node_modules desk/static
 
 # Benchmarks (benchmarks/): each seeds a database of its own once (reused while it matches), then
 # times the API in-process and over HTTP (gunicorn + wrk). Extra runner flags: BENCH_ARGS="--json x.json".
@@ -116,14 +139,14 @@ bench-postgres: venv bench-tools
 # /api/docs/ need no web server in front. Configure with the environment (README); the access log
 # records paths without query strings, which may carry passport or phone numbers.
 WORKERS ?= 2
-serve: venv
+serve: venv desk
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 
 # Property-based API fuzzing (fuzz/run.sh): scratch SQLite database, demo data, gunicorn on 127.0.0.1:8019.
-fuzz: venv
+fuzz: venv desk
 	bash fuzz/run.sh
 
 # Debian's Chromium and its driver, from apt, only when missing; never a browser download.
@@ -131,5 +154,5 @@ install-chromium:
 	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
 
-e2e: venv install-chromium
+e2e: venv desk install-chromium
 	$(PY) -m pytest e2e -p no:cacheprovider

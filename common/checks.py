@@ -39,8 +39,10 @@ def check_broker_configured(app_configs, **kwargs):
     ]
 
 # Static files the pages need beyond what their own templates name: the API docs (drf-spectacular's
-# sidecar, SWAGGER_UI_DIST/REDOC_DIST = "SIDECAR") and the admin's stylesheet.
+# sidecar, SWAGGER_UI_DIST/REDOC_DIST = "SIDECAR"), the admin's stylesheet, and the branch desk's
+# build (frontend/, `make desk`: not committed, so a checkout that skipped the build fails here).
 REQUIRED_STATIC_ASSETS = (
+    "desk/manifest.json",
     "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
     "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-standalone-preset.js",
     "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
@@ -80,7 +82,8 @@ def check_static_assets_present(app_configs, **kwargs):
     return [
         Error(
             f"Static file {path!r} is missing: pages that use it would fail (named by {source}).",
-            hint="The files under leads/static/leads/vendor/ are committed (restore them with git, or "
+            hint="The desk's files (desk/static/desk/) are built: `make desk`, or `cd frontend && npm ci && "
+            "npm run build`. The files under leads/static/leads/vendor/ are committed (restore them with git, or "
             "`make vendor` to refresh Chart.js); the sidecar and admin files come with "
             "`pip install -r requirements.txt`.",
             id="common.E001",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "booking",
     "leads",
     "transfers",
+    "desk",
 ]
 
 MIDDLEWARE = [

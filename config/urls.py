@@ -4,13 +4,14 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from common.docs import RedocView, SwaggerUIView
-from leads.views.dashboard import dashboard
+from leads.views.dashboard import dashboard_redirect
 
 urlpatterns = [
-    # The bare address opens the API's documentation (a temporary redirect: the desk will take it).
-    path("", RedirectView.as_view(pattern_name="swagger-ui", permanent=False), name="root"),
+    # The bare address opens the branch desk (a temporary redirect, so it can move again).
+    path("", RedirectView.as_view(pattern_name="desk:app", permanent=False), name="root"),
+    path("desk/", include("desk.urls")),
     path("admin/", admin.site.urls),
-    path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/", dashboard_redirect, name="dashboard"),
     path("api/", include("organizations.urls")),
     # Everything under /api/leads/ (the contract's paths), from two apps on two floors: leads.urls holds
     # the leads, follow-ups, loan book and reports; transfers.urls the imports and the export.

@@ -51,6 +51,8 @@ else
   "$PYTHON" -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 fi
+# The branch desk's build (Node 20 from Debian), before collectstatic gathers it.
+(cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 
 # --- 2. The environment file: the guide's block, CHANGE-ME and this machine's services filled in -
 mkdir -p "$(dirname "$ENV_FILE")" "$SCRATCH/mail"
@@ -195,7 +197,9 @@ def page(path, expect=200, marker=None):
     return html
 
 
-page("/", expect=302)  # the bare address redirects to the API docs
+page("/", expect=302)  # the bare address redirects to the branch desk
+page("/desk/", marker='type="module"')
+page("/desk/leads/1", marker='type="module"')  # a deep link: the same page (history fallback)
 page("/api/docs/", marker='id="swagger-ui"')
 page("/api/redoc/", marker="<redoc")
 page("/admin/login/", marker='name="username"')
@@ -207,14 +211,16 @@ for probe in ("/healthz", "/readyz"):
 # Sign in through the admin's form, as a browser does, then the dashboard.
 html = page("/admin/login/")
 token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-form = f"csrfmiddlewaretoken={token}&username=operator&password=rehearsal-pass-123&next=/dashboard/"
-status, headers, _ = request("POST", "/admin/login/?next=/dashboard/", form, {
+form = f"csrfmiddlewaretoken={token}&username=operator&password=rehearsal-pass-123&next=/desk/dashboard"
+status, headers, _ = request("POST", "/admin/login/?next=/desk/dashboard", form, {
     "Content-Type": "application/x-www-form-urlencoded", "Origin": f"https://{host}",
     "Referer": f"https://{host}/admin/login/",
 })
-assert status == 302 and headers["Location"].endswith("/dashboard/"), (status, headers)
-dashboard = page("/dashboard/", marker="chart.umd.min")
-assert "Rehearsal Main" in dashboard
+assert status == 302 and headers["Location"].endswith("/desk/dashboard"), (status, headers)
+page("/dashboard/", expect=302)  # the old dashboard's address opens the desk's
+page("/desk/dashboard", marker='type="module"')
+status, _, body = request("GET", "/api/leads/reports/summary/")  # what the desk's dashboard reads, on the session
+assert status == 200 and "Rehearsal Main" in body.decode(), (status, body[:300])
 
 # An import through the broker and the worker.
 status, _, body = request("POST", "/api/auth/token/", json.dumps({"username": "operator", "password": "rehearsal-pass-123"}),

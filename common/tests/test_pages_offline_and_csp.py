@@ -56,11 +56,11 @@ class PagesTests(LeadsAPITestCase):
     client_class = Client
 
     def pages(self):
-        """(path, response) for each HTML page, signed in as an org admin (the admin and /dashboard/ need it)."""
+        """(path, response) for each HTML page, signed in as an org admin (the admin needs it)."""
         anonymous = Client()
         yield "/admin/login/", anonymous.get("/admin/login/")
         self.client.force_login(self.admin_a)
-        for path in ("/api/docs/", "/api/docs/?script=", "/api/redoc/", "/dashboard/", "/admin/",
+        for path in ("/api/docs/", "/api/docs/?script=", "/api/redoc/", "/desk/", "/desk/dashboard", "/admin/",
                      "/admin/leads/lead/", f"/admin/leads/lead/{self.lead.pk}/change/"):
             yield path, self.client.get(path)
         yield "/api/me/ (browsable API)", self.client.get("/api/me/", HTTP_ACCEPT="text/html")
@@ -100,7 +100,7 @@ class PagesTests(LeadsAPITestCase):
 
     def test_the_docs_pages_have_no_inline_script(self):
         self.client.force_login(self.admin_a)
-        for path in ("/api/docs/", "/api/redoc/", "/dashboard/", "/admin/"):
+        for path in ("/api/docs/", "/api/redoc/", "/desk/", "/admin/"):
             with self.subTest(path=path):
                 html = self.client.get(path).content.decode()
                 inline = [tag for tag in re.findall(r"<script\b[^>]*>", html)

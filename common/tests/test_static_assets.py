@@ -71,3 +71,12 @@ class VendoredChartJsTests(SimpleTestCase):
         version = (VENDOR / "VERSION").read_text()
         self.assertTrue(version.startswith("chart.js@4.6.1 sha512-"), version)
         self.assertIn("Chart.js v4.6.1", (VENDOR / "chart.umd.min.js").read_text()[:200])
+
+
+class DeskBuildCheckTests(SimpleTestCase):
+    def test_a_missing_desk_build_fails_the_check_naming_make_desk(self):
+        with without("desk/manifest.json"):
+            errors = check_static_assets_present(None)
+        self.assertEqual([error.id for error in errors], ["common.E001"])
+        self.assertIn("desk/manifest.json", errors[0].msg)
+        self.assertIn("make desk", errors[0].hint)

@@ -3,7 +3,7 @@
 The script clones this repository's committed HEAD into a scratch directory and follows the guide
 (the env file block, check --deploy, migrate, collectstatic, gunicorn and the Celery worker from
 the units' ExecStart lines, every cron entry once), then opens every page with its static files,
-signs in for /dashboard/ and runs an import through the worker. It reuses this virtualenv instead
+builds the desk (npm ci, npm run build), signs in and runs an import through the worker. It reuses this virtualenv instead
 of `pip install` (the one shortcut), so it takes about a minute. It runs once per CI run: skipped
 in the PostgreSQL pass (DATABASE_URL set), since it brings its own PostgreSQL database anyway.
 """
@@ -61,6 +61,6 @@ class DeploymentRehearsalTests(SimpleTestCase):
         )
         output = result.stdout + result.stderr
         self.assertEqual(result.returncode, 0, output[-6000:])
-        for line in ("/dashboard/: 200, CSP", "/api/redoc/: 200, CSP", "/readyz: 200", "run by the Celery worker",
+        for line in ("/desk/dashboard: 200, CSP", "/dashboard/: 302", "/api/redoc/: 200, CSP", "/readyz: 200", "run by the Celery worker",
                      "REHEARSAL PASSED"):
             self.assertIn(line, output)

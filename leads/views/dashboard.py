@@ -1,4 +1,9 @@
-"""`/dashboard/`: the summary report and the loan book's aging as charts, for signed-in members.
+"""`/dashboard/`: now the branch desk's dashboard (`/desk/dashboard`); this address redirects there.
+
+`dashboard_redirect` is what config/urls.py routes; the server-rendered page below (`dashboard`) is
+no longer reachable and goes, with its template, static files and vendored Chart.js, in a commit of
+its own. What it showed:
+the summary report and the loan book's aging as charts, for signed-in members.
 
 A server-rendered page on the admin's session sign-in (anonymous visitors go to the admin's login),
 scoped exactly like the API: it reads `summary_report` and the loan book's `loan_aging` (the
@@ -9,7 +14,7 @@ time (`make vendor`); the page loads nothing from outside the service.
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -20,6 +25,16 @@ from leads.report_queries import Period, summary_report
 from leads.serializers.reports import SummaryQuerySerializer
 from organizations.models import Branch, has_any_membership
 from organizations.scoping import check_reaches_branch
+
+
+@require_GET
+def dashboard_redirect(request):
+    """The old address opens the desk's dashboard, keeping the branch picked (the desk signs in itself)."""
+    target = "/desk/dashboard"
+    branch_id = request.GET.get("branch_id", "").strip()
+    if branch_id.isdigit():
+        target += f"?branch_id={branch_id}"
+    return redirect(target)
 
 
 @require_GET

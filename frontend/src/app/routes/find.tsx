@@ -1,0 +1,5 @@
+import { Find } from "../../features/find/components/Find";
+
+export function Component() {
+  return <Find />;
+}

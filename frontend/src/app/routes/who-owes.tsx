@@ -1,0 +1,6 @@
+import { WhoOwes } from "../../features/loans/components/WhoOwes";
+import { businessToday } from "../../lib/dates";
+
+export function Component() {
+  return <WhoOwes today={businessToday()} />;
+}

@@ -1,0 +1,62 @@
+// Who is signed in (GET /api/me/) and the session sign-in/out (POST/DELETE /api/auth/session/).
+// The session is Django's cookie; nothing about it is kept in browser storage.
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "./api/client";
+
+export type Me = Schemas["Me"];
+
+export const meQueryOptions = () =>
+  queryOptions({
+    queryKey: ["me"],
+    queryFn: async ({ signal }) => unwrap(await api.GET("/api/me/", { signal })),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+
+export function useMe() {
+  return useQuery(meQueryOptions());
+}
+
+/** Org admins, branch managers and staff see the dashboard and the imports. */
+export function isManager(me: Me | undefined): boolean {
+  if (!me) return false;
+  if (me.is_staff || me.is_superuser) return true;
+  return me.memberships.some((membership) => ["org_admin", "branch_manager"].includes(String(membership.role)));
+}
+
+/** The branches the user works in (a branch membership names one; an org admin's has none). */
+export function branchesOf(me: Me | undefined): { id: number; name: string }[] {
+  const seen = new Map<number, string>();
+  for (const membership of me?.memberships ?? []) {
+    if (membership.branch != null) seen.set(membership.branch, membership.branch_name ?? String(membership.branch));
+  }
+  return [...seen].map(([id, name]) => ({ id, name }));
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (credentials: Schemas["TokenRequestRequest"]) => {
+      // A GET first when there is no CSRF cookie yet (the desk page sets one; this is the fallback).
+      if (!document.cookie.includes("csrftoken=")) await api.GET("/api/auth/session/");
+      return unwrap(await api.POST("/api/auth/session/", { body: credentials }));
+    },
+    onSuccess: async () => {
+      queryClient.removeQueries();
+      await queryClient.fetchQuery(meQueryOptions());
+    },
+  });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => unwrap(await api.DELETE("/api/auth/session/")),
+    onSettled: () => queryClient.clear(),
+  });
+}
+
+/** Where to go after signing in: a path of the desk only (never another site). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/signin") ? next : "/";
+}
