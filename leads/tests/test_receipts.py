@@ -174,3 +174,32 @@ class ConcurrentReceiptNumberTests(TransactionTestCase):
         year = timezone.localdate().year
         numbers = sorted(LoanPayment.objects.values_list("receipt_number", flat=True))
         self.assertEqual(numbers, [f"AT-{year}-{n:06d}" for n in range(1, THREADS + 1)])
+
+
+class ReceiptBackfillTests(LeadsAPITestCase):
+    """Migration 0011 numbers the payments recorded before receipts existed, and their balance after."""
+
+    def test_existing_payments_are_numbered_in_payment_order_and_the_counter_continues(self):
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("leads.migrations.0011_followup_outcome_payment_receipts")
+        commitment = LoanCommitmentFactory(lead=self.lead, amount=Decimal("1000.00"))
+        now = timezone.now()
+        later = loan_payment_record(commitment=commitment, amount=Decimal("300.00"), paid_at=now - datetime.timedelta(hours=1))
+        earlier = loan_payment_record(commitment=commitment, amount=Decimal("200.00"), paid_at=now - datetime.timedelta(hours=2))
+        LoanPayment.objects.update(receipt_number=None, organization=None, balance_after=None)
+        from leads.models import ReceiptCounter
+
+        ReceiptCounter.objects.all().delete()
+        migration.backfill_receipts(apps, None)
+        later.refresh_from_db()
+        earlier.refresh_from_db()
+        year = timezone.localtime(earlier.paid_at).year
+        self.assertEqual((earlier.receipt_number, later.receipt_number), (f"AT-{year}-000001", f"AT-{year}-000002"))
+        # The balance in the order the payments were recorded: 1000 - 300, then - 200.
+        self.assertEqual((later.balance_after, earlier.balance_after), (Decimal("700.00"), Decimal("500.00")))
+        if year == timezone.localdate().year:
+            self.assertTrue(loan_payment_record(commitment=commitment, amount=Decimal("1.00")).receipt_number
+                            .endswith("-000003"))
