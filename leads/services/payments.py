@@ -70,7 +70,9 @@ def loan_payment_record(
     if commitment.booking_id is not None:
         booking_add_payment(booking_id=commitment.booking_id, amount=amount)
     # Taken last, after every refusal, so the counter's row lock is held for the shortest time.
-    organization = commitment.branch.organization
+    organization_id, receipt_number = receipt_number_allocate(
+        branch_id=commitment.branch_id, day=timezone.localdate(paid_at)
+    )
     payment = LoanPayment(
         commitment=commitment,
         amount=amount,
@@ -78,8 +80,8 @@ def loan_payment_record(
         method=method,
         reference=reference,
         created_by=created_by,
-        organization=organization,
-        receipt_number=receipt_number_allocate(organization=organization, day=timezone.localdate(paid_at)),
+        organization_id=organization_id,
+        receipt_number=receipt_number,
         balance_after=commitment.balance - amount,
     )
     attribute_history(payment, created_by)
