@@ -135,6 +135,17 @@ class ListDeskFilterTests(LeadsAPITestCase):
             with self.subTest(typed=typed):
                 self.assertEqual(self.ids(q=typed), {found.pk})
 
+    def test_a_whole_phone_is_one_exact_indexed_match_not_a_scan(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.login(self.user_a1)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.url("list"), {"q": "0321 5550123"})
+        lead_sql = " ".join(q["sql"] for q in queries if 'FROM "leads_lead"' in q["sql"])
+        self.assertIn('"leads_lead"."contact_number" = ', lead_sql)
+        self.assertNotIn("LIKE", lead_sql.upper())
+
     def test_q_finds_names_passports_and_cnics_as_typed(self):
         found = LeadFactory(branch=self.branch_a1, customer_name="Zainab Bibi", passport_number="QX7654321",
                             cnic="61101-7654321-9")
