@@ -28,6 +28,9 @@ class DuplicateHints:
         return {"possible_duplicates": self.possible_duplicates, "known_at_branches": self.known_at_branches}
 
 
+IDENTITY_FIELDS = ("contact_number", "cnic", "passport_number")
+
+
 @dataclass(frozen=True)
 class _Identity:
     """What a lead (saved or about to be) is matched on, within one organization."""
@@ -36,19 +39,6 @@ class _Identity:
     contact_number: str = ""
     cnic: str = ""
     passport_number: str = ""
-
-    def condition(self) -> Q | None:
-        same = Q()
-        for field in ("contact_number", "cnic", "passport_number"):
-            if getattr(self, field):
-                same |= Q(**{f"{field}__in": [getattr(self, field)]})  # one IN per field, as many leads at once would be
-        return Q(organization_id=self.organization_id) & same if same else None
-
-    def matches(self, row) -> bool:
-        return row.organization_id == self.organization_id and any(
-            getattr(self, field) and getattr(self, field) == getattr(row, field)
-            for field in ("contact_number", "cnic", "passport_number")
-        )
 
 
 def duplicate_hints(*, user, leads: list[Lead]) -> dict[int, DuplicateHints]:
@@ -83,12 +73,23 @@ def duplicate_hints_before_create(
 def _hints(*, user, identities: dict, exclude_ids: list[int]) -> dict:
     """The one assembly: a hint per identity (same keys), from one query over every identity's organization."""
     hints = {key: DuplicateHints() for key in identities}
-    conditions = [condition for identity in identities.values() if (condition := identity.condition()) is not None]
-    if not conditions:
-        return hints
+    # One IN list per field and organization (not one condition per lead: a chunk of an import would nest
+    # past SQLite's expression depth), then each row is matched to its identities in Python.
+    values: dict[int, dict[str, set]] = {}
+    for identity in identities.values():
+        per_field = values.setdefault(identity.organization_id, {})
+        for field in IDENTITY_FIELDS:
+            if getattr(identity, field):
+                per_field.setdefault(field, set()).add(getattr(identity, field))
     condition = Q()
-    for each in conditions:
-        condition |= each
+    for organization_id, per_field in values.items():
+        same = Q()
+        for field, found in per_field.items():
+            same |= Q(**{f"{field}__in": sorted(found)})
+        if same:
+            condition |= Q(organization_id=organization_id) & same
+    if not condition:
+        return hints
     rows = (
         Lead.objects.filter(condition)
         .exclude(pk__in=exclude_ids)
@@ -97,14 +98,20 @@ def _hints(*, user, identities: dict, exclude_ids: list[int]) -> dict:
               "passport_number")
         .select_related("branch")
     )
-    rows = list(rows)
+    by_value: dict[tuple, dict[int, Lead]] = {}
+    for row in rows:
+        for field in IDENTITY_FIELDS:
+            if getattr(row, field):
+                by_value.setdefault((row.organization_id, field, getattr(row, field)), {})[row.pk] = row
     sees_all = user_sees_everything(user)
     visible = set() if sees_all else set(visible_branch_ids(user))
     for key, identity in identities.items():
         hint = hints[key]
-        for row in rows:
-            if not identity.matches(row):
-                continue
+        found = {}
+        for field in IDENTITY_FIELDS:
+            if getattr(identity, field):
+                found.update(by_value.get((identity.organization_id, field, getattr(identity, field)), {}))
+        for _, row in sorted(found.items()):
             if sees_all or row.branch_id in visible:
                 if len(hint.possible_duplicates) < MAX_POSSIBLE_DUPLICATES:
                     hint.possible_duplicates.append(

@@ -309,7 +309,10 @@ class FollowUpHistory(models.Model):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="followups")
     followup_at = models.DateTimeField(default=timezone.now)
     contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.CALL)
-    outcome = models.CharField(max_length=20, choices=FollowUpOutcome.choices, default=FollowUpOutcome.ANSWERED)
+    # A database default too: rows written around the model (bulk loads naming their columns) are answered calls.
+    outcome = models.CharField(
+        max_length=20, choices=FollowUpOutcome.choices, default=FollowUpOutcome.ANSWERED, db_default=FollowUpOutcome.ANSWERED
+    )
     remarks = models.TextField()
     next_followup_date = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(

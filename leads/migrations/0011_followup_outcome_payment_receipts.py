@@ -66,12 +66,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='followuphistory',
             name='outcome',
-            field=models.CharField(choices=[('answered', 'Answered'), ('no_answer', 'No answer'), ('busy', 'Busy'), ('unreachable', 'Unreachable'), ('wrong_number', 'Wrong number')], default='answered', max_length=20),
+            field=models.CharField(choices=[('answered', 'Answered'), ('no_answer', 'No answer'), ('busy', 'Busy'), ('unreachable', 'Unreachable'), ('wrong_number', 'Wrong number')], db_default='answered', default='answered', max_length=20),
         ),
         migrations.AddField(
             model_name='historicalfollowuphistory',
             name='outcome',
-            field=models.CharField(choices=[('answered', 'Answered'), ('no_answer', 'No answer'), ('busy', 'Busy'), ('unreachable', 'Unreachable'), ('wrong_number', 'Wrong number')], default='answered', max_length=20),
+            field=models.CharField(choices=[('answered', 'Answered'), ('no_answer', 'No answer'), ('busy', 'Busy'), ('unreachable', 'Unreachable'), ('wrong_number', 'Wrong number')], db_default='answered', default='answered', max_length=20),
         ),
         migrations.AddField(
             model_name='historicalloanpayment',
