@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "LeadStatusEnum": "leads.models.LeadStatus",
         "OpenLeadStatusEnum": "leads.models.OPEN_LEAD_STATUS_CHOICES",
         "ImportStatusEnum": "transfers.models.ImportStatus",
+        "FollowUpOutcomeEnum": "leads.models.FollowUpOutcome",
     },
 }
 

@@ -26,6 +26,8 @@ export DJANGO_THROTTLE_USER=100000/minute DJANGO_THROTTLE_LOGIN=100000/minute DJ
 export REDIS_URL=""
 
 $PY manage.py migrate --noinput >"$OUT/migrate.log"
+# Debug off serves static files by their manifest (the receipt page links its stylesheet and script).
+$PY manage.py collectstatic --noinput --verbosity 0
 $PY manage.py seed_demo >"$OUT/seed.log"
 # Leads in the state that lost/ and merge/ need in every phase (fixed ids the toml names).
 $PY fuzz/fuzz_rows.py >"$OUT/fuzz_rows.log"

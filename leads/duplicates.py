@@ -1,4 +1,4 @@
-"""Duplicate hints: which other leads of the organization share a new lead's contact number or CNIC.
+"""Duplicate hints: which other leads of the organization share a new lead's contact number, CNIC or passport.
 
 A hint never shows more than the caller may see: leads in the caller's scope come back as
 `possible_duplicates` (id, name, branch); a match in a branch the caller cannot see is reduced
@@ -28,43 +28,97 @@ class DuplicateHints:
         return {"possible_duplicates": self.possible_duplicates, "known_at_branches": self.known_at_branches}
 
 
+IDENTITY_FIELDS = ("contact_number", "cnic", "passport_number")
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """What a lead (saved or about to be) is matched on, within one organization."""
+
+    organization_id: int
+    contact_number: str = ""
+    cnic: str = ""
+    passport_number: str = ""
+
+
 def duplicate_hints(*, user, leads: list[Lead]) -> dict[int, DuplicateHints]:
-    """For each lead (by id): the organization's other leads with the same contact number or CNIC, as `user` may know them."""
-    hints = {lead.pk: DuplicateHints() for lead in leads}
-    if not leads:
-        return hints
+    """For each lead (by id): the organization's other leads with the same contact number, CNIC or passport, as `user` may know them."""
+    identities = {
+        lead.pk: _Identity(lead.organization_id, lead.contact_number, lead.cnic, lead.passport_number) for lead in leads
+    }
+    return _hints(user=user, identities=identities, exclude_ids=list(identities))
+
+
+def duplicate_hints_before_create(
+    *, user, organization_ids, contact_number: str = "", cnic: str = "", passport_number: str = ""
+) -> DuplicateHints:
+    """What a create of a lead with these (normalised) values in one of `organization_ids` would answer as
+    `possible_duplicates` and `known_at_branches`, before anything is saved: the same assembly as the create's.
+
+    A passport match is listed too (a create with it would be refused). Several organizations (a caller who
+    belongs to more than one and named no branch): their hints together.
+    """
+    identities = {
+        organization_id: _Identity(organization_id, contact_number, cnic, passport_number)
+        for organization_id in sorted(organization_ids)
+    }
+    merged = DuplicateHints()
+    for hint in _hints(user=user, identities=identities, exclude_ids=[]).values():
+        room = MAX_POSSIBLE_DUPLICATES - len(merged.possible_duplicates)
+        merged.possible_duplicates += hint.possible_duplicates[:room]
+        merged.known_at_branches += [name for name in hint.known_at_branches if name not in merged.known_at_branches]
+    return merged
+
+
+def _hints(*, user, identities: dict, exclude_ids: list[int]) -> dict:
+    """The one assembly: a hint per identity (same keys), from one query over every identity's organization."""
+    hints = {key: DuplicateHints() for key in identities}
+    # One IN list per field and organization (not one condition per lead: a chunk of an import would nest
+    # past SQLite's expression depth), then each row is matched to its identities in Python.
+    values: dict[int, dict[str, set]] = {}
+    for identity in identities.values():
+        per_field = values.setdefault(identity.organization_id, {})
+        for field in IDENTITY_FIELDS:
+            if getattr(identity, field):
+                per_field.setdefault(field, set()).add(getattr(identity, field))
     condition = Q()
-    for organization_id in {lead.organization_id for lead in leads}:
-        mine = [lead for lead in leads if lead.organization_id == organization_id]
-        same = Q(contact_number__in={lead.contact_number for lead in mine})
-        cnics = {lead.cnic for lead in mine if lead.cnic}
-        if cnics:
-            same |= Q(cnic__in=cnics)
-        condition |= Q(organization_id=organization_id) & same
-    by_contact, by_cnic = {}, {}
+    for organization_id, per_field in values.items():
+        same = Q()
+        for field, found in per_field.items():
+            same |= Q(**{f"{field}__in": sorted(found)})
+        if same:
+            condition |= Q(organization_id=organization_id) & same
+    if not condition:
+        return hints
     rows = (
         Lead.objects.filter(condition)
-        .exclude(pk__in=list(hints))
+        .exclude(pk__in=exclude_ids)
         .order_by("id")
-        .values_list("id", "customer_name", "branch_id", "branch__name", "organization_id", "contact_number", "cnic")
+        .only("id", "customer_name", "branch_id", "branch__name", "organization_id", "contact_number", "cnic",
+              "passport_number")
+        .select_related("branch")
     )
+    by_value: dict[tuple, dict[int, Lead]] = {}
     for row in rows:
-        by_contact.setdefault((row[4], row[5]), []).append(row)
-        if row[6]:
-            by_cnic.setdefault((row[4], row[6]), []).append(row)
+        for field in IDENTITY_FIELDS:
+            if getattr(row, field):
+                by_value.setdefault((row.organization_id, field, getattr(row, field)), {})[row.pk] = row
     sees_all = user_sees_everything(user)
     visible = set() if sees_all else set(visible_branch_ids(user))
-    for lead in leads:
-        found = {row[0]: row for row in by_contact.get((lead.organization_id, lead.contact_number), [])}
-        if lead.cnic:
-            found.update({row[0]: row for row in by_cnic.get((lead.organization_id, lead.cnic), [])})
-        hint = hints[lead.pk]
-        for match_id, name, branch_id, branch_name, *_ in sorted(found.values()):
-            if sees_all or branch_id in visible:
+    for key, identity in identities.items():
+        hint = hints[key]
+        found = {}
+        for field in IDENTITY_FIELDS:
+            if getattr(identity, field):
+                found.update(by_value.get((identity.organization_id, field, getattr(identity, field)), {}))
+        for _, row in sorted(found.items()):
+            if sees_all or row.branch_id in visible:
                 if len(hint.possible_duplicates) < MAX_POSSIBLE_DUPLICATES:
-                    hint.possible_duplicates.append({"id": match_id, "customer_name": name, "branch": branch_id})
-            elif branch_name not in hint.known_at_branches:
-                hint.known_at_branches.append(branch_name)
+                    hint.possible_duplicates.append(
+                        {"id": row.pk, "customer_name": row.customer_name, "branch": row.branch_id}
+                    )
+            elif row.branch.name not in hint.known_at_branches:
+                hint.known_at_branches.append(row.branch.name)
     return hints
 
 

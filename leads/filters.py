@@ -33,8 +33,17 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs
 
 
-def _text_search_q(value: str) -> Q:
-    """Name contains the text; passport, contact number and CNIC match it in their stored form."""
+def lead_text_search_q(value: str) -> Q:
+    """Name contains the text; passport, contact number and CNIC match it in their stored form.
+
+    A whole phone number as typed (`0321 5550123`, `03215550123`, `+92 321 5550123`) is that number and
+    nothing else: an exact match on the stored E.164, which the contact-number index answers (a name
+    never parses as a phone). Shared by `list/`'s `q` and the admin's lead search.
+    """
+    try:
+        return Q(contact_number=normalize_contact_number(value))
+    except ValidationError:
+        pass
     condition = Q(customer_name__icontains=value)
     compact = "".join(value.split())
     if compact.isalnum():
@@ -43,7 +52,6 @@ def _text_search_q(value: str) -> Q:
         digits = compact.replace("-", "")
         condition |= Q(contact_number__contains=digits) | Q(cnic__contains=compact)
     for field, normalize in (
-        ("contact_number", normalize_contact_number),
         ("cnic", normalize_cnic),
         ("passport_number", normalize_passport),
     ):
@@ -81,6 +89,7 @@ class LeadFilter(django_filters.FilterSet):
         field_name="next_followup_date", lookup_expr="lte", help_text="Follow-up due on or before this day."
     )
     assigned_to = IdFilter(field_name="assigned_to_id", help_text="Assigned to this user id.")
+    unassigned = _true_false_filter("filter_unassigned", "true: assigned to nobody; false: assigned to someone.")
     created_at_after = DateFilter(
         field_name="created_at", lookup_expr="date__gte", help_text="Created on or after this (local) day."
     )
@@ -119,6 +128,9 @@ class LeadFilter(django_filters.FilterSet):
     def filter_lost_reason_code(self, queryset, name, value):
         return queryset.lost_for(value.strip()) if value.strip() else queryset
 
+    def filter_unassigned(self, queryset, name, value):
+        return queryset.filter(assigned_to__isnull=value == "true")
+
     def filter_stale(self, queryset, name, value):
         return queryset.stale() if value == "true" else queryset.exclude(pk__in=queryset.stale().values("pk"))
 
@@ -130,7 +142,7 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(_text_search_q(value)) if value else queryset
+        return queryset.filter(lead_text_search_q(value)) if value else queryset
 
 
 class DueLeadFilter(django_filters.FilterSet):

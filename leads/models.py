@@ -44,6 +44,16 @@ class ContactMethod(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class FollowUpOutcome(models.TextChoices):
+    """How an attempt to reach the customer went: only `answered` (or a visit) is a contact."""
+
+    ANSWERED = "answered", "Answered"
+    NO_ANSWER = "no_answer", "No answer"
+    BUSY = "busy", "Busy"
+    UNREACHABLE = "unreachable", "Unreachable"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
 class LoanStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     OVERDUE = "overdue", "Overdue"
@@ -299,6 +309,10 @@ class FollowUpHistory(models.Model):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="followups")
     followup_at = models.DateTimeField(default=timezone.now)
     contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.CALL)
+    # A database default too: rows written around the model (bulk loads naming their columns) are answered calls.
+    outcome = models.CharField(
+        max_length=20, choices=FollowUpOutcome.choices, default=FollowUpOutcome.ANSWERED, db_default=FollowUpOutcome.ANSWERED
+    )
     remarks = models.TextField()
     next_followup_date = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -318,6 +332,7 @@ class FollowUpHistory(models.Model):
                 condition=Q(contact_method__in=ContactMethod.values), name="followup_contact_method_valid"
             ),
             models.CheckConstraint(condition=~Q(remarks=""), name="followup_remarks_not_empty"),
+            models.CheckConstraint(condition=Q(outcome__in=FollowUpOutcome.values), name="followup_outcome_valid"),
         ]
         indexes = [
             models.Index(fields=["lead", "-followup_at"], name="followup_lead_at_idx"),
@@ -444,6 +459,16 @@ class LoanPayment(models.Model):
     paid_at = models.DateTimeField(default=timezone.now)
     method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
     reference = models.CharField(max_length=100, blank=True, default="")
+    # The receipt, written once by `loan_payment_record` (leads.receipts): the organization's number
+    # (`AT-2026-000123`, sequential per organization and year) and the commitment's balance right after
+    # this payment, kept so a later payment, reschedule or merge never changes a printed receipt.
+    # Empty (NULL) only on rows bulk-loaded around the service (the benchmark's seed).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
+        db_index=False,
+    )
+    receipt_number = models.CharField(max_length=32, null=True, blank=True, editable=False)
+    balance_after = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
@@ -457,10 +482,30 @@ class LoanPayment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="loan_payment_amount_positive"),
             models.CheckConstraint(condition=Q(method__in=PaymentMethod.values), name="loan_payment_method_valid"),
+            # Also the index the receipt lookups and the organization's foreign key use.
+            models.UniqueConstraint(fields=["organization", "receipt_number"], name="loan_payment_unique_receipt"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="loan_payment_balance_after_not_negative"),
         ]
 
     def __str__(self):
         return f"{self.amount} paid {self.paid_at:%Y-%m-%d} ({self.get_method_display()})"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number an organization issued in a year: the row is locked (its UPDATE) by each
+    payment, so concurrent payments take consecutive numbers and a rolled-back one gives its number back."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="receipt_counter_unique_org_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year}: {self.last_number}"
 
 
 class FollowUpReminder(models.Model):

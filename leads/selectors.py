@@ -146,3 +146,30 @@ def users_assignable_by(*, user) -> QuerySet:
 def lost_reasons_visible(*, user) -> QuerySet[LostReason]:
     """The lost-reason catalogues of the organizations `user` belongs to, by organization then id."""
     return LostReason.objects.of_organizations_of(user).order_by("organization_id", "id")
+
+
+def leads_missed_before(*, day: date, user, rows: QuerySet[Lead] | None = None) -> QuerySet[Lead]:
+    """Open leads in `user`'s scope whose next follow-up day passed before `day` without a new one set: missed.
+
+    `rows`: the scoped leads to look in (default every lead `user` may see), e.g. the API's rows with money.
+    """
+    leads = Lead.objects.visible_to(user) if rows is None else rows
+    return leads.open().filter(next_followup_date__lt=day)
+
+
+def branch_assignees(*, branch) -> QuerySet:
+    """The active members a lead of `branch` may be assigned to: its branch users and its organization's admins.
+
+    The members `check_assignee_reaches_branch` accepts, by username. Staff and superusers, who may be
+    assigned too, are left out of the list: they are the service's operators, not a branch's team, and a
+    branch has no business learning their names.
+    """
+    return (
+        get_user_model().objects.filter(is_active=True)
+        .filter(
+            Q(memberships__branch_id=branch.pk)
+            | Q(memberships__role=MembershipRole.ORG_ADMIN, memberships__organization_id=branch.organization_id)
+        )
+        .distinct()
+        .order_by("username", "id")
+    )

@@ -1,8 +1,12 @@
 from django.urls import path
 
 from leads import views
+from leads.views.assignees import AssigneeListView
+from leads.views.duplicates import DuplicateCheckView
+from leads.views.followups import FollowUpMissedView
 from leads.views.history import LeadHistoryView
 from leads.views.merge import LeadMergeView
+from leads.views.receipts import LoanPaymentReceiptView
 
 app_name = "leads"
 
@@ -32,4 +36,13 @@ urlpatterns = [
     path("merge/", LeadMergeView.as_view(), name="merge"),
     path("lost-reasons/", views.LostReasonListView.as_view(), name="lost-reasons"),
     path("reports/summary/", views.SummaryReportView.as_view(), name="reports-summary"),
+    # The branch desk's additions (CONTRACT.md, "The branch desk").
+    path("followup/missed/", FollowUpMissedView.as_view(), name="followup-missed"),
+    path("duplicates/", DuplicateCheckView.as_view(), name="duplicates"),
+    path("assignees/", AssigneeListView.as_view(), name="assignees"),
+    path(
+        "loan-promise/<int:pk>/payments/<int:payment_id>/receipt/",
+        LoanPaymentReceiptView.as_view(),
+        name="loan-payment-receipt",
+    ),
 ]

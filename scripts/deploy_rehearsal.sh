@@ -172,7 +172,7 @@ class Assets(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         url = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
-        if url:
+        if url and not url.startswith("data:"):  # an inline asset (the desk's empty favicon) needs no request
             self.urls.append(url)
 
 

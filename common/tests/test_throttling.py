@@ -10,20 +10,17 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from rest_framework import status
 from rest_framework.test import APIRequestFactory, APITestCase, force_authenticate
-from rest_framework.throttling import SimpleRateThrottle
 
 from common.api.throttling import UserRateThrottle
 from common.testing.concurrency import run_together
 from leads.tests.factories import LeadFactory
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
+from common.testing.throttling import rates
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle-tests"}}
 UNREACHABLE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
 
-
-def rates(**overrides):
-    return mock.patch.dict(SimpleRateThrottle.THROTTLE_RATES, overrides)
 
 
 class _User:

@@ -9,8 +9,9 @@ from common.errors import StateConflict
 from leads import services
 from leads.admin.service_forms import ServiceAdminMixin, ServiceForm
 from leads.loan_book import lead_outstanding_amount
-from leads.models import FollowUpHistory, Lead, LoanCommitment
-from leads.selectors import users_assignable_by
+from leads.filters import lead_text_search_q
+from leads.models import LOST_REASON_OTHER, FollowUpHistory, Lead, LoanCommitment
+from leads.selectors import lost_reasons_visible, users_assignable_by
 from leads.services import lead_merge
 from organizations.admin_site import BranchScopedAdmin, BranchScopedInline
 
@@ -57,7 +58,21 @@ class LeadAdminForm(ServiceForm):
 
 
 class LeadActionForm(admin.helpers.ActionForm):
-    lost_reason = forms.CharField(required=False, label="Lost reason (for “mark lost”)")
+    # The choices are the signed-in user's catalogue codes, set per request (LeadAdmin.changelist_view); a
+    # text field under the list, so the code is judged by `lead_mark_lost` against each lead's own catalogue.
+    lost_reason_code = forms.CharField(
+        required=False, label="Lost for (for “mark lost”)", widget=forms.Select(choices=[(LOST_REASON_OTHER, "Other")])
+    )
+    lost_reason = forms.CharField(required=False, label="Lost reason (for “mark lost”; required for Other)")
+
+
+def lost_reason_choices(user) -> list[tuple[str, str]]:
+    """The catalogue codes of the organizations `user` belongs to, once each (`other` last), for the lost action."""
+    choices = {}
+    for reason in lost_reasons_visible(user=user):
+        choices.setdefault(reason.code, reason.label)
+    other = choices.pop(LOST_REASON_OTHER, "Other")
+    return [*choices.items(), (LOST_REASON_OTHER, other)]
 
 
 @admin.register(Lead)
@@ -87,6 +102,20 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
     def outstanding_balance(self, obj):
         """What the customer still owes on open commitments (the API's `outstanding_amount`)."""
         return lead_outstanding_amount(lead=obj) if obj.pk else None
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's word-by-word search, or the API's `q` (a phone as typed, `0321 5550123`, is its E.164)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results = results | queryset.filter(lead_text_search_q(search_term.strip()))
+        return results, may_have_duplicates
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        action_form = getattr(response, "context_data", {}).get("action_form")
+        if action_form is not None:
+            action_form.fields["lost_reason_code"].widget.choices = lost_reason_choices(request.user)
+        return response
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
@@ -143,12 +172,15 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
             "lead(s) converted",
         )
 
-    @admin.action(description="Mark selected leads lost (give the reason above)")
+    @admin.action(description="Mark selected leads lost (pick the reason above)")
     def mark_lost(self, request, queryset):
         reason = request.POST.get("lost_reason", "")
+        code = request.POST.get("lost_reason_code", "") or LOST_REASON_OTHER
         self.run_service_action(
             request, queryset,
-            lambda lead: services.lead_mark_lost(lead=lead, lost_reason=reason, actor=request.user),
+            lambda lead: services.lead_mark_lost(
+                lead=lead, lost_reason=reason, lost_reason_code=code, actor=request.user
+            ),
             "lead(s) marked lost",
         )
 

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.api.fields import AMOUNT_FORMFIELD_OVERRIDES
 from leads import services
 from leads.admin.service_forms import ServiceAdminMixin, ServiceForm
 from leads.models import LoanCommitment, LoanPayment
-from organizations.admin_site import SERVICE_ERRORS, BranchScopedAdmin, show_service_error
+from organizations.admin_site import SERVICE_ERRORS, BranchScopedAdmin, BranchScopedInline, show_service_error
 
 
 class LoanPaymentInlineFormSet(forms.BaseInlineFormSet):
@@ -31,15 +32,18 @@ class LoanPaymentInlineFormSet(forms.BaseInlineFormSet):
             remaining -= data["amount"]
 
 
-class LoanPaymentInline(admin.TabularInline):
-    """Payments on the commitment: new rows are recorded through `loan_payment_record`; recorded ones are history."""
+class LoanPaymentInline(BranchScopedInline, admin.TabularInline):
+    """Payments on the commitment: new rows are recorded through `loan_payment_record`; recorded ones are history.
+
+    Branch members add them as staff do (BranchScopedInline: view and add, never change or delete).
+    """
 
     model = LoanPayment
     formset = LoanPaymentInlineFormSet
     formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES  # amounts in ASCII digits, as the API takes them
     extra = 0
-    fields = ["amount", "paid_at", "method", "reference", "created_by"]
-    readonly_fields = ["created_by"]
+    fields = ["amount", "paid_at", "method", "reference", "receipt_number", "balance_after", "created_by"]
+    readonly_fields = ["receipt_number", "balance_after", "created_by"]
     ordering = ["-paid_at", "-id"]
 
     def has_change_permission(self, request, obj=None):
@@ -57,9 +61,19 @@ class LoanCommitmentAdminForm(ServiceForm):
     def service_call(self):
         if self.instance.pk is None:
             return services.loan_commitment_create(actor=self.actor, **self.cleaned_data)
-        return services.loan_commitment_update(
-            commitment=self.instance, actor=self.actor, **self.changes(services.LOAN_EDITABLE_FIELDS)
-        )
+        changes = self.changes(services.LOAN_EDITABLE_FIELDS)
+        new_date = changes.pop("promised_clear_date", None)
+        if new_date is None:
+            return services.loan_commitment_update(commitment=self.instance, actor=self.actor, **changes)
+        # A promise moved to another day is a broken promise replaced by a new one, as `reschedule/` does in
+        # the API: the other changes first, then the reschedule (the new promise is the page's object).
+        with transaction.atomic():
+            commitment = self.instance
+            if changes:
+                commitment = services.loan_commitment_update(commitment=commitment, actor=self.actor, **changes)
+            return services.loan_commitment_reschedule(
+                commitment=commitment, promised_clear_date=new_date, actor=self.actor
+            )
 
 
 @admin.register(LoanCommitment)

@@ -205,6 +205,7 @@ class FollowUpOutputSerializer(FastRowMixin, serializers.ModelSerializer):
             "lead",
             "followup_at",
             "contact_method",
+            "outcome",
             "remarks",
             "next_followup_date",
             "created_by",

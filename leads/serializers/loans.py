@@ -126,9 +126,21 @@ class LoanPaymentInputSerializer(serializers.Serializer):
 
 
 class LoanPaymentOutputSerializer(FastRowMixin, serializers.ModelSerializer):
+    receipt_number = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="The organization's receipt number, e.g. `AT-2026-000123`: unique, sequential per organization and year.",
+    )
+    balance_after = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True,
+        help_text="The commitment's balance left right after this payment (as its receipt shows it).",
+    )
+
     class Meta:
         model = LoanPayment
-        fields = ["id", "commitment", "amount", "paid_at", "method", "reference", "created_by", "created_at"]
+        fields = [
+            "id", "commitment", "amount", "paid_at", "method", "reference", "receipt_number", "balance_after",
+            "created_by", "created_at",
+        ]
         read_only_fields = fields
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from leads.models import ContactMethod, FollowUpHistory, Lead, LeadStatus
+from leads.models import ContactMethod, FollowUpHistory, FollowUpOutcome, Lead, LeadStatus
 from leads.services.attribution import attribute_history
 from leads.services.rules import check_not_in_future, check_not_in_past, lock_reference
 
@@ -17,18 +17,23 @@ def followup_record(
     lead: Lead,
     remarks: str,
     contact_method: str = ContactMethod.CALL,
+    outcome: str = FollowUpOutcome.ANSWERED,
     followup_at: datetime | None = None,
     next_followup_date: date | None = None,
     actor=None,
     allow_historical_dates: bool = False,
 ) -> FollowUpHistory:
-    """Record a contact with a lead in `actor`'s scope; the lead's last contact, next follow-up date
-    and `new` status follow it.
+    """Record an attempt to reach a lead in `actor`'s scope; the lead's next follow-up date follows it,
+    and, when the customer was reached (`outcome` answered, or a visit), its last contact and `new` status.
+
+    Every attempt is history; an unanswered call (no answer, busy, unreachable, wrong number) is not a contact.
 
     The contact cannot be in the future nor the next follow-up in the past (unless `allow_historical_dates`, an import
     of past records). The lead is locked through the caller's scope before anything is judged: a lead
     moved out of it meanwhile is a 400 on `lead`, as any lead outside it.
     """
+    if outcome not in FollowUpOutcome.values:
+        raise ValidationError({"outcome": [f'"{outcome}" is not a valid choice.']})
     if not remarks or not remarks.strip():
         raise ValidationError({"remarks": ["This field may not be blank."]})
     check_not_in_future(followup_at, field="followup_at")
@@ -40,21 +45,24 @@ def followup_record(
         lead=lead,
         followup_at=followup_at,
         contact_method=contact_method,
+        outcome=outcome,
         remarks=remarks,
         next_followup_date=next_followup_date,
         created_by=actor,
     )
     attribute_history(followup, actor)
     followup.save()
-    update_fields = ["last_contacted_at", "next_followup_date", "updated_at"]
-    if lead.last_contacted_at is None or followup_at > lead.last_contacted_at:
+    update_fields = ["next_followup_date", "updated_at"]
+    reached = outcome == FollowUpOutcome.ANSWERED or contact_method == ContactMethod.VISIT
+    if reached and (lead.last_contacted_at is None or followup_at > lead.last_contacted_at):
         lead.last_contacted_at = followup_at
-    if lead.first_contacted_at is None or followup_at < lead.first_contacted_at:
+        update_fields.append("last_contacted_at")
+    if reached and (lead.first_contacted_at is None or followup_at < lead.first_contacted_at):
         # Kept beside the last contact so the summary's time-to-first-contact reads one column.
         lead.first_contacted_at = followup_at
         update_fields.append("first_contacted_at")
     lead.next_followup_date = next_followup_date
-    if lead.lead_status == LeadStatus.NEW:
+    if reached and lead.lead_status == LeadStatus.NEW:
         lead.lead_status = LeadStatus.CONTACTED
         update_fields.append("lead_status")
     attribute_history(lead, actor)

@@ -12,6 +12,7 @@ from booking.rules import check_positive_amount
 from booking.services import booking_add_payment
 from common.errors import StateConflict
 from leads.models import LoanCommitment, LoanPayment, LoanStatus, PaymentMethod
+from leads.receipts import receipt_number_allocate
 from leads.services.attribution import attribute_history
 from leads.services.loans import refresh_next_promise_date
 from leads.services.rules import lock_commitment
@@ -57,6 +58,8 @@ def loan_payment_record(
     `loan_paid_not_above_amount` constraint refuses an overpaid commitment whatever the caller.
     A cleared, cancelled or rescheduled commitment is a 409. When the commitment names a booking,
     the booking's `paid_amount` grows by the payment too (through the booking's own service).
+    The payment gets the organization's next receipt number (leads.receipts) and keeps the balance
+    left right after it, as its receipt shows them for good.
     """
     paid_at = paid_at or timezone.now()
     loan_payment_check_input(amount=amount, paid_at=paid_at, method=method)
@@ -66,6 +69,10 @@ def loan_payment_record(
     loan_payment_check_balance(commitment=commitment, amount=amount)
     if commitment.booking_id is not None:
         booking_add_payment(booking_id=commitment.booking_id, amount=amount)
+    # Taken last, after every refusal, so the counter's row lock is held for the shortest time.
+    organization_id, receipt_number = receipt_number_allocate(
+        branch_id=commitment.branch_id, day=timezone.localdate(paid_at)
+    )
     payment = LoanPayment(
         commitment=commitment,
         amount=amount,
@@ -73,6 +80,9 @@ def loan_payment_record(
         method=method,
         reference=reference,
         created_by=actor,
+        organization_id=organization_id,
+        receipt_number=receipt_number,
+        balance_after=commitment.balance - amount,
     )
     attribute_history(payment, actor)
     payment._change_reason = PAYMENT_CHANGE_REASON

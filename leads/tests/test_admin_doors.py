@@ -170,7 +170,10 @@ class MemberAdminDoorTests(TestCase):
     def test_status_cannot_be_set_in_the_form(self):
         commitment = LoanCommitmentFactory(lead=self.lead)
         url = reverse("admin:leads_loancommitment_change", args=[commitment.pk])
-        self.client.post(url, self.commitment_payload(self.lead, status="cleared", remarks="x"))
+        # The same promised date: a new one would reschedule (test_admin_doors_desk.py).
+        self.client.post(url, self.commitment_payload(
+            self.lead, status="cleared", remarks="x", promised_clear_date=commitment.promised_clear_date.isoformat()
+        ))
         commitment.refresh_from_db()
         self.assertEqual((commitment.status, commitment.cleared_at, commitment.remarks), (LoanStatus.PENDING, None, "x"))
 

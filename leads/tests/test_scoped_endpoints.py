@@ -237,3 +237,57 @@ class FollowUpRowsStayWithTheirLead(LeadOnPath, APITestCase):
         mine, theirs = FollowUpHistoryFactory(lead=lead), FollowUpHistoryFactory(lead=other)
         ids = self.listed_ids(self.call(self.member, lead))
         self.assertEqual((mine.pk in ids, theirs.pk in ids), (True, False))
+
+
+# --- The branch desk's endpoints (issue 22).
+
+class FollowUpMissedTests(ListTests):
+    def make(self, branch):
+        return LeadFactory(branch=branch, next_followup_date=TODAY() - datetime.timedelta(days=2))
+
+    def request_for(self, row):
+        return url("leads:followup-missed"), None
+
+
+class AssigneesTests(ScopedEndpointTestBase, APITestCase):
+    """A branch named in the query: another tenant's is a 400 on `branch`, as an unknown one."""
+
+    other_tenant_status = 400
+
+    def make(self, branch):
+        return branch
+
+    def request_for(self, row):
+        return url("leads:assignees") + f"?branch={row.pk}", None
+
+
+class DuplicatesTests(ScopedEndpointTestBase, APITestCase):
+    """Another tenant's lead is never hinted: the answer is empty for the caller. (Outside the home
+    branch the check still answers 200: a sister branch's member is told only the branch's name.)"""
+
+    other_tenant_status = 200
+
+    def make(self, branch):
+        return LeadFactory(branch=branch, contact_number="+923007770001")
+
+    def request_for(self, row):
+        return url("leads:duplicates") + "?contact_number=03007770001", None
+
+    def test_other_tenants_row_does_not_exist_for_the_caller(self):
+        self.make(self.elsewhere)
+        response = self.call(self.member, None)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.data, {"possible_duplicates": [], "known_at_branches": []})
+
+
+class ReceiptTests(ScopedEndpointTestBase, APITestCase):
+    def make(self, branch):
+        from decimal import Decimal
+
+        from leads.services import loan_payment_record
+
+        commitment = LoanCommitmentFactory(lead=LeadFactory(branch=branch), amount=Decimal("100.00"))
+        return loan_payment_record(commitment=commitment, amount=Decimal("10.00"))
+
+    def request_for(self, row):
+        return url("leads:loan-payment-receipt", row.commitment_id, row.pk), None

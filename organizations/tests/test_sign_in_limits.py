@@ -14,19 +14,16 @@ from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 from rest_framework import status
 from rest_framework.test import APITestCase
-from rest_framework.throttling import SimpleRateThrottle
 
 from common.api.throttling import _SignInThrottle
 from organizations.backends import LoginThrottled
 from organizations.middleware import LoginThrottledMiddleware
 from organizations.tests.factories import BranchFactory, UserFactory, branch_user
+from common.testing.throttling import rates
 
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sign-in-limits"}}
 WINDOW = 1_000_020.0  # a moment inside one window of every period used here (minute and hour)
 
-
-def rates(**overrides):
-    return mock.patch.dict(SimpleRateThrottle.THROTTLE_RATES, overrides)
 
 
 def clock(at: float):
