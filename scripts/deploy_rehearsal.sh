@@ -54,6 +54,10 @@ fi
 # The branch desk's build (Node 20 from Debian), before collectstatic gathers it.
 (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 
+# A new deployment starts with an empty cache: Redis database 5 is this rehearsal's own, so the sign-in
+# counts of an earlier rehearsal (several per run) must not carry over into this one's limits.
+redis-cli -n 5 flushdb >/dev/null
+
 # --- 2. The environment file: the guide's block, CHANGE-ME and this machine's services filled in -
 mkdir -p "$(dirname "$ENV_FILE")" "$SCRATCH/mail"
 SECRET=$("$PYTHON" -c "import secrets; print(secrets.token_urlsafe(50))")
