@@ -10,6 +10,7 @@ from django.utils import timezone
 from booking.models import Booking, BookingStatus
 from booking.rules import check_positive_amount
 from common.identity import normalize_identity_fields
+from organizations.scoping import check_branch_in_scope
 
 
 @transaction.atomic
@@ -27,9 +28,11 @@ def booking_create(
 ) -> Booking:
     """Create a booking in `branch` (its organization follows the branch) with normalised identity data.
 
-    Amounts are never negative and the paid amount never exceeds the total (a 400 on the field): every
-    door (API, admin) relies on this service for it, and the database's constraints back it.
+    The branch must be one `actor` reaches (a 400 on `branch`; `actor=None` is a system job). Amounts are
+    never negative and the paid amount never exceeds the total (a 400 on the field): every door (API,
+    admin) relies on this service for it, and the database's constraints back it.
     """
+    check_branch_in_scope(actor=actor, branch=branch)
     if total_amount < 0:
         raise ValidationError({"total_amount": ["Ensure this value is greater than or equal to 0."]})
     if paid_amount < 0:

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 NOT_YOUR_BRANCH = "Not one of your branches."
+# What DRF's related fields answer for a missing pk: a body naming an out-of-scope row gets the same words.
+NOT_IN_SCOPE = "Invalid pk \"{pk}\" - object does not exist."
 
 
 def user_sees_everything(user) -> bool:
@@ -73,6 +75,14 @@ def check_reaches_branch(user, branch, *, field: str = "branch_id") -> None:
     else a ValidationError on `field` (a 400 in the API, an error on the page)."""
     if not reaches_branch(user, branch):
         raise ValidationError({field: [NOT_YOUR_BRANCH]})
+
+
+def check_branch_in_scope(*, actor, branch, field: str = "branch") -> None:
+    """A branch the actor names in a write (a lead's, an import's, a booking's) must be one they reach:
+    else a ValidationError on `field`, in the words of a missing pk. `actor=None` (a system job) may
+    name any."""
+    if actor is not None and not reaches_branch(actor, branch):
+        raise ValidationError({field: [NOT_IN_SCOPE.format(pk=branch.pk)]})
 
 
 def remember_visible_branch_ids(user, ids) -> None:

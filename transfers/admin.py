@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from common.errors import OutOfScope, ServiceUnavailable, StateConflict
@@ -65,6 +67,15 @@ class LeadImportAdmin(BranchScopedAdmin):
         if obj is None:
             return ["file", "branch", "mode", "dry_run"]
         return self.readonly_fields
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # The run is handed to the broker when the admin's transaction commits, after save_model: a broker
+        # that does not answer fails the import there (ServiceUnavailable) and is said on the list page.
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ServiceUnavailable as exc:
+            self.message_user(request, str(exc.detail), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:transfers_leadimport_changelist"))
 
     def save_model(self, request, obj, form, change):
         """Uploads go through the import service (the API's door); nothing else is editable."""

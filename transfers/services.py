@@ -33,7 +33,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from common.errors import OutOfScope, ServiceUnavailable, StateConflict
 from leads.models import FollowUpHistory, Lead, LoanCommitment
-from leads.services.rules import check_branch_in_scope
+from organizations.scoping import check_branch_in_scope
 from organizations.models import user_sees_everything, visible_branch_ids
 from transfers.files import file_format_of, iter_records, read_header
 from transfers.models import ImportStatus, LeadImport, LeadImportChunk, LeadImportError, LeadImportRow

@@ -66,3 +66,24 @@ class PaidWithinTotalTests(APITestCase):
         booking_add_payment(booking_id=booking.pk, amount=Decimal("40"))
         booking.refresh_from_db()
         self.assertEqual(booking.paid_amount, booking.total_amount)
+
+
+class BookingBranchScopeTests(TestCase):
+    """The service judges the branch itself: a door that forgets to (a script, a new form) is still held."""
+
+    def test_a_branch_user_cannot_book_into_another_branch_by_calling_the_service(self):
+        home, other = BranchFactory(), BranchFactory()
+        user = branch_user(home)
+        with self.assertRaises(ValidationError) as caught:
+            booking_create(branch=other, customer_name="Bilal", contact_number="03001234567",
+                           total_amount=Decimal("100"), actor=user)
+        self.assertEqual(list(caught.exception.message_dict), ["branch"])
+        self.assertFalse(Booking.objects.exists())
+
+    def test_own_branch_and_the_system_job_may_book(self):
+        home = BranchFactory()
+        for actor in (branch_user(home), None):
+            with self.subTest(actor=actor):
+                booking = booking_create(branch=home, customer_name="Bilal", contact_number="03001234567",
+                                         total_amount=Decimal("100"), actor=actor)
+                self.assertEqual(booking.branch, home)

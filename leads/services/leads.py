@@ -14,10 +14,10 @@ from leads.services.lost_reasons import lost_reason_for
 from leads.services.rules import (
     check_assignee_reaches_branch,
     check_booking_fits_lead,
-    check_branch_in_scope,
     check_not_in_past,
     lock_in_scope,
 )
+from organizations.scoping import check_branch_in_scope
 
 LEAD_EDITABLE_FIELDS = (
     "customer_name",

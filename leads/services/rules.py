@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from common.errors import OutOfScope, StateConflict
 from organizations.models import Branch
-from organizations.scoping import reaches_branch
+from organizations.scoping import NOT_IN_SCOPE, reaches_branch
 
 # Clocks of phones and desks drift; a follow-up a few minutes "in the future" is still now.
 FOLLOWUP_CLOCK_SKEW = timedelta(minutes=5)
-NOT_IN_SCOPE = "Invalid pk \"{pk}\" - object does not exist."
 
 
 def lock_in_scope(model, *, pk: int, actor):
@@ -67,12 +66,6 @@ def lock_reference(model, *, pk: int, actor, field: str):
     if row is None:
         raise ValidationError({field: [NOT_IN_SCOPE.format(pk=pk)]})
     return row
-
-
-def check_branch_in_scope(*, actor, branch: Branch, field: str = "branch") -> None:
-    """A branch named by the actor must be one of theirs (system jobs may name any)."""
-    if actor is not None and not reaches_branch(actor, branch):
-        raise ValidationError({field: [NOT_IN_SCOPE.format(pk=branch.pk)]})
 
 
 def check_reference_in_scope(*, actor, obj, field: str) -> None:

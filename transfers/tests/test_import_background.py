@@ -3,7 +3,7 @@
 import threading
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TransactionTestCase, override_settings
+from django.test import Client, TransactionTestCase, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -82,3 +82,17 @@ class BrokerDownTests(ImportBackgroundTestCase):
         self.assertIn("did not answer", lead_import.failure)
         self.assertEqual(bytes(lead_import.content), b"")
         self.assertFalse(Lead.objects.filter(passport_number="AB1234567").exists())
+
+    def test_the_admins_upload_says_so_on_the_page_instead_of_a_500(self):
+        user = UserFactory(username="admin-importer")
+        branch_user(self.branch, user=user)
+        browser = Client()  # the admin's form post, not the API client's JSON
+        browser.force_login(user)
+        response = browser.post(
+            reverse("admin:transfers_leadimport_add"),
+            {"file": SimpleUploadedFile("r.csv", BODY), "branch": self.branch.pk, "mode": "upsert", "dry_run": "on"},
+            follow=True,
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "The job queue does not answer; the import was not started.")
+        self.assertEqual(LeadImport.objects.get().status, "failed")
