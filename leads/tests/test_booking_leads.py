@@ -25,7 +25,7 @@ class BookingLeadTestCase(TestCase):
     def setUpTestData(cls):
         cls.branch = BranchFactory()
         cls.other_branch = BranchFactory(organization=cls.branch.organization)
-        cls.staff = UserFactory()
+        cls.staff = UserFactory(is_staff=True)
 
     def book(self, branch=None, **fields) -> Booking:
         """Create a booking the way the API does and run what its commit triggers."""

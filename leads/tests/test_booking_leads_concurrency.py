@@ -52,7 +52,7 @@ def lookups_meet_before_anyone_writes():
 class ConcurrentBookingsMakeOneLeadTests(TransactionTestCase):
     def setUp(self):
         self.branch = BranchFactory()
-        self.staff = UserFactory()
+        self.staff = UserFactory(is_staff=True)
 
     def book_all_at_once(self, make_fields) -> list[BaseException]:
         """THREADS threads that each create one booking, all at once; the exceptions they raised."""
