@@ -217,8 +217,12 @@ status, headers, _ = request("POST", "/admin/login/?next=/desk/dashboard", form,
     "Referer": f"https://{host}/admin/login/",
 })
 assert status == 302 and headers["Location"].endswith("/desk/dashboard"), (status, headers)
-page("/dashboard/", expect=302)  # the old dashboard's address opens the desk's
-page("/desk/dashboard", marker='type="module"')
+page("/admin/", marker='href="/desk/dashboard"')  # the admin's index links to the desk's dashboard
+# The old dashboard's address redirects to the desk's: follow it.
+status, headers, _ = request("GET", "/dashboard/", headers={"Accept": "text/html"})
+assert status == 302 and headers["Location"] == "/desk/dashboard", ("/dashboard/", status, headers)
+print(f"/dashboard/: {status} to {headers['Location']}")
+page(headers["Location"], marker='type="module"')
 status, _, body = request("GET", "/api/leads/reports/summary/")  # what the desk's dashboard reads, on the session
 assert status == 200 and "Rehearsal Main" in body.decode(), (status, body[:300])
 
