@@ -172,7 +172,7 @@ class Assets(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         url = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
-        if url:
+        if url and not url.startswith("data:"):  # inline (the desk's empty favicon): nothing to fetch
             self.urls.append(url)
 
 
