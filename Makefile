@@ -9,10 +9,7 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/leads_bench
 BENCH_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-CHARTJS_VERSION := 4.6.1
-VENDOR := leads/static/leads/vendor
-
-.PHONY: help venv vendor clients desk desk-test run migrate seed test test-future test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
+.PHONY: help venv clients desk desk-test run migrate seed test test-future test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
 
 help:
 	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
@@ -23,8 +20,7 @@ help:
 	@echo "make bench-postgres benchmark on PostgreSQL at DATABASE_URL ($(BENCH_PG_URL)), e.g. LEADS=1000000"
 	@echo "make serve          production server: migrate, collectstatic, gunicorn on $(HOST):$(PORT) (static via whitenoise)"
 	@echo "make fuzz           schemathesis against /api/schema/ on a scratch database as branch_a1"
-	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/, /dashboard/ (e2e/output/)"
-	@echo "make vendor         refresh the committed Chart.js from the npm registry (pinned, integrity-checked); needs npm"
+	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/, the desk's dashboard (e2e/output/)"
 	@echo "make clients        openapi-typescript (clients/package-lock.json) for the generated-client tests"
 	@echo "make desk           build the branch desk (frontend/: npm ci, vite build into desk/static/desk/)"
 	@echo "make desk-test      the desk's checks: API types match the schema, tsc --noEmit, Vitest"
@@ -35,26 +31,6 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed
-
-# Chart.js for /dashboard/ is committed in $(VENDOR) (MIT, its licence beside it), as Django ships
-# the admin's vendored JavaScript: a clone has every static file, no npm needed to run or deploy.
-# `make vendor` refreshes it from the npm registry: the pinned version, the tarball checked against
-# the pinned npm integrity, then SHA256SUMS rewritten (common/tests/test_static_assets.py checks the
-# committed files against it). Commit the result.
-CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==
-vendor:
-	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
-	rm -rf var/npm && mkdir -p var/npm $(VENDOR)
-	cd var/npm && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null
-	$(PYTHON) scripts/check_integrity.py var/npm/chart.js-$(CHARTJS_VERSION).tgz '$(CHARTJS_INTEGRITY)'
-	tar -xzf var/npm/chart.js-$(CHARTJS_VERSION).tgz -C var/npm \
-		package/dist/chart.umd.min.js package/dist/chart.umd.min.js.map package/LICENSE.md
-	cp var/npm/package/LICENSE.md $(VENDOR)/chart.js-LICENSE.md
-	# The source map too: the minified file names it, and collectstatic's manifest insists it exists.
-	cp var/npm/package/dist/chart.umd.min.js var/npm/package/dist/chart.umd.min.js.map $(VENDOR)/
-	cd $(VENDOR) && sha256sum chart.js-LICENSE.md chart.umd.min.js chart.umd.min.js.map > SHA256SUMS
-	echo "chart.js@$(CHARTJS_VERSION) $(CHARTJS_INTEGRITY)" > $(VENDOR)/VERSION
-	rm -rf var/npm
 
 # openapi-typescript, pinned by clients/package-lock.json, for the test that generates the TypeScript
 # client from the schema (common/tests/test_generated_clients.py); `make test` installs it first.

@@ -1,38 +1,27 @@
-"""Benchmark rows for the reports: the summary (biggest branch, whole organization) and /dashboard/.
+"""Benchmark rows for the reports: the summary (biggest branch, a regular branch, whole organization).
 
-Registered in `steps.measure_all`; selected like every row with `--only` (e.g. `--only summary,dashboard`).
-The in-process rows time the full Django request (token auth for the API, a session for the
-page). With Debian's Chromium present and HTTP not disabled, the dashboard is also opened in
-headless Chromium against gunicorn on the benchmark database, and its first contentful paint
-(navigation start to the first paint, charts drawn from the vendored Chart.js) is reported.
+Registered in `steps.measure_all`; selected like every row with `--only` (e.g. `--only summary`).
+The rows time the full Django request in-process, with token auth. The desk's dashboard draws these
+numbers (and the aging report's, timed with the loan book in steps_loans.py) in the browser.
 """
 
-import os
-import shutil
-import statistics
-import tempfile
 import time
 
-from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import OuterRef, Subquery, When
-from django.core.management import call_command
-from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
-from benchmarks.measure import Case, Result, Runner
+from benchmarks.measure import Case, Runner
 from benchmarks.tokens import bench_token
 from benchmarks.vocabulary import LOST_REASONS
 from leads.models import FollowUpDueDay, FollowUpHistory, Lead, LeadStatus, LostReason
-from leads.services import lost_reasons_seed
-from leads.services import report_rollups_refresh
+from leads.services import lost_reasons_seed, report_rollups_refresh
 from organizations.models import Organization
 
 ORG_ADMIN = "bench_admin_a"
 BRANCH_USER = "bench_a01"  # the biggest of the regular branches (A01)
-PAINT_LOADS = 7
 # The seeder writes lost reasons as text; the report counts catalogue codes.
 CODE_OF_SEEDED_TEXT = dict(zip(LOST_REASONS, ("other_agent", "dates", "price", "no_response")))
 
@@ -87,7 +76,7 @@ def _wanted(name: str, only: str | None) -> bool:
 
 
 def measure(*, args, log) -> list[dict]:
-    """The report rows (as `Result.as_dict()`), plus the dashboard's first paint when Chromium is there."""
+    """The report rows (as `Result.as_dict()`)."""
     summary = "/api/leads/reports/summary/"
     rows = []
     branches = Organization.objects.get(memberships__user__username=ORG_ADMIN).branches.count()
@@ -96,8 +85,6 @@ def measure(*, args, log) -> list[dict]:
         (BIG_BRANCH_USERNAME, Case("summary (biggest branch A00, 30 days)", "get", lambda i: (summary, None), 200, target_p50_ms=100)),
         (BRANCH_USER, Case("summary (branch A01, 30 days)", "get", lambda i: (summary, None), 200, target_p50_ms=100)),
         (ORG_ADMIN, Case(f"summary (organization, {branches} branches, 30 days)", "get", lambda i: (summary, None), 200, target_p50_ms=300)),
-        (BIG_BRANCH_USERNAME, Case("dashboard page (biggest branch A00)", "get", lambda i: ("/dashboard/", None), 200, target_p50_ms=500)),
-        (ORG_ADMIN, Case(f"dashboard page (organization, {branches} branches)", "get", lambda i: ("/dashboard/", None), 200, target_p50_ms=500)),
     ]
     cases = [(user, case) for user, case in cases if _wanted(case.name, args.only)]
     if not cases:
@@ -105,83 +92,9 @@ def measure(*, args, log) -> list[dict]:
     classify_seeded_lost_leads(log)
     backfill_first_contact(log)
     refresh_rollups(log)
-    if any(case.name.startswith("dashboard") for _, case in cases):
-        call_command("collectstatic", interactive=False, verbosity=0)  # debug off: the manifest storage
 
     for username, case in cases:
         with bench_token(username) as (_user, token):
             runner = Runner(token=token, workload=None, requests=args.requests, log=log)
-            if case.name.startswith("dashboard"):
-                runner.client = Client()
-                runner.client.force_login(get_user_model().objects.get(username=username))
             rows.append(runner.run(case).as_dict())
-    if any(case.name.startswith("dashboard") for _, case in cases) and not args.no_http:
-        rows.extend(_first_paint(args=args, log=log))
     return rows
-
-
-def _first_paint(*, args, log) -> list[dict]:
-    chromium, driver_path = "/usr/bin/chromium", "/usr/bin/chromedriver"
-    if not (os.path.exists(chromium) and os.path.exists(driver_path)):
-        log("  dashboard first paint: skipped (no Debian chromium; `make install-chromium`)")
-        return []
-    from django.conf import settings
-
-    from benchmarks import http
-    from benchmarks.seed import BENCH_PASSWORD
-    from e2e.test_browser import chromium_driver
-
-    log_path = settings.BASE_DIR / "var" / "bench-gunicorn-paint.log"
-    log_path.parent.mkdir(exist_ok=True)
-    results = []
-    profile = tempfile.mkdtemp(prefix="bench-paint-")
-    try:
-        with bench_token(ORG_ADMIN) as (_user, token), http.Server(
-            port=args.http_port, workers=1, log_path=log_path
-        ) as server:
-            server.wait_ready(token)
-            base = f"http://{http.HOST}:{args.http_port}"
-            driver = chromium_driver(profile)
-            try:
-                for username, label in ((BIG_BRANCH_USERNAME, "biggest branch A00"), (ORG_ADMIN, "organization")):
-                    driver.delete_all_cookies()
-                    driver.get(f"{base}/admin/login/?next=/admin/")
-                    driver.find_element("name", "username").send_keys(username)
-                    driver.find_element("name", "password").send_keys(BENCH_PASSWORD)
-                    driver.find_element("css selector", "input[type=submit]").click()
-                    paints, responses = [], []
-                    for load in range(PAINT_LOADS + 1):
-                        driver.get(f"{base}/dashboard/")
-                        figures = _wait_for_paint(driver)
-                        if load:  # the first load warms the worker and the browser's cache of the static files
-                            paints.append(figures["paint"])
-                            responses.append(figures["response"])
-                    row = Result(
-                        name=f"dashboard first paint in Chromium ({label})", n=len(paints),
-                        p50_ms=statistics.median(paints), p95_ms=max(paints), mean_ms=statistics.mean(paints),
-                        queries=[], target_p50_ms=500,
-                    ).as_dict()
-                    row["server_response_p50_ms"] = statistics.median(responses)
-                    log(f"  {row['name']:<32} p50 {row['p50_ms']:7.2f} ms  (HTML answered at {row['server_response_p50_ms']:.1f} ms)")
-                    results.append(row)
-            finally:
-                driver.quit()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return results
-
-
-def _wait_for_paint(driver, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    script = """
-      const paint = performance.getEntriesByName('first-contentful-paint')[0];
-      const nav = performance.getEntriesByType('navigation')[0];
-      const drawn = document.getElementById('dashboard')?.dataset.chartsDrawn === 'true';
-      return paint && nav && drawn ? {paint: paint.startTime, response: nav.responseEnd} : null;
-    """
-    while time.monotonic() < deadline:
-        figures = driver.execute_script(script)
-        if figures:
-            return figures
-        time.sleep(0.05)
-    raise RuntimeError("the dashboard did not paint within 30 s")

@@ -83,9 +83,8 @@ def check_static_assets_present(app_configs, **kwargs):
         Error(
             f"Static file {path!r} is missing: pages that use it would fail (named by {source}).",
             hint="The desk's files (desk/static/desk/) are built: `make desk`, or `cd frontend && npm ci && "
-            "npm run build`. The files under leads/static/leads/vendor/ are committed (restore them with git, or "
-            "`make vendor` to refresh Chart.js); the sidecar and admin files come with "
-            "`pip install -r requirements.txt`.",
+            "npm run build`. The project's own static files are committed (restore them with git); the "
+            "sidecar and admin files come with `pip install -r requirements.txt`.",
             id="common.E001",
         )
         for path, source in sorted(needed.items())

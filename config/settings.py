@@ -185,10 +185,10 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp) on every answer: the admin, /dashboard/, /api/docs/ (Swagger UI),
+# Content-Security-Policy (django-csp) on every answer: the admin, the desk (/desk/), /api/docs/ (Swagger UI),
 # /api/redoc/ and the browsable API load scripts, styles, fonts and data from the service only, with
-# no inline script (Swagger UI's start-up script is a request of its own, common/docs.py; the
-# dashboard's numbers are a json_script data block) and no inline style, except on the two pages
+# no inline script (Swagger UI's start-up script is a request of its own, common/docs.py; the desk's
+# page links its built module, desk/views.py) and no inline style, except on the two pages
 # that need one: ReDoc writes its CSS at run time (and runs its search in a blob: worker) and DRF's
 # browsable API page has a style attribute (each adds 'unsafe-inline' to style-src for its own answers). data: images are the icons Swagger
 # UI and ReDoc inline. Checked in headless Chromium: e2e/test_csp.py. Nothing may frame a page.

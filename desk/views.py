@@ -5,6 +5,9 @@ with a manifest naming the hashed entry script and stylesheet. The page links th
 names under STATIC_URL (Vite's `base`), not through the manifest storage's names: the entry and its
 lazily loaded chunks import one another by Vite's names, and one module under two URLs would run twice.
 Vite's names carry their content hash already. No inline script, so the CSP's script-src 'self' holds.
+
+`/dashboard/`, the address of the server-rendered dashboard this app replaced, redirects to the
+desk's (`dashboard_redirect`, routed by config/urls.py).
 """
 
 import json
@@ -14,10 +17,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import PrefixNode
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET, require_safe
 
 MANIFEST = "desk/manifest.json"
 ENTRY = "src/main.tsx"
@@ -53,3 +57,14 @@ def desk(request, path: str = ""):
     """The desk's page for `/desk/` and any `/desk/<deep link>`; the app reads the address itself."""
     script, stylesheets = entry_assets()
     return render(request, "desk/index.html", {"script": script, "stylesheets": stylesheets})
+
+
+@require_GET
+def dashboard_redirect(request):
+    """`/dashboard/` opens the desk's dashboard, keeping the branch picked (the desk signs in itself);
+    nothing else of the query is carried over."""
+    target = reverse("desk:dashboard")
+    branch_id = request.GET.get("branch_id", "").strip()
+    if branch_id.isdigit():
+        target += f"?branch_id={branch_id}"
+    return redirect(target)

@@ -1,7 +1,7 @@
 """Reads of the loan book: what each lead owes and how late, the aging report, payments due.
 
-Selectors shared by the API, the admin, the nightly job, the reminder digest, exports (helper
-modules) and the dashboard, so every door agrees on what "outstanding" and "overdue" mean:
+Selectors shared by the API (and so the desk's dashboard), the admin, the nightly job, the reminder
+digest and exports (helper modules), so every door agrees on what "outstanding" and "overdue" mean:
 
 - a commitment is *open* while `pending` or `overdue`; its *balance* is `amount - paid_amount`;
 - it is *overdue* on a day `as_of` when open and promised before `as_of` (judged from the dates,
@@ -207,7 +207,7 @@ class AgingReport:
 
 class MixedCurrencies(ValidationError):
     """The commitments in the report belong to organizations keeping different currencies: a 400 on
-    `branch_id` (pick one branch) in the API, the same words as a note on the dashboard."""
+    `branch_id` (pick one branch) in the API."""
 
     def __init__(self, currencies):
         self.currencies = sorted(currencies)

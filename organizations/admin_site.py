@@ -113,7 +113,7 @@ class LeadsAdminSite(admin.AdminSite):
     site_title = "Leads admin"
     index_title = "Leads, follow-ups and bookings"
     login_form = MemberAuthenticationForm
-    index_template = "admin/leads_index.html"  # the admin's index with a link to /dashboard/
+    index_template = "admin/leads_index.html"  # the admin's index with a link to the desk's dashboard
 
     def has_permission(self, request):
         user = request.user

@@ -63,6 +63,8 @@ mkdir -p "$(dirname "$ENV_FILE")" "$SCRATCH/mail"
 SECRET=$("$PYTHON" -c "import secrets; print(secrets.token_urlsafe(50))")
 # Own queue on the shared broker: another worker on `leads` must not take this rehearsal's jobs.
 QUEUE=leads_rehearsal_$(basename "$SCRATCH" | tr -dc 'A-Za-z0-9')
+# Own operator too: the login limits count per account in the shared Redis (database 5), across runs.
+OPERATOR=operator_$(basename "$SCRATCH" | tr -dc 'A-Za-z0-9')
 "$PYTHON" - "$SRV/docs/deployment.md" "$ENV_FILE" "$QUEUE" \
   "DJANGO_SECRET_KEY=$SECRET" "DATABASE_URL=$PG/$DATABASE" "REDIS_URL=redis://127.0.0.1:6379/5" \
   "CELERY_BROKER_URL=amqp://guest:guest@127.0.0.1:5672//" \
@@ -117,13 +119,13 @@ grep -q "ready\." "$SCRATCH/worker.log" || { cat "$SCRATCH/worker.log"; exit 1; 
 
 # --- 7. The first organization, branch and user (what the admin's forms do) ---------------------
 DJANGO_SUPERUSER_PASSWORD=rehearsal-pass-123 .venv/bin/python manage.py createsuperuser --noinput \
-  --username operator --email operator@example.com
+  --username "$OPERATOR" --email operator@example.com
 BRANCH_ID=$(.venv/bin/python manage.py shell --no-imports -c "
 from django.contrib.auth import get_user_model
 from organizations.models import Branch, Membership, MembershipRole, Organization
 organization = Organization.objects.create(name='Rehearsal Travels')
 branch = Branch.objects.create(organization=organization, code='R1', name='Rehearsal Main', city='Lahore', area='Gulberg')
-Membership.objects.create(user=get_user_model().objects.get(username='operator'), organization=organization,
+Membership.objects.create(user=get_user_model().objects.get(username='$OPERATOR'), organization=organization,
                           role=MembershipRole.ORG_ADMIN)
 print(branch.pk)
 ")
@@ -145,11 +147,11 @@ test "$(grep -c . "$SCRATCH/jobs.log")" = "$(grep -c . "$SCRATCH/cron.sh")"   # 
 test "$(sort "$SCRATCH/jobs.log" | uniq -d | wc -l)" = 0   # each line once
 
 # --- Every page, signed in where it needs it, and an import through the worker -------------------
-"$PYTHON" - "$PORT" "$HOST" "$SCRATCH/worker.log" "$BRANCH_ID" <<'EOF'
+"$PYTHON" - "$PORT" "$HOST" "$SCRATCH/worker.log" "$BRANCH_ID" "$OPERATOR" <<'EOF'
 import http.client, json, re, sys, time, uuid
 from html.parser import HTMLParser
 
-port, host, worker_log, branch_id = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+port, host, worker_log, branch_id, operator = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 cookies = {}
 
 
@@ -215,19 +217,23 @@ for probe in ("/healthz", "/readyz"):
 # Sign in through the admin's form, as a browser does, then the dashboard.
 html = page("/admin/login/")
 token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-form = f"csrfmiddlewaretoken={token}&username=operator&password=rehearsal-pass-123&next=/desk/dashboard"
+form = f"csrfmiddlewaretoken={token}&username={operator}&password=rehearsal-pass-123&next=/desk/dashboard"
 status, headers, _ = request("POST", "/admin/login/?next=/desk/dashboard", form, {
     "Content-Type": "application/x-www-form-urlencoded", "Origin": f"https://{host}",
     "Referer": f"https://{host}/admin/login/",
 })
 assert status == 302 and headers["Location"].endswith("/desk/dashboard"), (status, headers)
-page("/dashboard/", expect=302)  # the old dashboard's address opens the desk's
-page("/desk/dashboard", marker='type="module"')
+page("/admin/", marker='href="/desk/dashboard"')  # the admin's index links to the desk's dashboard
+# The old dashboard's address redirects to the desk's: follow it.
+status, headers, _ = request("GET", "/dashboard/", headers={"Accept": "text/html"})
+assert status == 302 and headers["Location"] == "/desk/dashboard", ("/dashboard/", status, headers)
+print(f"/dashboard/: {status} to {headers['Location']}")
+page(headers["Location"], marker='type="module"')
 status, _, body = request("GET", "/api/leads/reports/summary/")  # what the desk's dashboard reads, on the session
 assert status == 200 and "Rehearsal Main" in body.decode(), (status, body[:300])
 
 # An import through the broker and the worker.
-status, _, body = request("POST", "/api/auth/token/", json.dumps({"username": "operator", "password": "rehearsal-pass-123"}),
+status, _, body = request("POST", "/api/auth/token/", json.dumps({"username": operator, "password": "rehearsal-pass-123"}),
                           {"Content-Type": "application/json"})
 assert status == 200, (status, body)
 auth = {"Authorization": f"Token {json.loads(body)['token']}"}

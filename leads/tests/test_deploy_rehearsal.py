@@ -61,6 +61,6 @@ class DeploymentRehearsalTests(SimpleTestCase):
         )
         output = result.stdout + result.stderr
         self.assertEqual(result.returncode, 0, output[-6000:])
-        for line in ("/desk/dashboard: 200, CSP", "/dashboard/: 302", "/api/redoc/: 200, CSP", "/readyz: 200", "run by the Celery worker",
+        for line in ("/admin/: 200, CSP", "/dashboard/: 302 to /desk/dashboard", "/desk/dashboard: 200, CSP", "/api/redoc/: 200, CSP", "/readyz: 200", "run by the Celery worker",
                      "REHEARSAL PASSED"):
             self.assertIn(line, output)

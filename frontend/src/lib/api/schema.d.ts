@@ -709,7 +709,11 @@ export interface components {
             /** @description Branches with overdue balances, by name. */
             branches: components["schemas"]["BranchAgingOutput"][];
         };
-        /** @description A new booking; identity data is normalised, the branch must be one the caller may act on. */
+        /**
+         * @description A new booking; identity data is normalised, the branch must be one the caller may act on.
+         *
+         *     Parsing only: the amount rules (paid never above total) are `booking_create`'s.
+         */
         BookingCreateInputRequest: {
             /** @description Id of one of the caller's branches. */
             branch: number;
