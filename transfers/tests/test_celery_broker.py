@@ -6,11 +6,10 @@ runs sharing the broker never take its jobs. Skipped, with the reason, when no b
 
 import os
 import threading
-import time
 import uuid
 
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_prerun
+from celery.signals import task_postrun, task_prerun
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TransactionTestCase
 from django.urls import reverse
@@ -70,6 +69,13 @@ class CeleryBrokerImportTests(TransactionTestCase):
 
         task_prerun.connect(record_thread, weak=False)
         self.addCleanup(task_prerun.disconnect, record_thread)
+        finished = threading.Event()
+
+        def record_end(sender=None, **kwargs):
+            finished.set()
+
+        task_postrun.connect(record_end, weak=False)
+        self.addCleanup(task_postrun.disconnect, record_end)
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[self.queue], shutdown_timeout=30):
             response = client.post(
                 reverse("transfers:import-create"),
@@ -77,13 +83,11 @@ class CeleryBrokerImportTests(TransactionTestCase):
                 format="multipart",
             )
             self.assertEqual(response.status_code, 202, response.content)
-            report = {}
-            # Waits for the worker up to 3 minutes (a loaded CI machine); a healthy run ends in about a second.
-            for _ in range(1800):
-                report = client.get(reverse("transfers:import-detail", args=[response.json()['id']])).json()
-                if report["status"] in ("done", "failed"):
-                    break
-                time.sleep(0.1)
+            # Wait for the task to end before reading the report: on SQLite's shared in-memory test
+            # database a read racing the worker's write makes the worker's statement fail (SQLITE_LOCKED).
+            # Up to 3 minutes on a loaded CI machine; a healthy run ends in about a second.
+            self.assertTrue(finished.wait(timeout=180), "the worker never finished the import")
+            report = client.get(reverse("transfers:import-detail", args=[response.json()["id"]])).json()
         # Worked by the worker's thread after a trip through the broker, not in the request.
         self.assertEqual(ran_in, [("transfers.run_lead_import", False)], report)
         self.assertEqual(report["status"], "done", report)
