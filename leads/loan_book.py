@@ -25,6 +25,7 @@ from leads.selectors import (
     LEAD_ROW_RELATIONS,
     lead_with_recent_items,
     leads_due_on,
+    leads_missed_before,
     overdue_loan_commitments,
     overdue_loan_commitments_unscoped,
 )
@@ -93,6 +94,14 @@ def leads_due_today_in_scope(*, user) -> QuerySet[Lead]:
     leads = leads_due_on(day=today, user=user, rows=leads_with_money_in_scope(user=user, as_of=today))
     # Never-contacted leads first, then those waiting longest since the last contact.
     return leads.order_by(F("last_contacted_at").asc(nulls_first=True), "id")
+
+
+def leads_missed_in_scope(*, user) -> QuerySet[Lead]:
+    """Open leads `user` may see whose follow-up day passed before the business day (`followup/missed/`),
+    as table rows with money: the longest-missed first (the branch's follow-up index serves this order)."""
+    today = timezone.localdate()
+    leads = leads_missed_before(day=today, user=user, rows=leads_with_money_in_scope(user=user, as_of=today))
+    return leads.order_by("next_followup_date", "id")
 
 
 # Built once per business day and process, then narrowed per request (`visible_to`, filters), as DRF's

@@ -133,6 +133,20 @@ class OneRoundTripThrottlesMixin:
             self.throttled(request, max((d for d in durations if d is not None), default=None))
 
 
+class SearchRateMixin:
+    """An endpoint that answers whether an identity exists (search, the duplicate check): besides the
+    user's rate, it spends the per-user `search` budget (`DJANGO_THROTTLE_SEARCH`), which an import's
+    answers about leads the importer cannot see draw on too (`UserScopeBudget`)."""
+
+    throttle_scope = "search"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if not any(isinstance(throttle, ScopedRateThrottle) for throttle in throttles):
+            throttles.append(ScopedRateThrottle())
+        return throttles
+
+
 def refusals(throttles, request, view) -> list:
     """Count `request` in every throttle (the fixed-window ones in one round trip); the waits of those refusing it."""
     durations, pending = [], []

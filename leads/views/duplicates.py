@@ -2,10 +2,9 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from common.api.schema import ACCESS_ERRORS, error_responses
-from common.api.throttling import ScopedRateThrottle
+from common.api.throttling import SearchRateMixin
 from leads.duplicates import duplicate_hints_before_create
 from leads.selectors import lead_list
 from leads.serializers.duplicates import DuplicateCheckInputSerializer, DuplicateCheckOutputSerializer
@@ -13,15 +12,11 @@ from organizations.scoped_views import BranchScopedAPIView
 from organizations.models import Branch
 
 
-class DuplicateCheckView(BranchScopedAPIView):
+class DuplicateCheckView(SearchRateMixin, BranchScopedAPIView):
     """GET /api/leads/duplicates/?contact_number=…&cnic=…&passport_number=…"""
 
     scoped_queryset = staticmethod(lead_list)
-    # `known_at_branches` answers whether a number exists in branches the caller cannot see: the same
-    # budget as the search's (DJANGO_THROTTLE_SEARCH per user), which an import's answers draw on too.
-    throttle_classes = list(dict.fromkeys([*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]))
-    throttle_scope = "search"
-
+    # `known_at_branches` answers whether a number exists in branches the caller cannot see: the search's budget.
     @extend_schema(
         operation_id="leads_duplicates",
         summary="Leads a new lead would duplicate, before it is created",

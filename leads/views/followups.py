@@ -1,6 +1,5 @@
 """Follow-up endpoints: record one, a lead's whole follow-up history, and the missed ones."""
 
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -8,8 +7,8 @@ from rest_framework.response import Response
 
 from common.api.schema import ACCESS_ERRORS, error_responses
 from leads.filters import DueLeadFilter
-from leads.loan_book import leads_with_money_in_scope
-from leads.selectors import lead_followups, lead_list, leads_missed_before
+from leads.loan_book import leads_missed_in_scope
+from leads.selectors import lead_followups, lead_list
 from leads.serializers import FollowUpCreateInputSerializer, FollowUpOutputSerializer, LeadListOutputSerializer
 from leads.services import followup_record
 from organizations.scoped_views import BranchScopedAPIView
@@ -61,17 +60,10 @@ class LeadFollowUpListView(BranchScopedAPIView):
         return self.get_paginated_response(FollowUpOutputSerializer(page, many=True).data)
 
 
-def _missed(*, user):
-    today = timezone.localdate()
-    leads = leads_missed_before(day=today, user=user, rows=leads_with_money_in_scope(user=user, as_of=today))
-    # The longest-missed first (the branch's follow-up index serves this order).
-    return leads.order_by("next_followup_date", "id")
-
-
 class FollowUpMissedView(BranchScopedAPIView):
     """GET /api/leads/followup/missed/"""
 
-    scoped_queryset = staticmethod(_missed)
+    scoped_queryset = staticmethod(leads_missed_in_scope)
     filter_backends = [DjangoFilterBackend]
     filterset_class = DueLeadFilter
 

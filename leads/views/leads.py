@@ -4,11 +4,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from leads.duplicates import with_duplicate_hints
 from leads.filters import DueLeadFilter, LeadFilter
-from common.api.throttling import ScopedRateThrottle
+from common.api.throttling import SearchRateMixin
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.idempotency import IDEMPOTENCY_ERRORS, idempotency_parameter, idempotent_create
 from leads.loan_book import (
@@ -181,12 +180,10 @@ class LeadUpdateView(BranchScopedAPIView):
         )
 
 
-class LeadSearchView(BranchScopedAPIView):
+class LeadSearchView(SearchRateMixin, BranchScopedAPIView):
     """GET /api/leads/search/?passport=…&contact=…"""
 
     scoped_queryset = staticmethod(lead_list)
-    throttle_classes = list(dict.fromkeys([*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]))
-    throttle_scope = "search"
 
     @extend_schema(
         operation_id="leads_search",
