@@ -1,6 +1,6 @@
 """Reads shared by views, commands and tests: what is due on a day, what is overdue."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -54,9 +54,14 @@ _OVERDUE_ROW_COLUMNS = (
 )
 
 
-def overdue_loan_rows(*, user) -> QuerySet[LoanCommitment]:
-    """`overdue_loan_commitments` as of the business day, as the overdue list's rows (`overdue-loans/`), oldest promise first."""
-    commitments = overdue_loan_commitments(as_of=timezone.localdate(), user=user)
+def overdue_loan_rows(*, user, include_due_today: bool = False) -> QuerySet[LoanCommitment]:
+    """`overdue_loan_commitments` as of the business day, as the overdue list's rows (`overdue-loans/`), oldest promise first.
+
+    `include_due_today`: also the open commitments promised for the business day itself (`days_overdue`
+    0, after the late ones): what is due today or overdue, in one list (the desk's My day).
+    """
+    today = timezone.localdate()
+    commitments = overdue_loan_commitments(as_of=today + timedelta(days=1) if include_due_today else today, user=user)
     return commitments.select_related("lead__branch").only(*_OVERDUE_ROW_COLUMNS).order_by("promised_clear_date", "id")
 
 

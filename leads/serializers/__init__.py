@@ -22,6 +22,7 @@ from leads.serializers.loans import (
     LoanPromiseInputSerializer,
     LoanRescheduleInputSerializer,
     OverdueLoanOutputSerializer,
+    OverdueLoansInputSerializer,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "LoanPromiseInputSerializer",
     "LostReasonOutputSerializer",
     "OverdueLoanOutputSerializer",
+    "OverdueLoansInputSerializer",
 ]

@@ -14,6 +14,7 @@ from common.api.fields import (
     BusinessDateField,
     ChoiceField,
     ScopedPrimaryKeyRelatedField,
+    StrictBooleanField,
     StrictCharField,
 )
 from common.api.schema import RequiredAlternatives
@@ -89,7 +90,9 @@ class OverdueLoanOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     branch = serializers.IntegerField(source="lead.branch_id", read_only=True)
     branch_name = serializers.CharField(source="lead.branch.name", read_only=True)
     balance = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
-    days_overdue = serializers.SerializerMethodField()
+    days_overdue = serializers.SerializerMethodField(
+        help_text="Days since the promised date (the business day's); 0 for a commitment due today (`include_due_today`)."
+    )
 
     class Meta:
         model = LoanCommitment
@@ -147,6 +150,15 @@ class LoanPaymentOutputSerializer(FastRowMixin, serializers.ModelSerializer):
 class LoanRescheduleInputSerializer(serializers.Serializer):
     promised_clear_date = PromisedDateField(help_text="The new promised date: today or later.")
     amount = PositiveAmountField(required=False, help_text="The new promise's amount; default the old one's balance.")
+
+
+class OverdueLoansInputSerializer(serializers.Serializer):
+    include_due_today = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="true: also the open commitments promised for today (`days_overdue` 0, after the late ones): "
+        "what is due today or overdue, in one list. Default false: only those promised before today.",
+    )
 
 
 class AgingReportInputSerializer(serializers.Serializer):

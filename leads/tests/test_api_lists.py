@@ -212,6 +212,10 @@ class ListQueryCountTests(LeadsAPITestCase):
         # 1 branch ids, 2 count, 3 the page (commitment + lead + branch joined)
         self.assertQueriesAtPageSizes(self.url("overdue-loans"), 3)
 
+    def test_overdue_loans_with_those_due_today(self):
+        # 1 branch ids, 2 count, 3 the page: the same queries as without (one bound of the same column)
+        self.assertQueriesAtPageSizes(self.url("overdue-loans"), 3, include_due_today="true")
+
     def test_overdue_loans_reads_only_the_lead_columns_a_row_shows(self):
         self.login(self.user_a1)
         with CaptureQueriesContext(connection) as queries:
@@ -342,3 +346,77 @@ class OverdueLoanTests(LeadsAPITestCase):
         self.assertEqual(ids(self.client.get(self.url("overdue-loans"), {"branch_id": self.branch_a2.pk})), [sister.pk])
         self.assertEqual(ids(self.client.get(self.url("overdue-loans"), {"lead": self.lead.pk})), [own.pk])
         self.assertStatus(self.client.get(self.url("overdue-loans"), {"lead": "-1"}), 400)
+
+
+class DueTodayOrOverdueLoanTests(LeadsAPITestCase):
+    """`overdue-loans/?include_due_today=true`: the list also names today's promises, nothing else changes."""
+
+    def setUp(self):
+        self.today = timezone.localdate()
+        self.late = LoanCommitmentFactory(lead=self.lead, promised_clear_date=self.today - datetime.timedelta(days=2))
+        self.due = LoanCommitmentFactory(lead=self.lead, promised_clear_date=self.today)
+        LoanCommitmentFactory(lead=self.lead, promised_clear_date=self.today + datetime.timedelta(days=1))
+        LoanCommitmentFactory(lead=self.lead, promised_clear_date=self.today, status=LoanStatus.CLEARED)
+        LoanCommitmentFactory(lead=self.lead, promised_clear_date=self.today, status=LoanStatus.CANCELLED)
+        LoanCommitmentFactory(lead=self.lead, promised_clear_date=self.today, status=LoanStatus.RESCHEDULED)
+        self.login(self.user_a1)
+
+    def get(self, **params):
+        response = self.client.get(self.url("overdue-loans"), params)
+        self.assertStatus(response, 200)
+        return response
+
+    def test_todays_open_promises_follow_the_late_ones_with_zero_days_overdue(self):
+        response = self.get(include_due_today="true")
+        self.assertEqual(ids(response), [self.late.pk, self.due.pk])
+        self.assertEqual([row["days_overdue"] for row in response.data["results"]], [2, 0])
+        self.assertEqual(response.data["count"], 2)
+
+    def test_without_it_the_list_keeps_its_meaning_promised_before_today(self):
+        for params in ({}, {"include_due_today": "false"}, {"include_due_today": ""}):
+            with self.subTest(params=params):
+                self.assertEqual(ids(self.get(**params)), [self.late.pk])
+
+    def test_a_value_other_than_true_or_false_is_a_400_naming_it(self):
+        for value in ("yes", "1", "True"):
+            with self.subTest(value=value):
+                response = self.client.get(self.url("overdue-loans"), {"include_due_today": value})
+                self.assertStatus(response, 400)
+                self.assertEqual(response.data, {"include_due_today": ["Must be true or false."]})
+
+    def test_today_is_the_organizations_local_day_not_utcs(self):
+        # 20:00 UTC on 1 March is already 2 March in Karachi: a promise for 1 March is a day late, one
+        # for 2 March is due today, one for 3 March is not due yet.
+        instant = datetime.datetime(2026, 3, 1, 20, 0, tzinfo=datetime.timezone.utc)
+        lead = LeadFactory(branch=self.branch_a1)
+        late = LoanCommitmentFactory(lead=lead, promised_clear_date=datetime.date(2026, 3, 1))
+        due = LoanCommitmentFactory(lead=lead, promised_clear_date=datetime.date(2026, 3, 2))
+        LoanCommitmentFactory(lead=lead, promised_clear_date=datetime.date(2026, 3, 3))
+        with self.settings(TIME_ZONE="Asia/Karachi"), time_machine.travel(instant, tick=False):
+            rows = self.get(include_due_today="true", lead=lead.pk).data["results"]
+        self.assertEqual([(row["id"], row["days_overdue"]) for row in rows], [(late.pk, 1), (due.pk, 0)])
+
+    def test_only_returns_commitments_of_the_callers_branches(self):
+        sister = LoanCommitmentFactory(lead=LeadFactory(branch=self.branch_a2), promised_clear_date=self.today)
+        foreign = LoanCommitmentFactory(lead=LeadFactory(branch=self.branch_b1), promised_clear_date=self.today)
+        for user, expected in (
+            (self.user_a1, {self.late.pk, self.due.pk}),
+            (self.admin_a, {self.late.pk, self.due.pk, sister.pk}),
+            (self.admin_b, {foreign.pk}),
+        ):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual(set(ids(self.get(include_due_today="true"))), expected)
+
+    def test_filters_still_apply(self):
+        sister = LoanCommitmentFactory(lead=LeadFactory(branch=self.branch_a2), promised_clear_date=self.today)
+        self.login(self.admin_a)
+        self.assertEqual(ids(self.get(include_due_today="true", branch_id=self.branch_a2.pk)), [sister.pk])
+
+    def test_the_schema_documents_it_as_an_optional_boolean_defaulting_to_false(self):
+        from drf_spectacular.generators import SchemaGenerator
+
+        operation = SchemaGenerator().get_schema(request=None, public=True)["paths"]["/api/leads/overdue-loans/"]["get"]
+        [parameter] = [item for item in operation["parameters"] if item["name"] == "include_due_today"]
+        self.assertEqual((parameter["in"], parameter["schema"]), ("query", {"type": "boolean", "default": False}))
+        self.assertFalse(parameter.get("required", False))

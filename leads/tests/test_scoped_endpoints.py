@@ -175,6 +175,16 @@ class OverdueLoansTests(CommitmentOnPath, APITestCase):
         return url("leads:overdue-loans"), None
 
 
+class OverdueLoansDueTodayTests(OverdueLoansTests):
+    """`include_due_today=true`: a commitment promised for today is listed in scope only."""
+
+    def make(self, branch):
+        return LoanCommitmentFactory(lead=LeadFactory(branch=branch), promised_clear_date=TODAY())
+
+    def request_for(self, row):
+        return url("leads:overdue-loans") + "?include_due_today=true", None
+
+
 class BookingListTests(ScopedEndpointTestBase, APITestCase):
     is_list, other_tenant_status = True, 200
 

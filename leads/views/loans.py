@@ -19,6 +19,7 @@ from leads.serializers import (
     LoanPromiseInputSerializer,
     LoanRescheduleInputSerializer,
     OverdueLoanOutputSerializer,
+    OverdueLoansInputSerializer,
 )
 from leads.services import (
     loan_commitment_cancel,
@@ -156,7 +157,10 @@ class OverdueLoanListView(BranchScopedAPIView):
         operation_id="leads_overdue_loans",
         summary="Loan commitments past their promised date",
         description="Not cleared or cancelled, promised before today (the organization's local day), "
-        "judged from the dates, so the list is right before the nightly job marks them. Oldest first.",
+        "judged from the dates, so the list is right before the nightly job marks them. Oldest first. "
+        "With `include_due_today=true` the commitments promised for today are listed too (`days_overdue` 0, "
+        "last): what is due today or overdue, in one request.",
+        parameters=[OverdueLoansInputSerializer],
         responses={
             200: OverdueLoanOutputSerializer(many=True),
             **error_responses(400, *ACCESS_ERRORS, 404, e404="No such page."),
@@ -164,7 +168,10 @@ class OverdueLoanListView(BranchScopedAPIView):
         tags=TAGS,
     )
     def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        query = OverdueLoansInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = overdue_loan_rows(user=request.user, include_due_today=query.validated_data["include_due_today"])
+        page = self.paginate_queryset(self.filter_queryset(rows))
         context = {"as_of": timezone.localdate()}
         return self.get_paginated_response(OverdueLoanOutputSerializer(page, many=True, context=context).data)
 

@@ -2,7 +2,6 @@
 // header on writes, and every 401 announced so the app can return to the sign-in.
 import createClient, { type Middleware } from "openapi-fetch";
 import { CSRF_COOKIE, CSRF_HEADER, needsCsrf, readCookie } from "../csrf";
-import type { PendingPaths } from "./pending";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -34,7 +33,7 @@ export const sessionMiddleware: Middleware = {
   },
 };
 
-export const api = createClient<paths & PendingPaths>({
+export const api = createClient<paths>({
   baseUrl: typeof window === "undefined" ? "http://localhost" : window.location.origin,
   credentials: "same-origin",
   // Looked up on each call (not captured once), so tests can answer for the server.

@@ -134,6 +134,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/leads/assignees/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The users a lead of a branch may be assigned to
+         * @description Active branch users of the branch and org admins of its organization, by username, paginated. A branch outside your scope is a 400 on `branch`.
+         */
+        get: operations["leads_assignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/leads/convert/{id}/": {
         parameters: {
             query?: never;
@@ -254,6 +274,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/leads/duplicates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leads a new lead would duplicate, before it is created
+         * @description The `possible_duplicates` (leads you can see) and `known_at_branches` (names of the organization's other branches holding a match you cannot see) that creating a lead with these values would answer; nothing is saved. Matches the contact number, CNIC and passport (a passport match would make the create a 400). At least one value is required; each is normalised as a create normalises it. `branch` (the branch the lead would go to) picks its organization; without it, every organization you belong to. Counted against the search rate (`DJANGO_THROTTLE_SEARCH`).
+         */
+        get: operations["leads_duplicates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/leads/export/": {
         parameters: {
             query?: never;
@@ -285,9 +325,29 @@ export interface paths {
         put?: never;
         /**
          * Record a follow-up with a lead
-         * @description Sets the lead's `last_contacted_at`, moves a `new` lead to `contacted`, and sets its `next_followup_date` to the one given (or clears it). A lead outside your branches is a 400 on `lead`.
+         * @description Every attempt is kept. Sets the lead's `next_followup_date` to the one given (or clears it), whatever the `outcome`; only an `answered` attempt (the default) or a visit also sets its `last_contacted_at` and moves a `new` lead to `contacted`. A lead outside your branches is a 400 on `lead`.
          */
         post: operations["leads_followup_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/followup/missed/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open leads whose follow-up day has passed
+         * @description Open leads (not converted, not lost) whose `next_followup_date` is before today (the organization's local day) and was not moved since: the follow-ups missed. Oldest first, in the rows of `followup/today/`.
+         */
+        get: operations["leads_followup_missed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -478,6 +538,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/leads/loan-promise/{id}/payments/{payment_id}/receipt/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A payment's printable receipt
+         * @description An HTML page to print or save: the organization and branch, the receipt number, the customer, the amount, method and reference, the balance left right after this payment, and who took it. A payment of another commitment, or outside your branches, is a 404.
+         */
+        get: operations["leads_loan_payment_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/leads/loan-promise/{id}/reschedule/": {
         parameters: {
             query?: never;
@@ -567,7 +647,7 @@ export interface paths {
         };
         /**
          * Loan commitments past their promised date
-         * @description Not cleared or cancelled, promised before today (the organization's local day), judged from the dates, so the list is right before the nightly job marks them. Oldest first.
+         * @description Not cleared or cancelled, promised before today (the organization's local day), judged from the dates, so the list is right before the nightly job marks them. Oldest first. With `include_due_today=true` the commitments promised for today are listed too (`days_overdue` 0, last): what is due today or overdue, in one request.
          */
         get: operations["leads_overdue_loans"];
         put?: never;
@@ -709,6 +789,12 @@ export interface components {
             /** @description Branches with overdue balances, by name. */
             branches: components["schemas"]["BranchAgingOutput"][];
         };
+        AssigneeOutput: {
+            readonly id: number;
+            readonly username: string;
+            /** @description First and last name; empty when the user has none. */
+            readonly full_name: string;
+        };
         /**
          * @description A new booking; identity data is normalised, the branch must be one the caller may act on.
          *
@@ -812,6 +898,12 @@ export interface components {
          * @enum {string}
          */
         ContactMethodEnum: "call" | "whatsapp" | "sms" | "visit" | "email" | "other";
+        DuplicateCheckOutput: {
+            /** @description Matching leads you can see. */
+            possible_duplicates: components["schemas"]["PossibleDuplicate"][];
+            /** @description Names of the organization's other branches holding a match you cannot see. */
+            known_at_branches: string[];
+        };
         /** @description Documentation only: DRF's body for every error but a 400. */
         ErrorDetail: {
             detail: string;
@@ -854,6 +946,16 @@ export interface components {
             remarks: string;
             contact_method?: components["schemas"]["ContactMethodEnum"];
             /**
+             * @description How the attempt went; default `answered`. Only `answered` (or a visit) counts as a contact: it sets the lead's last contact and moves a `new` lead to `contacted`.
+             *
+             *     * `answered` - Answered
+             *     * `no_answer` - No answer
+             *     * `busy` - Busy
+             *     * `unreachable` - Unreachable
+             *     * `wrong_number` - Wrong number
+             */
+            outcome?: components["schemas"]["FollowUpOutcomeEnum"];
+            /**
              * Format: date-time
              * @description When the contact happened (not in the future); default now.
              * @example 2026-11-27T10:30:00+05:00
@@ -865,12 +967,22 @@ export interface components {
              */
             next_followup_date?: string | null;
         };
+        /**
+         * @description * `answered` - Answered
+         *     * `no_answer` - No answer
+         *     * `busy` - Busy
+         *     * `unreachable` - Unreachable
+         *     * `wrong_number` - Wrong number
+         * @enum {string}
+         */
+        FollowUpOutcomeEnum: "answered" | "no_answer" | "busy" | "unreachable" | "wrong_number";
         FollowUpOutput: {
             readonly id: number;
             readonly lead: number;
             /** Format: date-time */
             readonly followup_at: string;
             readonly contact_method: components["schemas"]["ContactMethodEnum"];
+            readonly outcome: components["schemas"]["FollowUpOutcomeEnum"];
             readonly remarks: string;
             /** Format: date */
             readonly next_followup_date: string | null;
@@ -1363,6 +1475,13 @@ export interface components {
             readonly paid_at: string;
             readonly method: components["schemas"]["MethodEnum"];
             readonly reference: string;
+            /** @description The organization's receipt number, e.g. `AT-2026-000123`: unique, sequential per organization and year. */
+            readonly receipt_number: string | null;
+            /**
+             * Format: decimal
+             * @description The commitment's balance left right after this payment (as its receipt shows it).
+             */
+            readonly balance_after: string | null;
             readonly created_by: number | null;
             /** Format: date-time */
             readonly created_at: string;
@@ -1463,6 +1582,7 @@ export interface components {
             readonly balance: string;
             /** Format: date */
             readonly promised_clear_date: string;
+            /** @description Days since the promised date (the business day's); 0 for a commitment due today (`include_due_today`). */
             readonly days_overdue: number;
             readonly status: components["schemas"]["LoanStatusEnum"];
             readonly remarks: string;
@@ -1471,6 +1591,26 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        PaginatedAssigneeOutputList: {
+            /**
+             * @description Exact up to 10,000 matches; beyond that an estimate (see count_is_estimate).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssigneeOutput"][];
+            /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
+            count_is_estimate?: boolean;
         };
         PaginatedBookingOutputList: {
             /**
@@ -2153,6 +2293,77 @@ export interface operations {
             };
         };
     };
+    leads_assignees: {
+        parameters: {
+            query: {
+                /** @description A branch of yours: the lead's branch. */
+                branch: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page; at most 100 (larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssigneeOutputList"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     leads_convert: {
         parameters: {
             query?: never;
@@ -2582,6 +2793,70 @@ export interface operations {
             };
         };
     };
+    leads_duplicates: {
+        parameters: {
+            query?: {
+                /** @description The branch the lead would be created in (its organization is searched); default every organization you belong to. */
+                branch?: number;
+                /** @description CNIC with or without dashes. */
+                cnic?: string;
+                /** @description Contact number in any spelling. */
+                contact_number?: string;
+                /** @description Passport number in any spelling. */
+                passport_number?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateCheckOutput"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     leads_export: {
         parameters: {
             query?: {
@@ -2681,6 +2956,13 @@ export interface operations {
                  *     * `false` - false
                  */
                 stale?: "false" | "true";
+                /**
+                 * @description true: assigned to nobody; false: assigned to someone.
+                 *
+                 *     * `true` - true
+                 *     * `false` - false
+                 */
+                unassigned?: "false" | "true";
             };
             header?: never;
             path?: never;
@@ -2777,6 +3059,79 @@ export interface operations {
             };
             /** @description Signed in, but not a member of any branch or organization. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_followup_missed: {
+        parameters: {
+            query?: {
+                /** @description Assigned to this user id. */
+                assigned_to?: number;
+                /** @description Only leads of this branch. */
+                branch_id?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page; at most 100 (larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedLeadListOutputList"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3157,6 +3512,13 @@ export interface operations {
                  *     * `false` - false
                  */
                 stale?: "false" | "true";
+                /**
+                 * @description true: assigned to nobody; false: assigned to someone.
+                 *
+                 *     * `true` - true
+                 *     * `false` - false
+                 */
+                unassigned?: "false" | "true";
             };
             header?: never;
             path?: never;
@@ -3589,6 +3951,65 @@ export interface operations {
             };
         };
     };
+    leads_loan_payment_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such payment of this commitment in your branches. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     leads_loan_promise_reschedule: {
         parameters: {
             query?: never;
@@ -3876,6 +4297,8 @@ export interface operations {
             query?: {
                 /** @description Only commitments of leads of this branch. */
                 branch_id?: number;
+                /** @description true: also the open commitments promised for today (`days_overdue` 0, after the late ones): what is due today or overdue, in one list. Default false: only those promised before today. */
+                include_due_today?: boolean;
                 /** @description Only this lead's commitments. */
                 lead?: number;
                 /** @description A page number within the paginated result set. */

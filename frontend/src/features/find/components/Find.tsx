@@ -28,6 +28,13 @@ export function Find() {
     else next.delete("q");
     setParams(next);
   };
+  const setUnassigned = (only: boolean) => {
+    const next = new URLSearchParams(params);
+    next.delete("page");
+    if (only) next.set("unassigned", "true");
+    else next.delete("unassigned");
+    setParams(next);
+  };
   const goTo = (target: number) => {
     const next = new URLSearchParams(params);
     next.set("page", String(target));
@@ -43,6 +50,10 @@ export function Find() {
           <input id="find-text" type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder={t("find.placeholder")} autoComplete="off" />
           <button type="submit">{t("find.submit")}</button>
         </div>
+        <label className="choice">
+          <input type="checkbox" checked={params.get("unassigned") === "true"} onChange={(event) => setUnassigned(event.target.checked)} />
+          {t("find.unassignedOnly")}
+        </label>
       </form>
       {hasFilter && (
         <section aria-labelledby="results-heading" className="panel">

@@ -30,13 +30,13 @@ export const lostReasonsQueryOptions = () =>
     staleTime: 10 * 60_000,
   });
 
-// `assignees/` is the contract's (deskapi); until the API has it this answers 404 and the picker stays hidden.
+/** Who a lead of `branch` may be assigned to (`assignees/`): one page of up to 100, by username. */
 export const assigneesQueryOptions = (branch: number) =>
   queryOptions({
     queryKey: ["assignees", branch],
-    queryFn: async ({ signal }) => unwrap(await api.GET("/api/leads/assignees/", { params: { query: { branch } }, signal })),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET("/api/leads/assignees/", { params: { query: { branch, page_size: 100 } }, signal })).results,
     staleTime: 5 * 60_000,
-    retry: false,
   });
 
 export const useLead = (id: number) => useQuery(leadQueryOptions(id));

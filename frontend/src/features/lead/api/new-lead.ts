@@ -1,4 +1,4 @@
-// A new lead, and the duplicate warnings shown while it is typed (`duplicates/`, the contract's).
+// A new lead, and the duplicate warnings shown while it is typed (`duplicates/`), before anything is saved.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap, type Schemas } from "../../../lib/api/client";
@@ -39,15 +39,27 @@ export function duplicateQuery(typed: IdentityTyped): IdentityTyped | null {
   return Object.keys(query).length ? query : null;
 }
 
-export function useDuplicates(typed: IdentityTyped) {
+export type DuplicatesAnswer = Schemas["DuplicateCheckOutput"];
+
+/** `duplicates/`'s answer, or null when the API is busy: it shares the per-user `search` rate, and a
+ * 429 there is no reason to trouble someone typing (the create's own answer warns again). */
+export async function fetchDuplicates(query: IdentityTyped & { branch?: number }, signal?: AbortSignal): Promise<DuplicatesAnswer | null> {
+  const result = await api.GET("/api/leads/duplicates/", { params: { query }, signal });
+  if (result.response.status === 429) return null;
+  return unwrap(result);
+}
+
+/** The warnings for what is being typed, asked once typing pauses; `branch` (the lead's) picks the organization. */
+export function useDuplicates(typed: IdentityTyped, branch?: number) {
   // Debounce the text, not the object (a new object each render would restart the timer forever).
   const settled = useDebounced(JSON.stringify(typed));
   const query = duplicateQuery(JSON.parse(settled) as IdentityTyped);
   return useQuery({
-    queryKey: ["duplicates", query],
-    queryFn: async ({ signal }) => unwrap(await api.GET("/api/leads/duplicates/", { params: { query: query ?? {} }, signal })),
+    queryKey: ["duplicates", query, branch],
+    queryFn: ({ signal }) => fetchDuplicates({ ...query, ...(branch ? { branch } : {}) }, signal),
     enabled: query !== null,
     retry: false,
-    staleTime: 60_000,
+    // A throttled answer (null) is asked again when the same value is next settled on; a real one is kept a minute.
+    staleTime: (cached) => (cached.state.data === null ? 0 : 60_000),
   });
 }

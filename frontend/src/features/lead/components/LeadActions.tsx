@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Field, FormAlert } from "../../../components/Field";
+import { QueryStatus } from "../../../components/QueryStatus";
 import type { Schemas } from "../../../lib/api/client";
 import { formErrors } from "../../../lib/form-errors";
+import { withCurrentAssignee } from "../assignee-options";
 import { useAssignees, useConvertLead, useLoseLead, useLostReasons, useUpdateLead } from "../api/lead";
 
 type Lead = Schemas["LeadDetailOutput"];
@@ -53,7 +55,8 @@ function AssignForm({ lead }: { lead: Lead }) {
   const assignees = useAssignees(lead.branch);
   const update = useUpdateLead(lead.id);
   const errors = formErrors(update.error, ["assigned_to"]);
-  if (!assignees.data) return null; // `assignees/` not in the API yet (or still loading)
+  if (!assignees.data) return <QueryStatus isPending={assignees.isPending} error={assignees.error} />;
+  const options = withCurrentAssignee(assignees.data, lead);
   return (
     <Field label={t("lead.assignTo")} error={errors.fields.assigned_to ?? errors.form.join(" ")}>
       {(props) => (
@@ -64,7 +67,7 @@ function AssignForm({ lead }: { lead: Lead }) {
           onChange={(event) => update.mutate({ assigned_to: event.target.value ? Number(event.target.value) : null })}
         >
           <option value="">{t("lead.unassigned")}</option>
-          {assignees.data.map((user) => (
+          {options.map((user) => (
             <option key={user.id} value={user.id}>
               {user.full_name || user.username}
             </option>

@@ -42,7 +42,10 @@ export function NewLeadForm({ branches }: { branches: { id: number; name: string
     lead_source: "walk_in",
     branch: branches[0] ? String(branches[0].id) : "",
   }));
-  const duplicates = useDuplicates({ contact_number: values.contact_number, cnic: values.cnic, passport_number: values.passport_number });
+  const duplicates = useDuplicates(
+    { contact_number: values.contact_number, cnic: values.cnic, passport_number: values.passport_number },
+    values.branch ? Number(values.branch) : undefined,
+  );
   const errors = formErrors(create.error, FIELDS);
   const set = (name: FieldName) => (event: { target: { value: string } }) => setValues({ ...values, [name]: event.target.value });
 

@@ -3,7 +3,7 @@ import { QueryStatus } from "../../../components/QueryStatus";
 import type { Schemas } from "../../../lib/api/client";
 import { useLeadFollowUps, useLeadHistory } from "../api/lead";
 
-type FollowUp = Schemas["FollowUpOutput"] & { outcome?: string };
+type FollowUp = Schemas["FollowUpOutput"];
 type Change = Schemas["HistoryEntryOutput"];
 
 interface Entry {
@@ -27,7 +27,7 @@ export function Timeline({ leadId }: { leadId: number }) {
     ...(followUps.data?.results ?? []).map((followUp: FollowUp) => ({
       key: `f${followUp.id}`,
       at: followUp.followup_at,
-      title: [t(`method.${followUp.contact_method}`), followUp.outcome ? t(`outcome.${followUp.outcome}`) : ""].filter(Boolean).join(" · "),
+      title: `${t(`method.${followUp.contact_method}`)} · ${t(`outcome.${followUp.outcome}`)}`,
       body: followUp.remarks + (followUp.next_followup_date ? ` → ${followUp.next_followup_date}` : ""),
     })),
     ...(history.data?.results ?? []).map((change: Change) => ({

@@ -1,8 +1,18 @@
 // The loan book: a lead's promises and payments, adding, paying and rescheduling; who owes.
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../../lib/api/client";
-import type { Payment } from "../../../lib/api/pending";
+import type { paths } from "../../../lib/api/schema";
 import { invalidateData, PAGE_SIZE } from "../../../lib/query-client";
+
+export type Payment = Schemas["LoanPaymentOutput"];
+
+// The printable receipt (HTML, opened as a page with the session cookie). Named as the schema names it,
+// so a receipt path the API drops or renames fails `tsc`.
+const RECEIPT_PATH = "/api/leads/loan-promise/{id}/payments/{payment_id}/receipt/" satisfies keyof paths;
+
+export function receiptUrl(commitmentId: number, paymentId: number): string {
+  return RECEIPT_PATH.replace("{id}", String(commitmentId)).replace("{payment_id}", String(paymentId));
+}
 
 export const commitmentsQueryOptions = (leadId: number) =>
   queryOptions({
@@ -14,12 +24,10 @@ export const commitmentsQueryOptions = (leadId: number) =>
 export const paymentsQueryOptions = (commitmentId: number) =>
   queryOptions({
     queryKey: ["payments", commitmentId],
-    queryFn: async ({ signal }) => {
-      const page = unwrap(
+    queryFn: async ({ signal }) =>
+      unwrap(
         await api.GET("/api/leads/loan-promise/{id}/payments/", { params: { path: { id: commitmentId }, query: { page_size: 100 } }, signal }),
-      );
-      return { ...page, results: page.results as Payment[] };
-    },
+      ),
   });
 
 /** Who owes: leads with an overdue promise, the most overdue money first. */
@@ -52,7 +60,7 @@ export function useRecordPayment(commitmentId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (body: Schemas["LoanPaymentInputRequest"]) =>
-      unwrap(await api.POST("/api/leads/loan-promise/{id}/payments/", { params: { path: { id: commitmentId } }, body })) as Payment,
+      unwrap(await api.POST("/api/leads/loan-promise/{id}/payments/", { params: { path: { id: commitmentId } }, body })),
     onSettled: () => invalidateData(queryClient),
   });
 }

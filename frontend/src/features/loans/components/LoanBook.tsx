@@ -4,9 +4,8 @@ import { Field, FormAlert } from "../../../components/Field";
 import { Money } from "../../../components/Money";
 import { QueryStatus } from "../../../components/QueryStatus";
 import type { Schemas } from "../../../lib/api/client";
-import { receiptUrl } from "../../../lib/api/pending";
 import { formErrors } from "../../../lib/form-errors";
-import { useAddPromise, useCommitments, usePayments, useRecordPayment, useReschedule } from "../api/loans";
+import { receiptUrl, useAddPromise, useCommitments, usePayments, useRecordPayment, useReschedule, type Payment } from "../api/loans";
 
 type Commitment = Schemas["LoanCommitmentOutput"];
 const METHODS: Schemas["MethodEnum"][] = ["cash", "bank_transfer", "cheque", "card", "mobile_wallet", "other"];
@@ -43,7 +42,7 @@ function AddPromiseForm({ leadId, today, onDone }: { leadId: number; today: stri
   );
 }
 
-function PaymentForm({ commitment, onDone }: { commitment: Commitment; onDone: () => void }) {
+function PaymentForm({ commitment, onDone }: { commitment: Commitment; onDone: (payment?: Payment) => void }) {
   const { t } = useTranslation();
   const pay = useRecordPayment(commitment.id);
   const [amount, setAmount] = useState(commitment.balance);
@@ -52,7 +51,7 @@ function PaymentForm({ commitment, onDone }: { commitment: Commitment; onDone: (
   const errors = formErrors(pay.error, ["amount", "method", "reference", "paid_at"]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    pay.mutate({ amount, method, reference }, { onSuccess: onDone });
+    pay.mutate({ amount, method, reference }, { onSuccess: (payment) => onDone(payment) });
   };
   return (
     <form onSubmit={submit} aria-label={t("loans.recordPayment")}>
@@ -74,7 +73,7 @@ function PaymentForm({ commitment, onDone }: { commitment: Commitment; onDone: (
       <FormAlert messages={errors.form} />
       <div className="actions">
         <button type="submit" disabled={pay.isPending}>{t("loans.recordPayment")}</button>
-        <button type="button" className="secondary" onClick={onDone}>{t("common.cancel")}</button>
+        <button type="button" className="secondary" onClick={() => onDone()}>{t("common.cancel")}</button>
       </div>
     </form>
   );
@@ -112,6 +111,12 @@ function Payments({ commitmentId }: { commitmentId: number }) {
       {payments.data.results.map((payment) => (
         <li key={payment.id}>
           <Money amount={payment.amount} /> · {t(`paymentMethod.${payment.method}`)} · {payment.paid_at.slice(0, 10)}
+          {payment.balance_after !== null && (
+            <>
+              {" · "}
+              {t("loans.balanceAfter")}: <Money amount={payment.balance_after} />
+            </>
+          )}
           {payment.receipt_number && (
             <>
               {" · "}
@@ -129,6 +134,7 @@ function Payments({ commitmentId }: { commitmentId: number }) {
 function CommitmentItem({ commitment, today }: { commitment: Commitment; today: string }) {
   const { t } = useTranslation();
   const [form, setForm] = useState<"pay" | "reschedule" | null>(null);
+  const [recorded, setRecorded] = useState<Payment | null>(null);
   const open = OPEN.has(commitment.status ?? "");
   return (
     <li className="row">
@@ -142,14 +148,33 @@ function CommitmentItem({ commitment, today }: { commitment: Commitment; today: 
           {t("loans.balance")}: <Money amount={commitment.balance} />
         </span>
       </div>
+      {recorded && (
+        <p role="status" className="notice">
+          {t("loans.paymentRecorded", { number: recorded.receipt_number ?? "—" })}
+          {recorded.balance_after !== null && (
+            <>
+              {" "}
+              {t("loans.balanceAfter")}: <Money amount={recorded.balance_after} />
+            </>
+          )}
+        </p>
+      )}
       <Payments commitmentId={commitment.id} />
       {open && !form && (
         <div className="actions">
-          <button type="button" onClick={() => setForm("pay")}>{t("loans.recordPayment")}</button>
+          <button type="button" onClick={() => { setRecorded(null); setForm("pay"); }}>{t("loans.recordPayment")}</button>
           <button type="button" className="secondary" onClick={() => setForm("reschedule")}>{t("loans.reschedule")}</button>
         </div>
       )}
-      {form === "pay" && <PaymentForm commitment={commitment} onDone={() => setForm(null)} />}
+      {form === "pay" && (
+        <PaymentForm
+          commitment={commitment}
+          onDone={(payment) => {
+            setForm(null);
+            if (payment) setRecorded(payment);
+          }}
+        />
+      )}
       {form === "reschedule" && <RescheduleForm commitment={commitment} today={today} onDone={() => setForm(null)} />}
     </li>
   );

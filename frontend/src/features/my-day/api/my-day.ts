@@ -1,11 +1,10 @@
-// My day's three reads (at most 3 requests for the page) and recording a call.
+// My day's three reads (at most 3 requests for the page: missed, today, promises) and recording a call.
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../../lib/api/client";
-import type { FollowUpRequest } from "../../../lib/api/pending";
-import { addDays } from "../../../lib/dates";
 import { invalidateData, PAGE_SIZE } from "../../../lib/query-client";
 
 type LeadPage = Schemas["PaginatedLeadListOutputList"];
+export type FollowUpRequest = Schemas["FollowUpCreateInputRequest"];
 
 export const followUpsTodayQueryOptions = (page: number) =>
   queryOptions({
@@ -14,38 +13,30 @@ export const followUpsTodayQueryOptions = (page: number) =>
       unwrap(await api.GET("/api/leads/followup/today/", { params: { query: { page, page_size: PAGE_SIZE } }, signal })),
   });
 
-// Missed follow-ups: open leads whose next follow-up day has passed, oldest first. Read through
-// list/'s filters until `followup/missed/` (the contract's) is in the schema; the same rows.
-export const missedFollowUpsQueryOptions = (page: number, today: string) =>
+/** Open leads whose next follow-up day has passed, oldest first (the row shape of today's). */
+export const missedFollowUpsQueryOptions = (page: number) =>
   queryOptions({
-    queryKey: ["my-day", "missed", today, page],
+    queryKey: ["my-day", "missed", page],
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET("/api/leads/followup/missed/", { params: { query: { page, page_size: PAGE_SIZE } }, signal })),
+  });
+
+/** Open payment promises due today or overdue, in one request: the late ones first, today's (0 days) last. */
+export const promisesDueQueryOptions = (page: number) =>
+  queryOptions({
+    queryKey: ["my-day", "promises", page],
     queryFn: async ({ signal }) =>
       unwrap(
-        await api.GET("/api/leads/list/", {
-          params: {
-            query: {
-              is_open: "true",
-              next_followup_date_before: addDays(today, -1),
-              ordering: ["next_followup_date"],
-              page,
-              page_size: PAGE_SIZE,
-            },
-          },
+        await api.GET("/api/leads/overdue-loans/", {
+          params: { query: { include_due_today: true, page, page_size: PAGE_SIZE } },
           signal,
         }),
       ),
   });
 
-export const overduePromisesQueryOptions = (page: number) =>
-  queryOptions({
-    queryKey: ["my-day", "overdue-promises", page],
-    queryFn: async ({ signal }) =>
-      unwrap(await api.GET("/api/leads/overdue-loans/", { params: { query: { page, page_size: PAGE_SIZE } }, signal })),
-  });
-
 export const useFollowUpsToday = (page: number) => useQuery(followUpsTodayQueryOptions(page));
-export const useMissedFollowUps = (page: number, today: string) => useQuery(missedFollowUpsQueryOptions(page, today));
-export const useOverduePromises = (page: number) => useQuery(overduePromisesQueryOptions(page));
+export const useMissedFollowUps = (page: number) => useQuery(missedFollowUpsQueryOptions(page));
+export const usePromisesDue = (page: number) => useQuery(promisesDueQueryOptions(page));
 
 /** Record a call; the lead leaves My day's lists at once (optimistically), then every list refetches. */
 export function useRecordFollowUp() {

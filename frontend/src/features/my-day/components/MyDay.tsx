@@ -6,9 +6,9 @@ import { Pager } from "../../../components/Pager";
 import { PhoneLinks } from "../../../components/PhoneLinks";
 import { QueryStatus } from "../../../components/QueryStatus";
 import type { Schemas } from "../../../lib/api/client";
-import { daysBetween } from "../../../lib/dates";
 import { PAGE_SIZE } from "../../../lib/query-client";
-import { useFollowUpsToday, useMissedFollowUps, useOverduePromises } from "../api/my-day";
+import { useFollowUpsToday, useMissedFollowUps, usePromisesDue } from "../api/my-day";
+import { lateness, latenessFromDays, type Lateness } from "../lateness";
 import { RecordCallForm } from "./RecordCallForm";
 
 type Lead = Schemas["LeadListOutput"];
@@ -25,6 +25,16 @@ function Section({ id, title, count, children }: { id: string; title: string; co
   );
 }
 
+function Late({ lateness: value }: { lateness: Lateness | null }) {
+  const { t } = useTranslation();
+  if (!value) return null;
+  return value.kind === "dueToday" ? (
+    <span className="due-today">{t("myDay.dueToday")}</span>
+  ) : (
+    <span className="late">{t("myDay.daysLate", { count: value.days })}</span>
+  );
+}
+
 function LeadRow({ lead, today, late }: { lead: Lead; today: string; late: boolean }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
@@ -35,9 +45,7 @@ function LeadRow({ lead, today, late }: { lead: Lead; today: string; late: boole
           {lead.customer_name}
         </Link>
         <PhoneLinks phone={lead.contact_number} name={lead.customer_name} />
-        {late && lead.next_followup_date && (
-          <span className="late">{t("myDay.daysLate", { count: daysBetween(lead.next_followup_date, today) })}</span>
-        )}
+        {late && lead.next_followup_date && <Late lateness={lateness(lead.next_followup_date, today)} />}
         <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
           {t("call.record")}
           <span className="visually-hidden"> {lead.customer_name}</span>
@@ -59,15 +67,15 @@ function LeadList({ leads, today, late, empty }: { leads: Lead[]; today: string;
   );
 }
 
-/** The home page: missed follow-ups, today's, and promises past their day; three requests. */
+/** The home page: missed follow-ups, today's, and payment promises due today or overdue; three requests. */
 export function MyDay({ today }: { today: string }) {
   const { t } = useTranslation();
   const [missedPage, setMissedPage] = useState(1);
   const [todayPage, setTodayPage] = useState(1);
   const [promisePage, setPromisePage] = useState(1);
-  const missed = useMissedFollowUps(missedPage, today);
+  const missed = useMissedFollowUps(missedPage);
   const dueToday = useFollowUpsToday(todayPage);
-  const promises = useOverduePromises(promisePage);
+  const promises = usePromisesDue(promisePage);
 
   return (
     <>
@@ -106,7 +114,7 @@ export function MyDay({ today }: { today: string }) {
                       <span>
                         {t("loans.balance")}: <Money amount={promise.balance} />
                       </span>
-                      <span className="late">{t("myDay.daysLate", { count: promise.days_overdue })}</span>
+                      <Late lateness={latenessFromDays(promise.days_overdue)} />
                     </div>
                   </li>
                 ))}

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Field, FormAlert } from "../../../components/Field";
-import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from "../../../lib/api/pending";
 import { QUICK_PICKS, quickPickDates } from "../../../lib/dates";
 import { formErrors } from "../../../lib/form-errors";
 import { useRecordFollowUp } from "../api/my-day";
+import { DEFAULT_OUTCOME, FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from "../outcomes";
 
 const FIELDS = ["remarks", "next_followup_date", "outcome", "contact_method", "lead"] as const;
 
@@ -20,7 +20,7 @@ interface RecordCallFormProps {
 export function RecordCallForm({ leadId, customerName, today, onDone, autoFocus = true }: RecordCallFormProps) {
   const { t } = useTranslation();
   const record = useRecordFollowUp();
-  const [outcome, setOutcome] = useState<FollowUpOutcome>("answered");
+  const [outcome, setOutcome] = useState<FollowUpOutcome>(DEFAULT_OUTCOME);
   const [remarks, setRemarks] = useState("");
   const [next, setNext] = useState("");
   const firstField = useRef<HTMLFieldSetElement>(null);
