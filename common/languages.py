@@ -6,7 +6,8 @@ Pages people read (the admin, error pages, the printable receipt) follow the use
 services') are part of the contract, which clients match on, and a client's `Accept-Language: ur`
 must not change them. So every path under `/api/` is answered in `LANGUAGE_CODE`, without
 `Vary: Accept-Language`; an API view that answers a page for people (the receipt) picks the
-request's language itself with `request_language`.
+request's language itself with `request_language`. After each response the thread is back in
+`LANGUAGE_CODE`.
 """
 
 from django.conf import settings
@@ -36,6 +37,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         super().process_request(request)
 
     def process_response(self, request, response):
-        if is_api_path(request.path_info):
-            return response
-        return super().process_response(request, response)
+        if not is_api_path(request.path_info):
+            response = super().process_response(request, response)
+        # The page is rendered: the thread goes back to LANGUAGE_CODE, so one reader's language never
+        # reaches whatever the thread does next (a job run inline, the next test).
+        translation.deactivate()
+        return response

@@ -6,9 +6,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core import mail
 from django.test import TestCase
+from django.utils import translation
 from django.utils.translation import get_language
 
-from leads.reminders import followup_digests, followup_reminders_send
+from leads.reminders import digest_message, followup_digests, followup_reminders_send
 from leads.services import loan_payment_record
 from leads.tests.api_base import LeadsAPITestCase
 from leads.tests.factories import FollowUpHistoryFactory, LeadFactory, LoanCommitmentFactory
@@ -65,11 +66,16 @@ class DigestLanguageTests(TestCase):
                 self.assertIn("3 days late", html)
                 self.assertNotIn("گاہک", message.body + html)
 
-    def test_one_run_writes_each_digest_in_its_own_language_and_leaves_the_process_in_english(self):
+    def test_one_run_writes_each_digest_in_its_own_language(self):
         subjects = {message.to[0]: message.subject for message in mail.outbox}
         self.assertTrue(subjects[self.urdu_user.email].startswith("27 نومبر 2026 کے لیڈ فالو اپ"))
         self.assertTrue(subjects[self.english_user.email].startswith("Lead follow-ups for"))
-        self.assertEqual(get_language(), settings.LANGUAGE_CODE)
+
+    def test_writing_an_urdu_digest_leaves_the_callers_language_alone(self):
+        (digest,) = [digest for digest in followup_digests(day=DAY) if digest.user == self.urdu_user]
+        with translation.override("en"):
+            digest_message(digest)
+            self.assertEqual(get_language(), "en")
 
     def test_the_recipients_language_costs_no_query_per_user(self):
         with self.assertNumQueries(3):  # the leads, the payments due, the memberships (with each user's choice)

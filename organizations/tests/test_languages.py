@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from leads.models import Lead, LeadStatus
 from leads.tests.factories import LeadFactory
@@ -41,6 +42,10 @@ class AdminLanguageTests(TestCase):
         self.assertContains(response, "صارف نام")  # Django's "username", which Django's own Urdu lacks
         self.assertNotContains(response, "Leads back office")
         self.assertContains(response, 'value="en" lang="en" dir="ltr">English</button>', html=False)
+
+    def test_a_readers_language_ends_with_their_request(self):
+        urdu(self.client).get(reverse("admin:login"))
+        self.assertEqual(get_language(), settings.LANGUAGE_CODE)
 
     def test_a_browser_asking_for_urdu_gets_urdu_and_the_cookie_overrides_it(self):
         response = self.client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="ur,en;q=0.5")
