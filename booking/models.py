@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Branch, Organization, OrganizationFollowsBranch
 from organizations.scoping import ScopedQuerySet
@@ -16,10 +17,10 @@ def generate_booking_reference() -> str:
 
 
 class BookingStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
-    COMPLETED = "completed", "Completed"
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
 
 
 class BookingQuerySet(ScopedQuerySet):
@@ -29,25 +30,32 @@ class BookingQuerySet(ScopedQuerySet):
 
 
 class Booking(OrganizationFollowsBranch):
-    reference = models.CharField(max_length=20, unique=True, default=generate_booking_reference, editable=False)
-    customer_name = models.CharField(max_length=200)
-    passport_number = models.CharField(max_length=20, blank=True, default="")
-    contact_number = models.CharField(max_length=20)
-    cnic = models.CharField(max_length=15, blank=True, default="")
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="bookings")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="bookings", editable=False)
-    total_amount = models.DecimalField(max_digits=12, decimal_places=2)
-    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    status = models.CharField(max_length=20, choices=BookingStatus.choices, default=BookingStatus.PENDING)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, default=generate_booking_reference, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True, default="")
+    contact_number = models.CharField(_("contact number"), max_length=20)
+    cnic = models.CharField(_("CNIC"), max_length=15, blank=True, default="")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("branch"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="bookings", editable=False, verbose_name=_("organization")
+    )
+    total_amount = models.DecimalField(_("total amount"), max_digits=12, decimal_places=2)
+    paid_amount = models.DecimalField(_("paid amount"), max_digits=12, decimal_places=2, default=0)
+    status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = BookingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="booking_total_amount_not_negative"),

@@ -63,6 +63,10 @@ MIDDLEWARE = [
     # Sessions, request.user, messages and (for reads) history: Django's and simple-history's,
     # skipped by token-authenticated API calls (organizations/middleware.py).
     "organizations.middleware.SessionMiddleware",
+    # The language of the admin, the receipt and the error pages: the `django_language` cookie (the
+    # admin's and the desk's language switch set it), else the browser's Accept-Language, else English.
+    # After sessions, before CommonMiddleware (Django's order). API answers stay English (common/languages.py).
+    "common.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "organizations.middleware.AuthenticationMiddleware",
@@ -78,7 +82,9 @@ ROOT_URLCONF = "config.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project templates that replace Django's own (admin/base_site.html: the language switch); the
+        # admin's app directory comes before every other app's, so an app cannot override them.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -154,10 +160,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Time: the business day is the organization's local day ------------------------------
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Karachi")
-USE_I18N = True
 USE_TZ = True
+
+# --- Languages: English and Urdu (right to left) -----------------------------------------
+# The project's own strings are translated in locale/ur/LC_MESSAGES/django.po; the compiled .mo is
+# committed, so a deployment needs no gettext tools (`make messages` regenerates both). Each user's
+# choice is kept in the `django_language` cookie (the admin's switch and the desk's, one view:
+# organizations/languages.py) and on the user (`UserPreferences`) for the emails sent to them.
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ur", "اردو")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # a year: the choice outlives the browser session
 
 # --- Static files: served by the app itself (whitenoise), so docs and admin need no web server
 STATIC_URL = "static/"

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from common.docs import RedocView, SwaggerUIView
 from desk.views import dashboard_redirect
+from organizations.languages import set_language
 
 urlpatterns = [
     # The bare address opens the branch desk (a temporary redirect, so it can move again).
@@ -13,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The old server-rendered dashboard's address opens the desk's (keeping branch_id).
     path("dashboard/", dashboard_redirect, name="dashboard-redirect"),
+    # The language switch of the admin and the desk (Django's set_language, the choice also kept on the user).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("organizations.urls")),
     # Everything under /api/leads/ (the contract's paths), from two apps on two floors: leads.urls holds
     # the leads, follow-ups, loan book and reports; transfers.urls the imports and the export.

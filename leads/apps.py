@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 
 BOOKING_LEAD_DISPATCH_UID = "leads.auto_create_lead_from_booking"
 ORGANIZATION_LOST_REASONS_DISPATCH_UID = "leads.seed_lost_reasons_of_new_organization"
@@ -7,6 +8,7 @@ ORGANIZATION_LOST_REASONS_DISPATCH_UID = "leads.seed_lost_reasons_of_new_organiz
 
 class LeadsConfig(AppConfig):
     name = "leads"
+    verbose_name = _("Leads")
 
     def ready(self):
         from leads import signals

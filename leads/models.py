@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Branch, Organization, OrganizationFollowsBranch
@@ -13,21 +14,21 @@ from organizations.scoping import ScopedQuerySet, user_sees_everything
 
 
 class LeadSource(models.TextChoices):
-    WALK_IN = "walk_in", "Walk-in"
-    PHONE = "phone", "Phone"
-    REFERRAL = "referral", "Referral"
-    SOCIAL_MEDIA = "social_media", "Social media"
-    WEBSITE = "website", "Website"
-    BOOKING = "booking", "Booking"
-    OTHER = "other", "Other"
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+    REFERRAL = "referral", _("Referral")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    WEBSITE = "website", _("Website")
+    BOOKING = "booking", _("Booking")
+    OTHER = "other", _("Other")
 
 
 class LeadStatus(models.TextChoices):
-    NEW = "new", "New"
-    CONTACTED = "contacted", "Contacted"
-    INTERESTED = "interested", "Interested"
-    CONVERTED = "converted", "Converted"
-    LOST = "lost", "Lost"
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    INTERESTED = "interested", _("Interested")
+    CONVERTED = "converted", _("Converted")
+    LOST = "lost", _("Lost")
 
 
 FINAL_LEAD_STATUSES = (LeadStatus.CONVERTED, LeadStatus.LOST)
@@ -36,30 +37,30 @@ OPEN_LEAD_STATUS_CHOICES = [(status.value, status.label) for status in LeadStatu
 
 
 class ContactMethod(models.TextChoices):
-    CALL = "call", "Call"
-    WHATSAPP = "whatsapp", "WhatsApp"
-    SMS = "sms", "SMS"
-    VISIT = "visit", "Visit"
-    EMAIL = "email", "Email"
-    OTHER = "other", "Other"
+    CALL = "call", _("Call")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("Email")
+    OTHER = "other", _("Other")
 
 
 class FollowUpOutcome(models.TextChoices):
     """How an attempt to reach the customer went: only `answered` (or a visit) is a contact."""
 
-    ANSWERED = "answered", "Answered"
-    NO_ANSWER = "no_answer", "No answer"
-    BUSY = "busy", "Busy"
-    UNREACHABLE = "unreachable", "Unreachable"
-    WRONG_NUMBER = "wrong_number", "Wrong number"
+    ANSWERED = "answered", _("Answered")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    UNREACHABLE = "unreachable", _("Unreachable")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
 
 
 class LoanStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    OVERDUE = "overdue", "Overdue"
-    CLEARED = "cleared", "Cleared"
-    CANCELLED = "cancelled", "Cancelled"
-    RESCHEDULED = "rescheduled", "Rescheduled"
+    PENDING = "pending", _("Pending")
+    OVERDUE = "overdue", _("Overdue")
+    CLEARED = "cleared", _("Cleared")
+    CANCELLED = "cancelled", _("Cancelled")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
 
 
 OPEN_LOAN_STATUSES = (LoanStatus.PENDING, LoanStatus.OVERDUE)
@@ -93,14 +94,18 @@ class LostReasonQuerySet(models.QuerySet):
 class LostReason(models.Model):
     """One entry of an organization's lost-reason catalogue; leads lost for it point here."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="lost_reasons")
-    code = models.SlugField(max_length=50, help_text="Short stable name used by the API, e.g. price.")
-    label = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="lost_reasons", verbose_name=_("organization")
+    )
+    code = models.SlugField(_("code"), max_length=50, help_text=_("Short stable name used by the API, e.g. price."))
+    label = models.CharField(_("label"), max_length=100)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = LostReasonQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
         ordering = ["organization_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "code"], name="lost_reason_unique_code_per_org"),
@@ -111,12 +116,12 @@ class LostReason(models.Model):
     def __str__(self):
         return f"{self.label} ({self.code})"
 class PaymentMethod(models.TextChoices):
-    CASH = "cash", "Cash"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
-    CHEQUE = "cheque", "Cheque"
-    CARD = "card", "Card"
-    MOBILE_WALLET = "mobile_wallet", "Mobile wallet"
-    OTHER = "other", "Other"
+    CASH = "cash", _("Cash")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CHEQUE = "cheque", _("Cheque")
+    CARD = "card", _("Card")
+    MOBILE_WALLET = "mobile_wallet", _("Mobile wallet")
+    OTHER = "other", _("Other")
 
 
 class LeadQuerySet(ScopedQuerySet):
@@ -175,49 +180,59 @@ def stale_condition(*, now=None) -> Q:
 
 
 class Lead(OrganizationFollowsBranch):
-    customer_name = models.CharField(max_length=200)
-    passport_number = models.CharField(max_length=20, blank=True, default="")
-    contact_number = models.CharField(max_length=20)
-    cnic = models.CharField(max_length=15, blank=True, default="")
-    address = models.TextField(blank=True, default="")
-    area = models.CharField(max_length=100, blank=True, default="")
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="leads")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="leads", editable=False)
-    lead_source = models.CharField(max_length=20, choices=LeadSource.choices, default=LeadSource.WALK_IN)
-    lead_status = models.CharField(max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
-    next_followup_date = models.DateField(null=True, blank=True)
-    last_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True, default="")
+    contact_number = models.CharField(_("contact number"), max_length=20)
+    cnic = models.CharField(_("CNIC"), max_length=15, blank=True, default="")
+    address = models.TextField(_("address"), blank=True, default="")
+    area = models.CharField(_("area"), max_length=100, blank=True, default="")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="leads", verbose_name=_("branch"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="leads", editable=False, verbose_name=_("organization")
+    )
+    lead_source = models.CharField(
+        _("lead source"), max_length=20, choices=LeadSource.choices, default=LeadSource.WALK_IN
+    )
+    lead_status = models.CharField(_("lead status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    next_followup_date = models.DateField(_("next followup date"), null=True, blank=True)
+    last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True, editable=False)
     # The earliest follow-up's time (set by `followup_record`), for the summary's time to first contact.
-    first_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_contacted_at = models.DateTimeField(_("first contacted at"), null=True, blank=True, editable=False)
     # The earliest open promise's date (None: no open commitment), kept by the loan services
     # (`refresh_next_promise_date`) for the list's overdue-promise filter without a semi-join.
-    next_promise_date = models.DateField(null=True, blank=True, editable=False)
+    next_promise_date = models.DateField(_("next promise date"), null=True, blank=True, editable=False)
     booking = models.ForeignKey(
-        "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
+        "booking.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads",
+        verbose_name=_("booking")
     )
-    converted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    lost_reason = models.TextField(blank=True, default="")
+    converted_at = models.DateTimeField(_("converted at"), null=True, blank=True, editable=False)
+    lost_reason = models.TextField(_("lost reason"), blank=True, default="")
     # The catalogue entry a lost lead was lost for (set by `lead_mark_lost`); the free text above
     # says more. A lost lead without one (lost before the catalogue, or written around the service)
     # counts as `other`: see `lost_reason_code`.
     lost_reason_category = models.ForeignKey(
-        "leads.LostReason", on_delete=models.PROTECT, null=True, blank=True, related_name="leads", editable=False
+        "leads.LostReason", on_delete=models.PROTECT, null=True, blank=True, related_name="leads", editable=False,
+        verbose_name=_("lost reason category")
     )
-    lost_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lost_at = models.DateTimeField(_("lost at"), null=True, blank=True, editable=False)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_leads"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_leads",
+        verbose_name=_("assigned to")
     )
-    remarks = models.TextField(blank=True, default="")
+    remarks = models.TextField(_("remarks"), blank=True, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = LeadQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "next_promise_date"])
 
     class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -306,27 +321,30 @@ class FollowUpHistoryQuerySet(ScopedQuerySet):
 
 
 class FollowUpHistory(models.Model):
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="followups")
-    followup_at = models.DateTimeField(default=timezone.now)
-    contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.CALL)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="followups", verbose_name=_("lead"))
+    followup_at = models.DateTimeField(_("followup at"), default=timezone.now)
+    contact_method = models.CharField(
+        _("contact method"), max_length=20, choices=ContactMethod.choices, default=ContactMethod.CALL
+    )
     # A database default too: rows written around the model (bulk loads naming their columns) are answered calls.
-    outcome = models.CharField(
+    outcome = models.CharField(_("outcome"), 
         max_length=20, choices=FollowUpOutcome.choices, default=FollowUpOutcome.ANSWERED, db_default=FollowUpOutcome.ANSWERED
     )
-    remarks = models.TextField()
-    next_followup_date = models.DateField(null=True, blank=True)
+    remarks = models.TextField(_("remarks"))
+    next_followup_date = models.DateField(_("next followup date"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = FollowUpHistoryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         ordering = ["-followup_at", "-id"]
-        verbose_name = "follow-up"
-        verbose_name_plural = "follow-ups"
         constraints = [
             models.CheckConstraint(
                 condition=Q(contact_method__in=ContactMethod.values), name="followup_contact_method_valid"
@@ -358,11 +376,14 @@ class LoanCommitment(models.Model):
     # Foreign keys without their own index (db_index=False): every index is rewritten when the nightly
     # job flips 100,000 statuses. `lead` is served by loan_lead_created_idx, `branch` by the overdue
     # index; bookings, users and branches are practically never deleted (a rare scan is fine).
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="loan_commitments", db_index=False)
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, related_name="loan_commitments", db_index=False, verbose_name=_("lead")
+    )
     # The lead's branch, copied on save and moved with the lead: the overdue list of a branch is
     # then one index range instead of a join over every lead of the branch.
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="loan_commitments", editable=False, db_index=False
+        Branch, on_delete=models.PROTECT, related_name="loan_commitments", editable=False, db_index=False,
+        verbose_name=_("branch")
     )
     booking = models.ForeignKey(
         "booking.Booking",
@@ -370,17 +391,17 @@ class LoanCommitment(models.Model):
         null=True,
         blank=True,
         related_name="loan_commitments",
-        db_index=False,
+        db_index=False, verbose_name=_("booking"),
     )
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     # The sum of the commitment's payments, kept by the payment service in the same transaction as
     # each payment (under the row lock), so the balance is one column read and the database itself
     # refuses an overpaid commitment (loan_paid_not_above_amount).
-    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
-    promised_clear_date = models.DateField()
-    status = models.CharField(max_length=20, choices=LoanStatus.choices, default=LoanStatus.PENDING)
-    remarks = models.TextField(blank=True, default="")
-    cleared_at = models.DateTimeField(null=True, blank=True)
+    paid_amount = models.DecimalField(_("paid amount"), max_digits=12, decimal_places=2, default=0, editable=False)
+    promised_clear_date = models.DateField(_("promised clear date"))
+    status = models.CharField(_("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.PENDING)
+    remarks = models.TextField(_("remarks"), blank=True, default="")
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     # The broken promise this one replaces (a reschedule chain runs backwards through it).
     rescheduled_from = models.OneToOneField(
         "self",
@@ -388,18 +409,21 @@ class LoanCommitment(models.Model):
         null=True,
         blank=True,
         related_name="rescheduled_to",
-        editable=False,
+        editable=False, verbose_name=_("rescheduled from"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
+        verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = LoanCommitmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        verbose_name = _("loan commitment")
+        verbose_name_plural = _("loan commitments")
         ordering = ["promised_clear_date", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_positive"),
@@ -454,30 +478,37 @@ class LoanPaymentQuerySet(ScopedQuerySet):
 class LoanPayment(models.Model):
     """Money received against a commitment; recorded only by `loan_payment_record` (which keeps `paid_amount`)."""
 
-    commitment = models.ForeignKey(LoanCommitment, on_delete=models.CASCADE, related_name="payments")
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    paid_at = models.DateTimeField(default=timezone.now)
-    method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
-    reference = models.CharField(max_length=100, blank=True, default="")
+    commitment = models.ForeignKey(
+        LoanCommitment, on_delete=models.CASCADE, related_name="payments", verbose_name=_("commitment")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    paid_at = models.DateTimeField(_("paid at"), default=timezone.now)
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
+    reference = models.CharField(_("reference"), max_length=100, blank=True, default="")
     # The receipt, written once by `loan_payment_record` (leads.receipts): the organization's number
     # (`AT-2026-000123`, sequential per organization and year) and the commitment's balance right after
     # this payment, kept so a later payment, reschedule or merge never changes a printed receipt.
     # Empty (NULL) only on rows bulk-loaded around the service (the benchmark's seed).
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
-        db_index=False,
+        db_index=False, verbose_name=_("organization"),
     )
-    receipt_number = models.CharField(max_length=32, null=True, blank=True, editable=False)
-    balance_after = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
+    receipt_number = models.CharField(_("receipt number"), max_length=32, null=True, blank=True, editable=False)
+    balance_after = models.DecimalField(
+        _("balance after"), max_digits=12, decimal_places=2, null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
+        verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = LoanPaymentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("loan payment")
+        verbose_name_plural = _("loan payments")
         ordering = ["-paid_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="loan_payment_amount_positive"),
@@ -515,13 +546,17 @@ class FollowUpReminder(models.Model):
     `sent_at` stays empty until the email is out, and a failed send deletes the row so a later run retries.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_reminders")
-    day = models.DateField()
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    lead_count = models.PositiveIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_reminders", verbose_name=_("user")
+    )
+    day = models.DateField(_("day"))
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    lead_count = models.PositiveIntegerField(_("lead count"), default=0)
 
     class Meta:
+        verbose_name = _("follow-up reminder")
+        verbose_name_plural = _("follow-up reminders")
         ordering = ["-day", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "day"], name="followup_reminder_unique_user_day"),

@@ -11,6 +11,9 @@ balance and days late (`payments_due_by`, the same rows as the overdue-loans lis
 At most one digest per user per day, across cron re-runs and hosts: the (user, day) row of
 `FollowUpReminder` is inserted before the email is sent, and its unique constraint lets only one run
 win; a failed send deletes the row so a later run retries.
+
+Each digest is written in its recipient's language: the one they last chose with the language switch
+of the desk or the admin (`UserPreferences`), English when they never chose.
 """
 
 import logging
@@ -22,11 +25,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 
 from leads.loan_book import payments_due_by
 from leads.models import FollowUpHistory, FollowUpReminder, Lead, LoanCommitment
 from leads.selectors import leads_due_by_unscoped
+from organizations.languages import user_language
 from organizations.models import Branch, Membership, MembershipRole
 from organizations.scoping import user_sees_everything
 
@@ -88,7 +93,7 @@ def followup_digest_leads(*, day: date) -> QuerySet[Lead]:
     )
     return (
         leads_due_by_unscoped(day=day)
-        .select_related("branch", "assigned_to")
+        .select_related("branch", "assigned_to__preferences")
         .annotate(last_remarks=Subquery(last_remarks))
         .order_by("next_followup_date", "customer_name", "id")
     )
@@ -110,7 +115,7 @@ def followup_digests(*, day: date) -> list[Digest]:
         Membership.objects.filter(
             Q(role=MembershipRole.BRANCH_USER, branch_id__in=set(leads_by_branch) | set(payments_by_branch))
             | Q(user_id__in=assignee_ids)
-        ).select_related("user")
+        ).select_related("user__preferences")
     )
     memberships_of: dict[int, list[Membership]] = {}
     for membership in memberships:
@@ -167,19 +172,23 @@ def _sections(leads, payments, *, day: date) -> list[BranchSection]:
 
 
 def digest_message(digest: Digest, *, connection=None) -> EmailMultiAlternatives:
-    """The digest as a text email with an HTML alternative, addressed to the user."""
+    """The digest as a text email with an HTML alternative, addressed to the user, in their language."""
     context = {"digest": digest, "user": digest.user, "day": digest.day, "sections": digest.sections}
-    subject = f"Lead follow-ups for {digest.day:%d %b %Y}: {digest.due_count} due, {digest.overdue_count} overdue"
-    if digest.payments_due_count or digest.payments_overdue_count:
-        subject += f"; payments: {digest.payments_due_count} due, {digest.payments_overdue_count} overdue"
+    with translation.override(user_language(digest.user)):
+        subject = _("Lead follow-ups for %(day)s: %(due)s due, %(overdue)s overdue") % {
+            "day": dateformat.format(digest.day, "d M Y"), "due": digest.due_count, "overdue": digest.overdue_count,
+        }
+        if digest.payments_due_count or digest.payments_overdue_count:
+            subject += _("; payments: %(due)s due, %(overdue)s overdue") % {
+                "due": digest.payments_due_count, "overdue": digest.payments_overdue_count,
+            }
+        text = render_to_string("leads/email/followup_digest.txt", context)
+        html = render_to_string("leads/email/followup_digest.html", context)
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("leads/email/followup_digest.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[digest.user.email],
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[digest.user.email],
         connection=connection,
     )
-    message.attach_alternative(render_to_string("leads/email/followup_digest.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 

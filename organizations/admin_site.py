@@ -13,6 +13,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.api.fields import AMOUNT_FORMFIELD_OVERRIDES
 from common.errors import OutOfScope, StateConflict
@@ -28,7 +30,7 @@ def describe_service_error(exc: Exception) -> str:
             return "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items())
         return " ".join(exc.messages)
     if isinstance(exc, OutOfScope):
-        return "It is not in your branches (any more)."
+        return _("It is not in your branches (any more).")
     return exc.detail
 
 
@@ -93,7 +95,7 @@ class MemberAuthenticationForm(AdminAuthenticationForm):
         except LoginThrottled as exc:
             self.throttled = exc
             raise ValidationError(
-                "Too many sign-in attempts. Try again in %(seconds)s seconds.",
+                _("Too many sign-in attempts. Try again in %(seconds)s seconds."),
                 code="throttled",
                 params={"seconds": exc.wait},
             ) from None
@@ -109,9 +111,9 @@ class MemberAuthenticationForm(AdminAuthenticationForm):
 
 
 class LeadsAdminSite(admin.AdminSite):
-    site_header = "Leads back office"
-    site_title = "Leads admin"
-    index_title = "Leads, follow-ups and bookings"
+    site_header = gettext_lazy("Leads back office")
+    site_title = gettext_lazy("Leads admin")
+    index_title = gettext_lazy("Leads, follow-ups and bookings")
     login_form = MemberAuthenticationForm
     index_template = "admin/leads_index.html"  # the admin's index with a link to the desk's dashboard
 
@@ -147,11 +149,15 @@ class BranchScopedAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except SERVICE_ERRORS as exc:
-            self.message_user(request, f"Nothing was saved: {describe_service_error(exc)}", messages.ERROR)
+            self.message_user(
+                request, _("Nothing was saved: %(reason)s") % {"reason": describe_service_error(exc)}, messages.ERROR
+            )
             return HttpResponseRedirect(request.get_full_path())
 
-    def run_service_action(self, request, queryset, call, done: str) -> None:
-        """An admin action: `call(obj)` (a service) on each selected row; refusals are messages, not errors."""
+    def run_service_action(self, request, queryset, call, done) -> None:
+        """An admin action: `call(obj)` (a service) on each selected row; refusals are messages, not errors.
+
+        `done(count)` words the outcome (an `ngettext` for the count of rows it succeeded on)."""
         succeeded = 0
         for obj in queryset:
             try:
@@ -159,7 +165,7 @@ class BranchScopedAdmin(admin.ModelAdmin):
                 succeeded += 1
             except SERVICE_ERRORS as exc:
                 self.message_user(request, f"{obj}: {describe_service_error(exc)}", messages.WARNING)
-        self.message_user(request, f"{succeeded} {done}.")
+        self.message_user(request, done(succeeded))
 
     def get_queryset(self, request):
         return self.model.objects.visible_to(request.user)
@@ -199,7 +205,7 @@ class BranchScopedAdmin(admin.ModelAdmin):
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
         if request.method == "POST":
-            raise PermissionDenied("History is read-only; change the object itself.")
+            raise PermissionDenied(_("History is read-only; change the object itself."))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_change_history_permission(self, request, obj=None):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from organizations.scoping import (  # noqa: F401  (re-exported: callers import them from here)
     ScopedQuerySet,
@@ -12,18 +13,20 @@ from organizations.scoping import (  # noqa: F401  (re-exported: callers import 
 
 
 class MembershipRole(models.TextChoices):
-    ORG_ADMIN = "org_admin", "Organization admin"
-    BRANCH_USER = "branch_user", "Branch user"
+    ORG_ADMIN = "org_admin", _("Organization admin")
+    BRANCH_USER = "branch_user", _("Branch user")
 
 
 class Organization(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
     # ISO 4217 code of the organization's money (loan book amounts, reports); a database default too, so
     # rows written by code that predates the column (old migrations, raw SQL) still get one.
-    currency = models.CharField(max_length=3, default="PKR", db_default="PKR")
-    created_at = models.DateTimeField(auto_now_add=True)
+    currency = models.CharField(_("currency"), max_length=3, default="PKR", db_default="PKR")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self):
@@ -52,21 +55,24 @@ class BranchQuerySet(ScopedQuerySet):
 
 
 class Branch(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="branches")
-    name = models.CharField(max_length=200)
-    code = models.CharField(max_length=20)
-    city = models.CharField(max_length=100, blank=True)
-    area = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="branches", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=20)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = BranchQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
         ordering = ["organization_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "code"], name="branch_unique_code_per_org"),
         ]
-        verbose_name_plural = "branches"
 
     def __str__(self):
         return f"{self.name} ({self.code})"
@@ -75,15 +81,21 @@ class Branch(models.Model):
 class Membership(OrganizationFollowsBranch):
     """A user's role: org admin of an organization, or branch user of one of its branches."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    branch = models.ForeignKey(
-        Branch, on_delete=models.CASCADE, related_name="memberships", null=True, blank=True
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
-    role = models.CharField(max_length=20, choices=MembershipRole.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="memberships", null=True, blank=True, verbose_name=_("branch")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["user_id", "organization_id", "branch_id"]
         constraints = [
             models.CheckConstraint(
@@ -126,6 +138,28 @@ def has_any_membership(user) -> bool:
     return user_sees_everything(user) or bool(visible_branch_ids(user)) or (
         user is not None and user.is_authenticated and Membership.objects.filter(user=user).exists()
     )
+
+
+class UserPreferences(models.Model):
+    """What a user chose for themselves: the language of the emails sent to them (the reminder digest).
+
+    Set, with the `django_language` cookie, by the one language switch of the admin and the desk
+    (`organizations.languages.set_language`); a user who never chose has no row and reads English.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("user preferences")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.language}"
 
 
 class UserSession(AbstractBaseSession):

@@ -1,9 +1,11 @@
-"""Sign-out services: revoking a user's API tokens and browser sessions."""
+"""User services: revoking a user's API tokens and browser sessions; a user's language."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from knox.models import get_token_model
 
-from organizations.models import UserSession
+from organizations.models import UserPreferences, UserSession
 
 
 @transaction.atomic
@@ -29,3 +31,13 @@ def user_password_changed(*, user_id: int) -> None:
     re-hashed by `update_session_auth_hash` in the password-change views).
     """
     user_revoke_tokens(user_id=user_id)
+
+
+@transaction.atomic
+def user_language_set(*, user, language: str) -> UserPreferences:
+    """Remember `language` (one of LANGUAGES) as `user`'s: the reminder digest is written in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": f"Not a language of this service: {language!r}."})
+    preferences, _ = UserPreferences.objects.update_or_create(user=user, defaults={"language": language})
+    return preferences
+

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.errors import OutOfScope, ServiceUnavailable, StateConflict
 from organizations.admin_site import BranchScopedAdmin
@@ -16,12 +18,17 @@ REPORT_ROWS_SHOWN = 200
 
 
 class LeadImportUploadForm(forms.ModelForm):
-    file = forms.FileField(help_text="CSV or XLSX; the first row names the columns (lead fields, plus followup_remarks).")
+    file = forms.FileField(
+        label=gettext_lazy("file"),
+        help_text=gettext_lazy("CSV or XLSX; the first row names the columns (lead fields, plus followup_remarks)."),
+    )
 
     class Meta:
         model = LeadImport
         fields = ["branch", "mode", "dry_run"]
-        help_texts = {"dry_run": "Preview: report what would happen and write nothing. Confirm it afterwards."}
+        help_texts = {
+            "dry_run": gettext_lazy("Preview: report what would happen and write nothing. Confirm it afterwards."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,31 +98,37 @@ class LeadImportAdmin(BranchScopedAdmin):
         )
         obj.pk = obj.id = created.pk
 
-    @admin.display(description="Report")
+    @admin.display(description=gettext_lazy("Report"))
     def report(self, obj):
         errors = list(obj.errors.order_by("row", "id")[:REPORT_ROWS_SHOWN])
         hints = list(obj.row_results.exclude(known_at_branches=[], possible_duplicates=[])[:REPORT_ROWS_SHOWN])
         if not errors and not hints:
-            return "No errors."
+            return _("No errors.")
         parts = []
         if errors:
             parts.append(format_html(
-                "<table><tr><th>Row</th><th>Field</th><th>Message</th></tr>{}</table>",
+                "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>", _("Row"), _("Field"), _("Message"),
                 format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                                  ((e.row, e.field, e.message) for e in errors)),
             ))
         if hints:
             parts.append(format_html(
-                "<p>Possible duplicates:</p><ul>{}</ul>",
-                format_html_join("", "<li>Row {}: {} {}</li>", (
-                    (h.row, ", ".join(f"#{d['id']} {d['customer_name']}" for d in h.possible_duplicates),
-                     f"(also known at {', '.join(h.known_at_branches)})" if h.known_at_branches else "")
+                "<p>{}</p><ul>{}</ul>", _("Possible duplicates:"),
+                format_html_join("", "<li>{} {}</li>", (
+                    (
+                        _("Row %(row)s: %(leads)s") % {
+                            "row": h.row,
+                            "leads": ", ".join(f"#{d['id']} {d['customer_name']}" for d in h.possible_duplicates),
+                        },
+                        _("(also known at %(branches)s)") % {"branches": ", ".join(h.known_at_branches)}
+                        if h.known_at_branches else "",
+                    )
                     for h in hints
                 )),
             ))
         return format_html("{}", format_html_join("", "{}", ((part,) for part in parts)))
 
-    @admin.action(description="Run the selected previews for real")
+    @admin.action(description=gettext_lazy("Run the selected previews for real"))
     def confirm_preview(self, request, queryset):
         for lead_import in queryset:
             try:
@@ -123,9 +136,11 @@ class LeadImportAdmin(BranchScopedAdmin):
             except (StateConflict, ServiceUnavailable) as exc:
                 self.message_user(request, f"{lead_import}: {exc.detail}", messages.WARNING)
                 continue
-            self.message_user(request, f"Import #{started.pk} started from preview #{lead_import.pk}.")
+            self.message_user(request, _("Import #%(import)s started from preview #%(preview)s.") % {
+                "import": started.pk, "preview": lead_import.pk,
+            })
 
-    @admin.action(description="Revert the selected imports")
+    @admin.action(description=gettext_lazy("Revert the selected imports"))
     def revert(self, request, queryset):
         for lead_import in queryset:
             try:
@@ -133,7 +148,7 @@ class LeadImportAdmin(BranchScopedAdmin):
             except (StateConflict, OutOfScope) as exc:
                 self.message_user(request, f"{lead_import}: {exc.detail}", messages.WARNING)
                 continue
-            self.message_user(request, f"Import #{lead_import.pk} reverted.")
+            self.message_user(request, _("Import #%(import)s reverted.") % {"import": lead_import.pk})
 
 
 @admin.register(LeadExport)

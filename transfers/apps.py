@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransfersConfig(AppConfig):
@@ -6,4 +7,4 @@ class TransfersConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "transfers"
-    verbose_name = "Imports and exports"
+    verbose_name = _("Imports and exports")

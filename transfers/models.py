@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from leads.models import Lead
 from organizations.models import Branch, Organization
@@ -11,15 +12,15 @@ from transfers.vocabulary import ImportMode, RowAction
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class FileFormat(models.TextChoices):
-    CSV = "csv", "CSV"
-    XLSX = "xlsx", "Excel (XLSX)"
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("Excel (XLSX)")
 
 
 class LeadImportQuerySet(ScopedQuerySet):
@@ -32,38 +33,45 @@ class LeadImport(models.Model):
     """One uploaded file and its run. The counters always add up: `processed` is the sum of the
     four outcomes, and each chunk's rows are counted in the transaction that writes them."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", editable=False)
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="lead_imports")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    file_name = models.CharField(max_length=255)
-    file_format = models.CharField(max_length=4, choices=FileFormat.choices)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("organization")
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="lead_imports", verbose_name=_("branch"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("file format"), max_length=4, choices=FileFormat.choices)
     # The file itself until it is split into chunks (then emptied): any worker host can read it.
-    content = models.BinaryField(editable=False)
-    mode = models.CharField(max_length=10, choices=ImportMode.choices)
-    dry_run = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    total = models.PositiveIntegerField(null=True, blank=True)
-    processed = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    failure = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    reverted_at = models.DateTimeField(null=True, blank=True)
+    content = models.BinaryField(_("content"), editable=False)
+    mode = models.CharField(_("mode"), max_length=10, choices=ImportMode.choices)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    failure = models.TextField(_("failure"), blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    reverted_at = models.DateTimeField(_("reverted at"), null=True, blank=True)
     reverted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reverted by")
     )
     # The last sign of life of its run (queued, split, a chunk written): `resume_imports` takes up an
     # import queued or running with none for a while, and fails it once it has been resumed too often.
-    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    progress_at = models.DateTimeField(_("progress at"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
 
     objects = LeadImportQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("lead import")
+        verbose_name_plural = _("lead imports")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
@@ -155,15 +163,19 @@ class LeadImportRow(models.Model):
 class LeadExport(models.Model):
     """The audit record of one export: who, which filters, how many rows (set when the stream ends)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    file_format = models.CharField(max_length=4, choices=FileFormat.choices)
-    filters = models.JSONField(default=dict, blank=True)
-    row_count = models.PositiveIntegerField(null=True, blank=True)
-    masked = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+    )
+    file_format = models.CharField(_("file format"), max_length=4, choices=FileFormat.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("row count"), null=True, blank=True)
+    masked = models.BooleanField(_("masked"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lead export")
+        verbose_name_plural = _("lead exports")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

@@ -5,12 +5,13 @@ hands on a cell it refused."""
 import re
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportMode(models.TextChoices):
-    CREATE = "create", "Create new leads only"
-    UPSERT = "upsert", "Create new leads and update matched ones"
-    UPDATE = "update", "Update matched leads only"
+    CREATE = "create", _("Create new leads only")
+    UPSERT = "upsert", _("Create new leads and update matched ones")
+    UPDATE = "update", _("Update matched leads only")
 
 
 LEAD_COLUMNS = (

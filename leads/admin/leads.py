@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.errors import StateConflict
@@ -61,9 +63,12 @@ class LeadActionForm(admin.helpers.ActionForm):
     # The choices are the signed-in user's catalogue codes, set per request (LeadAdmin.changelist_view); a
     # text field under the list, so the code is judged by `lead_mark_lost` against each lead's own catalogue.
     lost_reason_code = forms.CharField(
-        required=False, label="Lost for (for “mark lost”)", widget=forms.Select(choices=[(LOST_REASON_OTHER, "Other")])
+        required=False, label=gettext_lazy("Lost for (for “mark lost”)"),
+        widget=forms.Select(choices=[(LOST_REASON_OTHER, gettext_lazy("Other"))]),
     )
-    lost_reason = forms.CharField(required=False, label="Lost reason (for “mark lost”; required for Other)")
+    lost_reason = forms.CharField(
+        required=False, label=gettext_lazy("Lost reason (for “mark lost”; required for Other)")
+    )
 
 
 def lost_reason_choices(user) -> list[tuple[str, str]]:
@@ -71,7 +76,7 @@ def lost_reason_choices(user) -> list[tuple[str, str]]:
     choices = {}
     for reason in lost_reasons_visible(user=user):
         choices.setdefault(reason.code, reason.label)
-    other = choices.pop(LOST_REASON_OTHER, "Other")
+    other = choices.pop(LOST_REASON_OTHER, gettext_lazy("Other"))
     return [*choices.items(), (LOST_REASON_OTHER, other)]
 
 
@@ -98,7 +103,7 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
     inlines = [FollowUpInline, LoanCommitmentInline]
     actions = ["mark_interested", "mark_converted", "mark_lost", "merge_into_oldest"]
 
-    @admin.display(description="outstanding balance")
+    @admin.display(description=gettext_lazy("outstanding balance"))
     def outstanding_balance(self, obj):
         """What the customer still owes on open commitments (the API's `outstanding_amount`)."""
         return lead_outstanding_amount(lead=obj) if obj.pk else None
@@ -141,38 +146,42 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
                     booking=instance.booking, remarks=instance.remarks, actor=request.user,
                 )
 
-    @admin.action(description="Merge selected leads into the oldest one")
+    @admin.action(description=gettext_lazy("Merge selected leads into the oldest one"))
     def merge_into_oldest(self, request, queryset):
         """The merge service on the selected leads (already within the member's scope)."""
         leads = list(queryset.order_by("created_at", "id"))
         if len(leads) < 2:
-            self.message_user(request, "Select at least two leads to merge.", messages.WARNING)
+            self.message_user(request, _("Select at least two leads to merge."), messages.WARNING)
             return
         into, *merge = leads
         try:
             lead_merge(into=into, merge=merge, actor=request.user)
         except (StateConflict, ValidationError) as exc:
             detail = exc.detail if isinstance(exc, StateConflict) else "; ".join(exc.messages)
-            self.message_user(request, f"Not merged: {detail}", messages.ERROR)
+            self.message_user(request, _("Not merged: %(reason)s") % {"reason": detail}, messages.ERROR)
             return
-        self.message_user(request, f"{len(merge)} lead(s) merged into {into}.")
+        self.message_user(request, ngettext(
+            "%(count)d lead merged into %(lead)s.", "%(count)d leads merged into %(lead)s.", len(merge)
+        ) % {"count": len(merge), "lead": into})
 
-    @admin.action(description="Mark selected leads interested")
+    @admin.action(description=gettext_lazy("Mark selected leads interested"))
     def mark_interested(self, request, queryset):
         self.run_service_action(
             request, queryset, lambda lead: services.lead_update(lead=lead, actor=request.user,
                                                                  lead_status="interested"),
-            "lead(s) marked interested",
+            lambda count: ngettext(
+                "%(count)d lead marked interested.", "%(count)d leads marked interested.", count
+            ) % {"count": count},
         )
 
-    @admin.action(description="Mark selected leads converted")
+    @admin.action(description=gettext_lazy("Mark selected leads converted"))
     def mark_converted(self, request, queryset):
         self.run_service_action(
             request, queryset, lambda lead: services.lead_convert(lead=lead, actor=request.user),
-            "lead(s) converted",
+            lambda count: ngettext("%(count)d lead converted.", "%(count)d leads converted.", count) % {"count": count},
         )
 
-    @admin.action(description="Mark selected leads lost (pick the reason above)")
+    @admin.action(description=gettext_lazy("Mark selected leads lost (pick the reason above)"))
     def mark_lost(self, request, queryset):
         reason = request.POST.get("lost_reason", "")
         code = request.POST.get("lost_reason_code", "") or LOST_REASON_OTHER
@@ -181,7 +190,9 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
             lambda lead: services.lead_mark_lost(
                 lead=lead, lost_reason=reason, lost_reason_code=code, actor=request.user
             ),
-            "lead(s) marked lost",
+            lambda count: ngettext(
+                "%(count)d lead marked lost.", "%(count)d leads marked lost.", count
+            ) % {"count": count},
         )
 
 

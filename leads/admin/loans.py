@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.api.fields import AMOUNT_FORMFIELD_OVERRIDES
@@ -94,21 +95,25 @@ class LoanCommitmentAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdm
         # A commitment never moves to another lead.
         return [*self.readonly_fields, "lead"] if obj is not None else self.readonly_fields
 
-    def _close(self, request, queryset, close, done: str) -> None:
+    def _close(self, request, queryset, close, done) -> None:
         """`close` (the clear or cancel service) on each selected commitment, as the signed-in user."""
         self.run_service_action(
             request, queryset, lambda commitment: close(commitment=commitment, actor=request.user), done
         )
 
-    @admin.action(description="Mark selected commitments cleared")
+    @admin.action(description=gettext_lazy("Mark selected commitments cleared"))
     def mark_cleared(self, request, queryset):
-        self._close(request, queryset, services.loan_commitment_clear, "commitment(s) cleared")
+        self._close(request, queryset, services.loan_commitment_clear, lambda count: ngettext(
+            "%(count)d commitment cleared.", "%(count)d commitments cleared.", count
+        ) % {"count": count})
 
-    @admin.action(description="Cancel selected commitments")
+    @admin.action(description=gettext_lazy("Cancel selected commitments"))
     def mark_cancelled(self, request, queryset):
-        self._close(request, queryset, services.loan_commitment_cancel, "commitment(s) cancelled")
+        self._close(request, queryset, services.loan_commitment_cancel, lambda count: ngettext(
+            "%(count)d commitment cancelled.", "%(count)d commitments cancelled.", count
+        ) % {"count": count})
 
-    @admin.display(description="balance")
+    @admin.display(description=gettext_lazy("balance"))
     def balance(self, obj):
         return obj.balance if obj.pk else None
 

@@ -4,16 +4,20 @@ A page of its own (not a JSON body): the receipt number, the customer, the amoun
 the balance left right after the payment (kept on the payment when it was recorded, so it never changes),
 who took it, and the organization and branch. It loads its stylesheet and print button from the service's
 static files only (the Content-Security-Policy allows no inline script or style). Errors are the API's.
+Unlike the API's JSON it is written for people: in the reader's language (the `django_language` cookie the
+desk's and the admin's language switch set, else Accept-Language), right to left in Urdu.
 """
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils import timezone, translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 
 from common.api.schema import ACCESS_ERRORS, error_responses
+from common.languages import request_language
 from leads.models import LoanPayment
 from organizations.scoped_views import BranchScopedAPIView
 
@@ -51,19 +55,24 @@ class LoanPaymentReceiptView(BranchScopedAPIView):
         commitment = payment.commitment
         taken_by = payment.created_by.get_full_name() or payment.created_by.username if payment.created_by else ""
         paid_at = timezone.localtime(payment.paid_at)
-        html = render_to_string(
-            "leads/receipt.html",
-            {
-                "payment": payment,
-                "commitment": commitment,
-                "lead": commitment.lead,
-                "branch": commitment.branch,
-                "organization": commitment.branch.organization,
-                "currency": commitment.branch.organization.currency,
-                "paid_at": paid_at,
-                "paid_on": paid_at.date(),
-                "taken_by": taken_by,
-            },
-            request=request,
-        )
-        return HttpResponse(html, content_type="text/html; charset=utf-8")
+        language = request_language(request)
+        with translation.override(language):
+            html = render_to_string(
+                "leads/receipt.html",
+                {
+                    "payment": payment,
+                    "commitment": commitment,
+                    "lead": commitment.lead,
+                    "branch": commitment.branch,
+                    "organization": commitment.branch.organization,
+                    "currency": commitment.branch.organization.currency,
+                    "paid_at": paid_at,
+                    "paid_on": paid_at.date(),
+                    "taken_by": taken_by,
+                },
+                request=request,
+            )
+        response = HttpResponse(html, content_type="text/html; charset=utf-8")
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        return response

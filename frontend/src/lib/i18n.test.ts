@@ -1,5 +1,14 @@
-import { describe, expect, it } from "vitest";
-import { applyDocumentLanguage, direction, i18next, LANGUAGE_KEY, setLanguage, storedLanguage } from "./i18n";
+import { describe, expect, it, vi } from "vitest";
+import {
+  applyDocumentLanguage,
+  direction,
+  i18next,
+  LANGUAGE_KEY,
+  rememberOnServer,
+  SET_LANGUAGE_URL,
+  setLanguage,
+  storedLanguage,
+} from "./i18n";
 import en from "./locales/en.json";
 import ur from "./locales/ur.json";
 
@@ -26,8 +35,27 @@ describe("languages", () => {
     expect(storedLanguage()).toBe("en");
   });
 
+  it("tells the server (set_language, form-encoded, with the CSRF token) and survives its failure", async () => {
+    document.cookie = "csrftoken=abc123";
+    const fetcher = vi.fn<typeof fetch>().mockResolvedValue(new Response(null, { status: 204 }));
+    await rememberOnServer("ur", fetcher);
+    expect(fetcher).toHaveBeenCalledTimes(1);
+    expect(fetcher.mock.lastCall?.[0]).toBe(SET_LANGUAGE_URL);
+    const init = fetcher.mock.lastCall?.[1];
+    expect(init?.method).toBe("POST");
+    expect(String(init?.body)).toBe("language=ur");
+    expect((init?.headers as Record<string, string>)["X-CSRFToken"]).toBe("abc123");
+    await expect(rememberOnServer("en", vi.fn<typeof fetch>().mockRejectedValue(new TypeError("offline")))).resolves.toBeUndefined();
+  });
+
+  it("without a stored choice, follows the language chosen in the admin (the server's cookie)", () => {
+    expect(storedLanguage({ getItem: () => null }, "csrftoken=x; django_language=ur")).toBe("ur");
+    expect(storedLanguage({ getItem: () => "en" }, "django_language=ur")).toBe("en");
+    expect(storedLanguage({ getItem: () => null }, "django_language=fr")).toBe("en");
+  });
+
   it("ignores a stored value that is not a language", () => {
-    expect(storedLanguage({ getItem: () => "fr" })).toBe("en");
+    expect(storedLanguage({ getItem: () => "fr" }, "")).toBe("en");
     const root = document.createElement("html");
     applyDocumentLanguage("ur", root);
     expect(root.dir).toBe("rtl");
