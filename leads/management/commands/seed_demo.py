@@ -45,6 +45,10 @@ LEADS = [
     ("Usman Tariq", "UT", "0345", LeadSource.WEBSITE, None, None),
 ]
 
+# The customer the desk's journeys find as a user types the number (e2e/journeys/): branch A1 only,
+# a phone written the Pakistani way, a follow-up due today (on branch_a1's My day), no promise yet.
+FINDABLE = ("A1", "Zainab Raza", "ZRA000001", "03215550123", "3520255501231")
+
 # The loan book per branch: name, amount, promised (days from today), payments, reschedules (new dates).
 # Together the promises fall in every aging bucket (1-7, 8-30, 31-60, 61-90, 90+ days late), some are
 # partly paid, one is paid in full, and one was re-promised twice (a reschedule chain).
@@ -75,6 +79,7 @@ class Command(BaseCommand):
             staff = users[f"branch_{branch.code.lower()}"]
             created += self._branch_data(branch=branch, staff=staff, today=today, index=index)
             created += self._loan_book(branch=branch, staff=staff, today=today, index=index)
+        created += self._findable(branches=branches, users=users, today=today)
         self.stdout.write(
             f"Demo data ready: {len(branches)} branches, {len(users)} users, {created} new leads "
             f"(password for every demo user: {DEMO_PASSWORD})."
@@ -155,6 +160,21 @@ class Command(BaseCommand):
                 actor=staff,
             )
         return created
+
+    def _findable(self, *, branches: dict[str, Branch], users, today) -> int:
+        code, name, passport, contact_number, cnic = FINDABLE
+        branch, staff = branches[code], users[f"branch_{code.lower()}"]
+        lead = _new_demo_lead(
+            branch=branch, staff=staff, name=name, source=LeadSource.WALK_IN, passport=passport,
+            contact_number=contact_number, cnic=cnic, remarks="Family of four; asked about Umrah in Ramadan.",
+        )
+        if lead is None:
+            return 0
+        followup_record(
+            lead=lead, remarks="Asked for the Ramadan Umrah price list.", contact_method=ContactMethod.CALL,
+            next_followup_date=today, actor=staff, allow_historical_dates=True,
+        )
+        return 1
 
     def _loan_book(self, *, branch: Branch, staff, today, index: int) -> int:
         """Customers who owe money: partial payments, a reschedule chain and every aging bucket."""
