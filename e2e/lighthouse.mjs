@@ -17,7 +17,7 @@ const USER = process.env.LIGHTHOUSE_USER ?? "branch_a1";
 // over its DevTools port without clearing storage. Extra-header cookies do not work here: the desk
 // page sets its CSRF cookie and the browser's jar then wins over the header for the API calls.
 const profile = mkdtempSync(join(tmpdir(), "leads-lighthouse-"));
-const port = Number(process.env.LIGHTHOUSE_PORT ?? 18459);
+const port = Number(process.env.LIGHTHOUSE_PORT ?? 8030);
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROME_PATH,
   headless: true,

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 
 WHAT=${1:-journeys}
 PY=.venv/bin/python
-PORT=${E2E_PORT:-18450}
+PORT=${E2E_PORT:-8021}
+export LIGHTHOUSE_PORT=${LIGHTHOUSE_PORT:-$((PORT + 9))}  # the DevTools port Lighthouse drives
 export E2E_BASE_URL=http://127.0.0.1:$PORT
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 OUT=e2e/output

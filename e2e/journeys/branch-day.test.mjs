@@ -83,6 +83,7 @@ describe("branch_a1's day", () => {
   step("records a no-answer call, then an answered one with a quick pick for the next follow-up", async () => {
     const call = page.getByRole("region", { name: "Record a call" });
     await call.getByRole("radio", { name: "No answer" }).check();
+    await checkAxe(page, "lead-card: call form");
     await call.getByLabel("What was said").fill("Rang twice, no answer.");
     await call.getByRole("button", { name: "Save the call" }).click();
     const timeline = page.getByRole("region", { name: "Timeline" });
@@ -100,6 +101,7 @@ describe("branch_a1's day", () => {
     const loans = page.getByRole("region", { name: "Payment promises" });
     await loans.getByRole("button", { name: "Add a promise" }).click();
     const promise = loans.getByRole("form", { name: "Add a promise" });
+    await checkAxe(page, "lead-card: promise form");
     await promise.getByLabel("Amount").fill("90000");
     await promise.getByLabel("Promised by").fill(daysFromToday(20));
     await promise.getByLabel("Remarks").fill("After the salary.");
@@ -108,6 +110,7 @@ describe("branch_a1's day", () => {
 
     await loans.getByRole("button", { name: "Record a payment" }).click();
     const payment = loans.getByRole("form", { name: "Record a payment" });
+    await checkAxe(page, "lead-card: payment form");
     await payment.getByLabel("Amount").fill("30000");
     await payment.getByLabel("Method").selectOption({ label: "Cash" });
     await payment.getByRole("button", { name: "Record a payment" }).click();
@@ -129,6 +132,7 @@ describe("branch_a1's day", () => {
     const actions = page.getByRole("region", { name: "Outcome of the lead" });
     await actions.getByRole("button", { name: "Mark lost" }).click();
     const lose = actions.getByRole("form", { name: "Why was the lead lost?" });
+    await checkAxe(page, "lead-card: lost form");
     await lose.getByLabel("Reason").selectOption({ label: "Price" });
     await lose.getByRole("button", { name: "Mark lost" }).click();
     await actions.getByText("This lead is Lost.").waitFor();

@@ -10,7 +10,7 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 export const HERE = dirname(dirname(fileURLToPath(import.meta.url)));
 export const OUTPUT = join(HERE, "output");
-export const BASE_URL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:18450";
+export const BASE_URL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:8021";
 export const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 export const PASSWORD = "demo-pass-123";
 // The brief's flags: no network of the browser's own (updates, sync, field trials), no GPU, no QUIC.
