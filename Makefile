@@ -151,10 +151,12 @@ serve: venv desk
 fuzz: venv desk
 	bash fuzz/run.sh
 
-# Debian's Chromium and its driver, from apt, only when missing; never a browser download.
+# Debian's Chromium and its driver, from apt, only when missing; never a browser download. Amiri
+# (0.6 MB) has every letter of Urdu, so the Urdu journey's screenshots show words, not boxes.
+URDU_FONT := /usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf
 install-chromium:
-	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || { $(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && test -f $(URDU_FONT) || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-hosny-amiri; }
 
 # The desk's browser journeys: playwright-core, axe-core and lighthouse pinned by e2e/package-lock.json
 # (no browser download: Playwright and Lighthouse drive Debian's /usr/bin/chromium). e2e/run.sh starts

@@ -2,12 +2,11 @@
 // (document.documentElement.scrollWidth <= 360). docs/images/my-day-phone.png comes from here.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { assertNoSidewaysScroll, journeySteps, launch, newPage, screenshot, signIn } from "../lib/desk.mjs";
+import { assertNoSidewaysScroll, launch, newPage, screenshot, signIn } from "../lib/desk.mjs";
 
 const WIDTH = 360;
 
 describe("the desk at 360 px", () => {
-  const step = journeySteps(it);
   let browser;
 
   before(async () => {
@@ -22,7 +21,7 @@ describe("the desk at 360 px", () => {
     assert.ok(await page.evaluate((width) => document.documentElement.scrollWidth <= width, WIDTH), name);
   }
 
-  step("branch_a1's pages fit: sign-in, My day, Find, a lead's card, new lead, who owes", async () => {
+  it("branch_a1's pages fit: sign-in, My day, Find, a lead's card, new lead, who owes", async () => {
     const { page, problems } = await newPage(browser, { width: WIDTH, height: 780 });
     await page.goto("/desk/signin");
     await page.getByRole("heading", { level: 1 }).waitFor();
@@ -54,7 +53,7 @@ describe("the desk at 360 px", () => {
     assert.deepEqual(problems, []);
   });
 
-  step("orgadmin_a's dashboard and import page fit", async () => {
+  it("orgadmin_a's dashboard and import page fit", async () => {
     const { page, problems } = await newPage(browser, { width: WIDTH, height: 780 });
     await signIn(page, "orgadmin_a");
     await page.goto("/desk/dashboard");
