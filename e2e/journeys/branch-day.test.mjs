@@ -8,7 +8,7 @@ import {
 } from "../lib/desk.mjs";
 
 const PHONE_AS_TYPED = "0321 5550123";
-const CUSTOMER = "Zainab Raza";
+const CUSTOMER = "Ayesha Khan";
 
 describe("branch_a1's day", () => {
   const step = journeySteps(it);

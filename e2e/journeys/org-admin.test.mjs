@@ -65,7 +65,7 @@ describe("orgadmin_a's dashboard and exports", () => {
     // The contract's columns (the list's field names); the issue's "readable column titles" would change this line.
     assert.match(header, /(^|,)customer_name,contact_number,/, `CSV header: ${header}`);
     assert.ok(rows.length >= 20, `${rows.length} rows`);
-    assert.ok(text.includes("Zainab Raza"));
+    assert.ok(text.includes("Ayesha Khan"));
 
     const [xlsx] = await Promise.all([page.waitForEvent("download"), exports.getByRole("link", { name: "Export Excel" }).click()]);
     assert.match(xlsx.suggestedFilename(), /\.xlsx$/);

@@ -33,13 +33,13 @@ describe("the desk at 360 px", () => {
     await screenshot(page, "my-day-phone-full", { fullPage: true });
 
     // The record-a-call form opened in a row: still no sideways scroll.
-    await page.getByRole("button", { name: "Record a call Ayesha Khan" }).click();
-    await page.getByRole("form", { name: "Call with Ayesha Khan" }).waitFor();
+    await page.getByRole("button", { name: "Record a call Muhammad Asif" }).click();
+    await page.getByRole("form", { name: "Call with Muhammad Asif" }).waitFor();
     await fits(page, "my day with the call form open");
     await screenshot(page, "my-day-phone-call-form");
 
-    await page.goto("/desk/find?q=Ayesha");
-    await page.getByRole("region", { name: /Leads/ }).getByRole("link", { name: "Ayesha Khan", exact: true }).click();
+    await page.goto("/desk/find?q=Muhammad%20Asif");
+    await page.getByRole("region", { name: /Leads/ }).getByRole("link", { name: "Muhammad Asif", exact: true }).click();
     await page.getByRole("region", { name: "Timeline" }).getByRole("listitem").first().waitFor();
     await fits(page, "lead card");
     await screenshot(page, "lead-card-phone", { fullPage: true });

@@ -46,8 +46,8 @@ describe("the desk in Urdu", () => {
   });
 
   step("a lead's card in Urdu (axe: lead card in Urdu)", async () => {
-    await page.getByRole("link", { name: "Ayesha Khan", exact: true }).first().click();
-    await page.getByRole("heading", { level: 1, name: "Ayesha Khan" }).waitFor();
+    await page.getByRole("link", { name: "Muhammad Asif", exact: true }).first().click();
+    await page.getByRole("heading", { level: 1, name: "Muhammad Asif" }).waitFor();
     const call = page.getByRole("region", { name: "کال درج کریں" });
     await call.waitFor();
     await page.getByRole("region", { name: "تاریخچہ" }).getByRole("listitem").first().waitFor();

@@ -74,6 +74,6 @@ class SeedDemoFindableCustomerTests(TestCase):
         leads = list(Lead.objects.filter(contact_number="+923215550123"))
         self.assertEqual(len(leads), 1)  # one, however often seeded
         lead = leads[0]
-        self.assertEqual((lead.branch.code, lead.customer_name, lead.is_open), ("A1", "Zainab Raza", True))
+        self.assertEqual((lead.branch.code, lead.customer_name, lead.is_open), ("A1", "Ayesha Khan", True))
         self.assertEqual(lead.next_followup_date, timezone.localdate())
         self.assertFalse(LoanCommitment.objects.filter(lead=lead).exists())

@@ -45,9 +45,9 @@ LEADS = [
     ("Usman Tariq", "UT", "0345", LeadSource.WEBSITE, None, None),
 ]
 
-# The customer the desk's journeys find as a user types the number (e2e/journeys/): branch A1 only,
-# a phone written the Pakistani way, a follow-up due today (on branch_a1's My day), no promise yet.
-FINDABLE = ("A1", "Zainab Raza", "ZRA000001", "03215550123", "3520255501231")
+# The number the desk's journeys find as a user types it (`0321 5550123`, e2e/journeys/): A1's
+# Ayesha Khan (due today, no promise). Other rows' numbers follow their stem; ids stay as they were.
+PHONE_AS_TYPED = {("A1", "Ayesha Khan"): "03215550123"}
 
 # The loan book per branch: name, amount, promised (days from today), payments, reschedules (new dates).
 # Together the promises fall in every aging bucket (1-7, 8-30, 31-60, 61-90, 90+ days late), some are
@@ -79,7 +79,6 @@ class Command(BaseCommand):
             staff = users[f"branch_{branch.code.lower()}"]
             created += self._branch_data(branch=branch, staff=staff, today=today, index=index)
             created += self._loan_book(branch=branch, staff=staff, today=today, index=index)
-        created += self._findable(branches=branches, users=users, today=today)
         self.stdout.write(
             f"Demo data ready: {len(branches)} branches, {len(users)} users, {created} new leads "
             f"(password for every demo user: {DEMO_PASSWORD})."
@@ -125,7 +124,8 @@ class Command(BaseCommand):
             lead = _new_demo_lead(
                 branch=branch, staff=staff, name=name, source=source,
                 passport=f"{passport_stem}{branch.code[0]}{index}{number:05d}",
-                contact_number=f"{mobile_stem}{index}{number:06d}", cnic=f"35202{index}{number:06d}1",
+                contact_number=PHONE_AS_TYPED.get((branch.code, name), f"{mobile_stem}{index}{number:06d}"),
+                cnic=f"35202{index}{number:06d}1",
                 remarks="Asked about Umrah packages for the family.",
             )
             if lead is None:
@@ -160,21 +160,6 @@ class Command(BaseCommand):
                 actor=staff,
             )
         return created
-
-    def _findable(self, *, branches: dict[str, Branch], users, today) -> int:
-        code, name, passport, contact_number, cnic = FINDABLE
-        branch, staff = branches[code], users[f"branch_{code.lower()}"]
-        lead = _new_demo_lead(
-            branch=branch, staff=staff, name=name, source=LeadSource.WALK_IN, passport=passport,
-            contact_number=contact_number, cnic=cnic, remarks="Family of four; asked about Umrah in Ramadan.",
-        )
-        if lead is None:
-            return 0
-        followup_record(
-            lead=lead, remarks="Asked for the Ramadan Umrah price list.", contact_method=ContactMethod.CALL,
-            next_followup_date=today, actor=staff, allow_historical_dates=True,
-        )
-        return 1
 
     def _loan_book(self, *, branch: Branch, staff, today, index: int) -> int:
         """Customers who owe money: partial payments, a reschedule chain and every aging bucket."""
