@@ -1,5 +1,7 @@
 // Lighthouse 12.2.3 (mobile profile, its default) on My day, signed in as branch_a1 on the demo data,
-// driving Debian's chromium (CHROME_PATH) with the journeys' flags; nothing downloaded. Prints the scores and fails below the issue's targets (performance 90, accessibility 95).
+// driving Debian's chromium (CHROME_PATH) with the journeys' flags; nothing downloaded. Prints the
+// scores and fails below the issue's targets (performance 90, accessibility 95), or when the page
+// measured was not My day (a lost session lands on the sign-in, which would score on its own).
 // Reports: e2e/output/lighthouse-my-day.report.{html,json}. Run by `make lighthouse` (e2e/run.sh).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +61,10 @@ const failedA11y = Object.values(report.audits).filter((audit) => audit.score ==
 for (const audit of failedA11y) console.log(`  accessibility audit failed: ${audit.id} (${audit.title})`);
 const bundle = initialJsGzipped();
 console.log(`  initial JS ${(bundle.gzipped / 1024).toFixed(1)} KB gzipped (${bundle.files.length} files; budget 200 KB)`);
+if (new URL(report.finalDisplayedUrl).pathname !== "/desk/") {
+  console.error(`measured ${report.finalDisplayedUrl}, not My day: the sign-in did not hold`);
+  process.exit(1);
+}
 const below = Object.entries(TARGETS).filter(([id, target]) => scores[id] < target);
 if (below.length) {
   console.error(`below target: ${below.map(([id]) => id).join(", ")} (report: ${reportBase}.report.html)`);
