@@ -9,7 +9,7 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/leads_bench
 BENCH_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv clients desk desk-test messages run migrate seed test test-future test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e install-chromium
+.PHONY: help venv clients desk desk-test messages run migrate seed test test-future test-postgres check clean bench bench-postgres bench-tools serve fuzz e2e e2e-journeys lighthouse install-chromium
 
 help:
 	@echo "make run            set up, migrate SQLite, seed demo data, serve on http://$(HOST):$(PORT)"
@@ -20,7 +20,9 @@ help:
 	@echo "make bench-postgres benchmark on PostgreSQL at DATABASE_URL ($(BENCH_PG_URL)), e.g. LEADS=1000000"
 	@echo "make serve          production server: migrate, collectstatic, gunicorn on $(HOST):$(PORT) (static via whitenoise)"
 	@echo "make fuzz           schemathesis against /api/schema/ on a scratch database as branch_a1"
-	@echo "make e2e            headless Chromium: admin sign-in as branch_a1, a lead, /api/docs/, the desk's dashboard (e2e/output/)"
+	@echo "make e2e            headless Chromium: the desk's journeys (Playwright, axe-core), Lighthouse on My day,"
+	@echo "                    the admin and /api/docs/ (Selenium); screenshots and figures in e2e/output/"
+	@echo "make lighthouse     Lighthouse (mobile) on My day as branch_a1: performance, accessibility, initial JS"
 	@echo "make clients        openapi-typescript (clients/package-lock.json) for the generated-client tests"
 	@echo "make desk           build the branch desk (frontend/: npm ci, vite build into desk/static/desk/)"
 	@echo "make desk-test      the desk's checks: API types match the schema, tsc --noEmit, Vitest"
@@ -111,7 +113,7 @@ check: venv desk
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles clients/node_modules frontend/node_modules desk/static
+	rm -rf $(VENV) db.sqlite3 staticfiles clients/node_modules frontend/node_modules e2e/node_modules desk/static
 
 # Benchmarks (benchmarks/): each seeds a database of its own once (reused while it matches), then
 # times the API in-process and over HTTP (gunicorn + wrk). Extra runner flags: BENCH_ARGS="--json x.json".
@@ -138,10 +140,32 @@ serve: venv desk
 fuzz: venv desk
 	bash fuzz/run.sh
 
-# Debian's Chromium and its driver, from apt, only when missing; never a browser download.
+# Debian's Chromium and its driver, from apt, only when missing; never a browser download. Amiri
+# (0.6 MB) has every letter of Urdu, so the Urdu journey's screenshots show words, not boxes.
+URDU_FONT := /usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf
 install-chromium:
-	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || { $(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && test -f $(URDU_FONT) || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-hosny-amiri; }
 
-e2e: venv desk install-chromium
+# The desk's browser journeys: playwright-core, axe-core and lighthouse pinned by e2e/package-lock.json
+# (no browser download: Playwright and Lighthouse drive Debian's /usr/bin/chromium). e2e/run.sh starts
+# a scratch server (var/e2e.sqlite3, demo data, collectstatic, gunicorn on E2E_PORT) for them.
+E2E_MODULES := e2e/node_modules/.installed
+E2E_PORT ?= 8021
+$(E2E_MODULES): e2e/package.json e2e/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Journeys, then Lighthouse on the same server (about 15 s more), then the Selenium checks of the
+# admin, the API docs and the CSP; the initial-JS budget from the build manifest first.
+e2e: venv desk install-chromium $(E2E_MODULES)
+	node e2e/bundle-size.mjs
+	E2E_PORT=$(E2E_PORT) bash e2e/run.sh all
 	$(PY) -m pytest e2e -p no:cacheprovider
+
+e2e-journeys: venv desk install-chromium $(E2E_MODULES)
+	E2E_PORT=$(E2E_PORT) bash e2e/run.sh journeys
+
+lighthouse: venv desk install-chromium $(E2E_MODULES)
+	E2E_PORT=$(E2E_PORT) bash e2e/run.sh lighthouse

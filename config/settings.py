@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (django-csp; the policy is CONTENT_SECURITY_POLICY).
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "desk.static_files.DeskWhiteNoiseMiddleware",  # whitenoise, Vite's hashed names immutable too
     "corsheaders.middleware.CorsMiddleware",
     # Sessions, request.user, messages and (for reads) history: Django's and simple-history's,
     # skipped by token-authenticated API calls (organizations/middleware.py).

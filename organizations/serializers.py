@@ -31,6 +31,20 @@ class MeSerializer(serializers.Serializer):
     memberships = MembershipSerializer(many=True)
 
 
+def me_data(user) -> dict:
+    """What `GET /api/me/` answers for `user` (also embedded in the desk's page, desk/views.py)."""
+    memberships = user.memberships.select_related("organization", "branch")
+    return MeSerializer(
+        {
+            "id": user.id,
+            "username": user.get_username(),
+            "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser,
+            "memberships": memberships,
+        }
+    ).data
+
+
 class SessionSerializer(serializers.Serializer):
     """The browser session's state, with the CSRF token the SPA sends back as `X-CSRFToken`."""
 

@@ -19,6 +19,7 @@ from organizations.serializers import (
     SessionSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
+    me_data,
 )
 
 # Every endpoint is throttled per user (or per address when anonymous); logins more strictly.
@@ -125,19 +126,7 @@ class MeView(APIView):
         tags=["auth"],
     )
     def get(self, request):
-        user = request.user
-        memberships = user.memberships.select_related("organization", "branch")
-        return Response(
-            MeSerializer(
-                {
-                    "id": user.id,
-                    "username": user.get_username(),
-                    "is_staff": user.is_staff,
-                    "is_superuser": user.is_superuser,
-                    "memberships": memberships,
-                }
-            ).data
-        )
+        return Response(me_data(request.user))
 
 
 def _session_state(request) -> dict:

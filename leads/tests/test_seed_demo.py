@@ -63,3 +63,17 @@ class SeedDemoLoanBookTests(TestCase):
                 self.assertTrue(commitments.filter(status=LoanStatus.CLEARED, payments__isnull=False).exists())
                 chain_end = commitments.get(rescheduled_from__rescheduled_from__isnull=False)
                 self.assertEqual(chain_end.rescheduled_from.rescheduled_from.status, LoanStatus.RESCHEDULED)
+
+
+class SeedDemoFindableCustomerTests(TestCase):
+    def test_a1_has_the_customer_the_desk_journeys_find_by_phone_due_today(self):
+        from django.utils import timezone
+
+        call_command("seed_demo", stdout=StringIO())
+        call_command("seed_demo", stdout=StringIO())
+        leads = list(Lead.objects.filter(contact_number="+923215550123"))
+        self.assertEqual(len(leads), 1)  # one, however often seeded
+        lead = leads[0]
+        self.assertEqual((lead.branch.code, lead.customer_name, lead.is_open), ("A1", "Ayesha Khan", True))
+        self.assertEqual(lead.next_followup_date, timezone.localdate())
+        self.assertFalse(LoanCommitment.objects.filter(lead=lead).exists())

@@ -13,6 +13,22 @@ export const meQueryOptions = () =>
     retry: false,
   });
 
+/**
+ * The desk page's own copy of `GET /api/me/` (desk/views.py renders it as a JSON data block for a
+ * signed-in visit), taken once when the app starts and removed, so a later sign-in asks the API.
+ */
+export function takeEmbeddedMe(doc: Document = document): Me | undefined {
+  const element = doc.getElementById("desk-me");
+  if (!element) return undefined;
+  element.remove();
+  try {
+    const me = JSON.parse(element.textContent ?? "") as Me | null;
+    return me && typeof me.username === "string" ? me : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function useMe() {
   return useQuery(meQueryOptions());
 }

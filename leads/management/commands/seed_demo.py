@@ -45,6 +45,10 @@ LEADS = [
     ("Usman Tariq", "UT", "0345", LeadSource.WEBSITE, None, None),
 ]
 
+# The number the desk's journeys find as a user types it (`0321 5550123`, e2e/journeys/): A1's
+# Ayesha Khan (due today, no promise). Other rows' numbers follow their stem; ids stay as they were.
+PHONE_AS_TYPED = {("A1", "Ayesha Khan"): "03215550123"}
+
 # The loan book per branch: name, amount, promised (days from today), payments, reschedules (new dates).
 # Together the promises fall in every aging bucket (1-7, 8-30, 31-60, 61-90, 90+ days late), some are
 # partly paid, one is paid in full, and one was re-promised twice (a reschedule chain).
@@ -120,7 +124,8 @@ class Command(BaseCommand):
             lead = _new_demo_lead(
                 branch=branch, staff=staff, name=name, source=source,
                 passport=f"{passport_stem}{branch.code[0]}{index}{number:05d}",
-                contact_number=f"{mobile_stem}{index}{number:06d}", cnic=f"35202{index}{number:06d}1",
+                contact_number=PHONE_AS_TYPED.get((branch.code, name), f"{mobile_stem}{index}{number:06d}"),
+                cnic=f"35202{index}{number:06d}1",
                 remarks="Asked about Umrah packages for the family.",
             )
             if lead is None:
