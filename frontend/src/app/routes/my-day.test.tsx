@@ -29,7 +29,7 @@ function heldFetch(bodies: Record<string, unknown>) {
 describe("My day's page", () => {
   it("draws nothing of the lists until all three first pages have answered (no section pushed down later)", async () => {
     const { fetchMock, release } = heldFetch({
-      "/api/leads/list/": page([lead(1, "Bilal Ahmed")]),
+      "/api/leads/followup/missed/": page([lead(1, "Bilal Ahmed")]),
       "/api/leads/followup/today/": page([lead(2, "Ayesha Khan")]),
       "/api/leads/overdue-loans/": page([]),
     });
@@ -41,7 +41,7 @@ describe("My day's page", () => {
         </MemoryRouter>
       </QueryClientProvider>,
     );
-    release["/api/leads/list/"]?.();
+    release["/api/leads/followup/missed/"]?.();
     release["/api/leads/followup/today/"]?.();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(screen.getByRole("status")).toHaveTextContent("Loading");
@@ -52,6 +52,6 @@ describe("My day's page", () => {
     expect(await screen.findByRole("heading", { name: "My day" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Bilal Ahmed" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Ayesha Khan" })).toBeInTheDocument();
-    expect(screen.getByText("No overdue promises.")).toBeInTheDocument();
+    expect(screen.getByText("No promises due today or overdue.")).toBeInTheDocument();
   });
 });

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import {
   followUpsTodayQueryOptions,
   missedFollowUpsQueryOptions,
-  overduePromisesQueryOptions,
+  promisesDueQueryOptions,
 } from "../../features/my-day/api/my-day";
 import { MyDay } from "../../features/my-day/components/MyDay";
 import { businessToday } from "../../lib/dates";
@@ -12,16 +12,16 @@ import { businessToday } from "../../lib/dates";
  * The first page of each of My day's lists, asked for together (three requests at once), and the page
  * drawn when all have answered: one paint, no section pushed down as the one above it fills in.
  */
-export function useMyDayFirstPages(today: string) {
+export function useMyDayFirstPages() {
   return useQueries({
-    queries: [missedFollowUpsQueryOptions(1, today), followUpsTodayQueryOptions(1), overduePromisesQueryOptions(1)],
+    queries: [missedFollowUpsQueryOptions(1), followUpsTodayQueryOptions(1), promisesDueQueryOptions(1)],
   });
 }
 
 export function Component() {
   const { t } = useTranslation();
   const today = businessToday();
-  const first = useMyDayFirstPages(today);
+  const first = useMyDayFirstPages();
   if (first.some((query) => query.isPending && query.fetchStatus !== "idle")) return <p role="status">{t("query.loading")}</p>;
   return <MyDay today={today} />;
 }
