@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, LeadStatus
+from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, SEEDED_LOST_REASONS, LeadSource, LeadStatus
 from transfers.models import FileFormat, LeadExport
 from transfers.selectors import organizations_seen_whole
 
@@ -46,7 +46,40 @@ _COLUMNS = (
     ("updated_at", "updated_at"),
 )
 HEADER = [name for name, _source in _COLUMNS]
+# `labels=readable`: titles a person reads, one per column. The import's columns keep titles that
+# `column_key` maps back to their field (case, spaces, underscores and hyphens ignored), so the
+# readable file's lead columns re-import.
+READABLE_TITLES = {
+    "id": "ID",
+    "customer_name": "Customer name",
+    "contact_number": "Contact number",
+    "passport_number": "Passport number",
+    "cnic": "CNIC",
+    "area": "Area",
+    "branch": "Branch ID",
+    "branch_name": "Branch name",
+    "branch_code": "Branch code",
+    "organization": "Organization ID",
+    "lead_source": "Lead source",
+    "lead_status": "Lead status",
+    "is_open": "Open",
+    "lost_reason_code": "Lost reason",
+    "next_followup_date": "Next follow-up date",
+    "last_contacted_at": "Last contacted at",
+    "assigned_to": "Assigned to ID",
+    "assigned_to_username": "Assigned to",
+    "booking": "Booking ID",
+    "outstanding_amount": "Outstanding amount",
+    "overdue_amount": "Overdue amount",
+    "next_promise_date": "Next promise date",
+    "created_at": "Created at",
+    "updated_at": "Updated at",
+}
+READABLE_HEADER = [READABLE_TITLES[name] for name in HEADER]
+LABELS_READABLE = "readable"
+_CHOICE_LABELS = {"lead_source": LeadSource, "lead_status": LeadStatus}
 _SOURCES = [source for _name, source in _COLUMNS if source]
+_LOST_REASON_LABEL = "lost_reason_category__label"  # fetched after the columns, read for readable files only
 _MASKED = ("passport_number", "cnic")
 # Text a spreadsheet would run as a formula; phone numbers (+92…) are written by us, never free text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,17 +106,27 @@ def mask(value: str) -> str:
     return "*" * max(len(value) - 4, 0) + value[-4:] if value else value
 
 
-def _records(leads: QuerySet, *, whole_orgs, for_csv: bool):
-    rows = leads.values_list(*_SOURCES).iterator(chunk_size=FETCH_CHUNK)
+def _records(leads: QuerySet, *, whole_orgs, for_csv: bool, readable: bool = False):
+    rows = leads.values_list(*_SOURCES, _LOST_REASON_LABEL).iterator(chunk_size=FETCH_CHUNK)
     positions = {source: index for index, source in enumerate(_SOURCES)}
     organization_at, status_at = positions["organization_id"], positions["lead_status"]
     code_at = positions["lost_reason_category__code"]
     masked_at = [positions[name] for name in _MASKED]
     text_at = [index for index, (name, _s) in enumerate([c for c in _COLUMNS if c[1]]) if name in _FREE_TEXT]
+    choice_at = {positions[name]: choices for name, choices in _CHOICE_LABELS.items()}
     for row in rows:
         row = list(row)
+        reason_label = row.pop()
+        lost = row[status_at] == LeadStatus.LOST
+        is_open = row[status_at] not in FINAL_LEAD_STATUSES
         # As the list shows it (Lead.lost_reason_code): none while not lost, `other` without a category.
-        row[code_at] = (row[code_at] or LOST_REASON_OTHER) if row[status_at] == LeadStatus.LOST else None
+        row[code_at] = (row[code_at] or LOST_REASON_OTHER) if lost else None
+        if readable:
+            if lost:
+                row[code_at] = reason_label or SEEDED_LOST_REASONS[LOST_REASON_OTHER]
+            for index, choices in choice_at.items():
+                if row[index] in choices.values:
+                    row[index] = str(choices(row[index]).label)
         if whole_orgs is not None and row[organization_at] not in whole_orgs:
             for index in masked_at:
                 row[index] = mask(row[index])
@@ -92,7 +135,7 @@ def _records(leads: QuerySet, *, whole_orgs, for_csv: bool):
                 row[index] = timezone.localtime(value).isoformat() if for_csv else timezone.localtime(value).replace(tzinfo=None)
         for index in text_at:
             row[index] = _neutralised(row[index], for_csv=for_csv)
-        row.insert(HEADER.index("is_open"), row[status_at] not in FINAL_LEAD_STATUSES)
+        row.insert(HEADER.index("is_open"), ("Yes" if is_open else "No") if readable else is_open)
         yield row
 
 
@@ -105,13 +148,13 @@ def _finish(record: LeadExport, count: int) -> None:
     LeadExport.objects.filter(pk=record.pk).update(row_count=count, finished_at=timezone.now())
 
 
-def _csv_stream(leads, record, whole_orgs):
+def _csv_stream(leads, record, whole_orgs, readable):
     writer = csv.writer(_Echo())
     count = 0
     try:
-        yield "\ufeff" + writer.writerow(HEADER)  # the BOM makes Excel read UTF-8
+        yield "\ufeff" + writer.writerow(READABLE_HEADER if readable else HEADER)  # the BOM makes Excel read UTF-8
         batch = []
-        for row in _records(leads, whole_orgs=whole_orgs, for_csv=True):
+        for row in _records(leads, whole_orgs=whole_orgs, for_csv=True, readable=readable):
             batch.append(writer.writerow(row))
             count += 1
             if len(batch) == 500:
@@ -140,7 +183,7 @@ def _xlsx_text_cell(sheet, value: str):
     return cell
 
 
-def _xlsx_stream(leads, record, whole_orgs):
+def _xlsx_stream(leads, record, whole_orgs, readable):
     from openpyxl import Workbook
 
     count = 0
@@ -148,8 +191,8 @@ def _xlsx_stream(leads, record, whole_orgs):
         try:
             workbook = Workbook(write_only=True)
             sheet = workbook.create_sheet("Leads")
-            sheet.append(HEADER)
-            for row in _records(leads, whole_orgs=whole_orgs, for_csv=False):
+            sheet.append(READABLE_HEADER if readable else HEADER)
+            for row in _records(leads, whole_orgs=whole_orgs, for_csv=False, readable=readable):
                 sheet.append([_xlsx_text_cell(sheet, value) if isinstance(value, _Text) else _xlsx_cell(value) for value in row])
                 count += 1
             workbook.save(handle)
@@ -160,17 +203,22 @@ def _xlsx_stream(leads, record, whole_orgs):
             yield block
 
 
-def export_response(*, user, leads: QuerySet, file_format: str, filters: dict) -> StreamingHttpResponse:
-    """The leads as a streamed file download, with its audit record written first."""
+def export_response(
+    *, user, leads: QuerySet, file_format: str, filters: dict, labels: str = ""
+) -> StreamingHttpResponse:
+    """The leads as a streamed file download, with its audit record written first. `labels="readable"`
+    writes readable column titles (READABLE_TITLES), the labels of lead status and source, the lost
+    reason's catalogue label and Yes/No; by default the API's field names and values."""
+    readable = labels == LABELS_READABLE
     whole_orgs = organizations_seen_whole(user=user)
     record = LeadExport.objects.create(
         user=user, file_format=file_format, filters=filters, masked=whole_orgs is not None
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file_format == FileFormat.XLSX:
-        response = StreamingHttpResponse(_xlsx_stream(leads, record, whole_orgs), content_type=XLSX_MEDIA_TYPE)
+        response = StreamingHttpResponse(_xlsx_stream(leads, record, whole_orgs, readable), content_type=XLSX_MEDIA_TYPE)
     else:
-        response = StreamingHttpResponse(_csv_stream(leads, record, whole_orgs), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(_csv_stream(leads, record, whole_orgs, readable), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leads-{stamp}.{file_format}"'
     response["X-Export-Id"] = str(record.pk)
     return response

@@ -50,3 +50,11 @@ class LeadImportOutputSerializer(serializers.ModelSerializer):
 
 class LeadExportInputSerializer(serializers.Serializer):
     format = ChoiceField(choices=FileFormat.choices, required=False, default=FileFormat.CSV)
+    labels = ChoiceField(
+        choices=[("readable", "Readable")],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="`readable`: column titles a person reads (`Customer name`, `Lead status`…) and labels "
+        "for choices (`Contacted`, lost reason's label, Yes/No). Omitted: the API's field names and values.",
+    )

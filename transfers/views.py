@@ -147,7 +147,8 @@ class LeadExportView(BranchScopedAPIView):
         description="Every filter of `list/` applies. One row per lead with the list's fields plus "
         "`outstanding_amount` (open commitments). Branch users get passport and CNIC masked to their "
         "last 4 characters. Each export is recorded (who, filters, row count). CSV streams as it is "
-        "read; XLSX is written to a temporary file first.",
+        "read; XLSX is written to a temporary file first. `labels=readable` writes readable column titles "
+        "and choice labels, and its lead columns re-import.",
         parameters=[
             LeadExportInputSerializer,
         ],
@@ -163,9 +164,11 @@ class LeadExportView(BranchScopedAPIView):
         serializer = LeadExportInputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         leads = self.filter_queryset(self.get_queryset())
-        filters = {key: request.query_params.getlist(key) for key in request.query_params if key != "format"}
+        filters = {key: request.query_params.getlist(key) for key in request.query_params if key not in ("format", "labels")}
         return export_response(
-            user=request.user, leads=leads, file_format=serializer.validated_data["format"], filters=filters
+            user=request.user, leads=leads, file_format=serializer.validated_data["format"],
+            filters=filters,
+            labels=serializer.validated_data["labels"],
         )
 
 

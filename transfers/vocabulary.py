@@ -33,8 +33,9 @@ MATCH_FIELDS = ("passport_number", "cnic", "contact_number")
 
 
 def column_key(name: str) -> str:
-    """`Customer Name`, `customer_name` and `CUSTOMERNAME` are one column: case, spaces and underscores ignored."""
-    return re.sub(r"[\s_]+", "", str(name or "")).lower()
+    """`Customer Name`, `customer_name` and `CUSTOMERNAME` are one column: case, spaces, underscores and
+    hyphens ignored (`Next follow-up date` is `next_followup_date`)."""
+    return re.sub(r"[\s_-]+", "", str(name or "")).lower()
 
 
 COLUMN_BY_KEY = {column_key(name): name for name in IMPORT_COLUMNS}

@@ -303,7 +303,7 @@ export interface paths {
         };
         /**
          * Download the leads in scope as CSV or XLSX
-         * @description Every filter of `list/` applies. One row per lead with the list's fields plus `outstanding_amount` (open commitments). Branch users get passport and CNIC masked to their last 4 characters. Each export is recorded (who, filters, row count). CSV streams as it is read; XLSX is written to a temporary file first.
+         * @description Every filter of `list/` applies. One row per lead with the list's fields plus `outstanding_amount` (open commitments). Branch users get passport and CNIC masked to their last 4 characters. Each export is recorded (who, filters, row count). CSV streams as it is read; XLSX is written to a temporary file first. `labels=readable` writes readable column titles and choice labels, and its lead columns re-import.
          */
         get: operations["leads_export"];
         put?: never;
@@ -2889,6 +2889,12 @@ export interface operations {
                  *     * `false` - false
                  */
                 is_open?: "false" | "true";
+                /**
+                 * @description `readable`: column titles a person reads (`Customer name`, `Lead status`…) and labels for choices (`Contacted`, lost reason's label, Yes/No). Omitted: the API's field names and values.
+                 *
+                 *     * `readable` - Readable
+                 */
+                labels?: "readable" | "";
                 /**
                  * @description One or more sources (repeat the parameter).
                  *
