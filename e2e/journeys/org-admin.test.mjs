@@ -62,8 +62,8 @@ describe("orgadmin_a's dashboard and exports", () => {
     assert.match(csv.suggestedFilename(), /\.csv$/);
     const text = readFileSync(await csv.path(), "utf8").replace(/^\uFEFF/, "");
     const [header, ...rows] = text.trim().split(/\r?\n/);
-    // The contract's columns (the list's field names); the issue's "readable column titles" would change this line.
-    assert.match(header, /(^|,)customer_name,contact_number,/, `CSV header: ${header}`);
+    // The desk asks for readable titles and values (labels=readable); the API's default is the field names.
+    assert.match(header, /(^|,)Customer name,Contact number,/, `CSV header: ${header}`);
     assert.ok(rows.length >= 20, `${rows.length} rows`);
     assert.ok(text.includes("Ayesha Khan"));
 
