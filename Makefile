@@ -102,9 +102,7 @@ FUTURE ?= +400d
 test-future: venv clients desk
 	@command -v faketime >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime; }
-	# Only the wall clock moves: a timed wait (a thread's join, a barrier) is an absolute monotonic deadline,
-	# which the kernel judges on the real clock, so a faked monotonic clock would make it wait ~forever.
-	FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(FUTURE)' $(PY) -m pytest
+	faketime -f '$(FUTURE)' $(PY) -m pytest
 
 test-postgres: venv clients desk
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/create_database.py
