@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "booking",
     "leads",
     "transfers",
+    "messaging",
     "desk",
 ]
 
@@ -356,6 +357,7 @@ LOGGING = {
     "loggers": {
         "leads": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "booking": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "messaging": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # runserver's request lines carry query strings; route them through the same filter.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -400,3 +402,28 @@ LEADS_IMPORT_STALE_MINUTES = env.int("LEADS_IMPORT_STALE_MINUTES", default=15)
 LEADS_IMPORT_MAX_ATTEMPTS = env.int("LEADS_IMPORT_MAX_ATTEMPTS", default=3)
 # `purge_imports` deletes dry runs and failed imports, and drops stored files, older than this.
 LEADS_IMPORT_RETENTION_DAYS = env.int("LEADS_IMPORT_RETENTION_DAYS", default=90)
+
+# --- Customer messages (WhatsApp Cloud API, Twilio SMS; docs/messaging.md) -------------------
+# Fernet keys that encrypt the channels' secrets at rest, comma-separated, newest first (rotation:
+# put the new key in front, `manage.py rotate_channel_secrets`, drop the old one). Required when
+# debug is off and a channel is connected (`check --deploy` says so); development derives one from
+# SECRET_KEY when unset.
+FIELD_ENCRYPTION_KEYS = env.list("DJANGO_FIELD_ENCRYPTION_KEY", default=[])
+# The providers' API base URLs (tests point them at local fakes) and the Graph API version.
+META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
+META_GRAPH_VERSION = env.str("META_GRAPH_VERSION", default="v23.0")
+TWILIO_API_URL = env.str("TWILIO_API_URL", default="https://api.twilio.com").rstrip("/")
+# Where Twilio posts delivery statuses (the public address of /api/messaging/twilio/); unset: none asked for.
+TWILIO_STATUS_CALLBACK_URL = env.str("TWILIO_STATUS_CALLBACK_URL", default="")
+# Business-time hours in which no reminder goes out ("HH:MM-HH:MM", may cross midnight; empty: none).
+MESSAGING_QUIET_HOURS = env.str("MESSAGING_QUIET_HOURS", default="21:00-09:00")
+# Without a connected channel, messages are written to the log instead of sent: development only, as email.
+MESSAGING_LOG_PROVIDER = env.bool("MESSAGING_LOG_PROVIDER", default=DEBUG)
+# One provider request's limit (seconds), attempts before a message is failed, the first retry's
+# delay (doubled each time, with jitter, capped at an hour), the least gap between two messages to
+# one customer, and how long a claim may stay unfinished before the sweep fails it as "delivery unknown".
+MESSAGING_HTTP_TIMEOUT = env.float("MESSAGING_HTTP_TIMEOUT", default=10.0)
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=6)
+MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
+MESSAGING_CUSTOMER_GAP_SECONDS = env.int("MESSAGING_CUSTOMER_GAP_SECONDS", default=6)
+MESSAGING_STALE_CLAIM_MINUTES = env.int("MESSAGING_STALE_CLAIM_MINUTES", default=10)
