@@ -313,6 +313,9 @@ SPECTACULAR_SETTINGS = {
         "OpenLeadStatusEnum": "leads.models.OPEN_LEAD_STATUS_CHOICES",
         "ImportStatusEnum": "transfers.models.ImportStatus",
         "FollowUpOutcomeEnum": "leads.models.FollowUpOutcome",
+        "ConsentViaEnum": "leads.models.ConsentVia",
+        "MessageChannelEnum": "messaging.models.ChannelKind",
+        "MessageStatusEnum": "messaging.models.MessageStatus",
     },
 }
 
@@ -409,6 +412,7 @@ LEADS_IMPORT_RETENTION_DAYS = env.int("LEADS_IMPORT_RETENTION_DAYS", default=90)
 # debug is off and a channel is connected (`check --deploy` says so); development derives one from
 # SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEYS = env.list("DJANGO_FIELD_ENCRYPTION_KEY", default=[])
+FIELD_ENCRYPTION_DERIVE_FROM_SECRET_KEY = DEBUG
 # The providers' API base URLs (tests point them at local fakes) and the Graph API version.
 META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
 META_GRAPH_VERSION = env.str("META_GRAPH_VERSION", default="v23.0")

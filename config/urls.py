@@ -18,11 +18,15 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("organizations.urls")),
     # Everything under /api/leads/ (the contract's paths), from two apps on two floors: leads.urls holds
-    # the leads, follow-ups, loan book and reports; transfers.urls the imports and the export.
+    # the leads, follow-ups, loan book and reports; transfers.urls the imports and the export;
+    # messaging.lead_urls a lead's message thread and consent.
     path(
         "api/leads/",
-        include([path("", include("leads.urls")), path("", include("transfers.urls"))]),
+        include(
+            [path("", include("leads.urls")), path("", include("transfers.urls")), path("", include("messaging.lead_urls"))]
+        ),
     ),
+    path("api/messaging/", include("messaging.urls")),
     path("api/bookings/", include("booking.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),

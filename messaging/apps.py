@@ -3,8 +3,6 @@ from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 ORGANIZATION_TEMPLATES_DISPATCH_UID = "messaging.seed_templates_of_new_organization"
-PAYMENT_RECEIVED_DISPATCH_UID = "messaging.payment_received"
-LEADS_MERGED_DISPATCH_UID = "messaging.leads_merged"
 
 
 class MessagingConfig(AppConfig):

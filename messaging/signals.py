@@ -9,5 +9,22 @@ def seed_templates_of_new_organization(sender, instance, created, raw=False, **k
         message_templates_seed(organization=instance)
 
 
+def queue_payment_received(sender, payment, actor=None, **kwargs):
+    """A payment was recorded (inside its transaction): tell the customer (`payment_received`)."""
+    from messaging.services.receipts import payment_received_queue
+
+    payment_received_queue(payment=payment, actor=actor)
+
+
+def move_threads_of_merged_leads(sender, into, merged_ids, **kwargs):
+    """Leads merged: their messages join the kept lead's thread before the merged leads are deleted."""
+    from messaging.services.threads import messages_move_to_lead
+
+    messages_move_to_lead(from_lead_ids=merged_ids, into=into)
+
+
 def connect_leads_signals() -> None:
-    """Listen to what the leads app announces (a payment recorded, leads merged); filled in below."""
+    from leads.events import leads_merging, payment_recorded
+
+    payment_recorded.connect(queue_payment_received, dispatch_uid="messaging.payment_received")
+    leads_merging.connect(move_threads_of_merged_leads, dispatch_uid="messaging.leads_merging")

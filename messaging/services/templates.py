@@ -5,8 +5,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.errors import OutOfScope
 from messaging.catalogue import seeded_template_rows
 from messaging.models import MessageTemplate
+from messaging.permissions import administers_organization
 
 PARAMETER = re.compile(r"\{\{(\d+)\}\}")
 MAX_PARAMETER_CHARS = 500
@@ -68,7 +70,9 @@ def message_template_validate(*, template: MessageTemplate) -> None:
 
 @transaction.atomic
 def message_template_update(*, template: MessageTemplate, actor=None, **fields) -> MessageTemplate:
-    """Change a template's text or provider name (its code, channel and language stay)."""
+    """Change a template's text or provider name (its code, channel and language stay); org admins only (else 404)."""
+    if actor is not None and not administers_organization(actor, template.organization_id):
+        raise OutOfScope()
     for name in ("body", "provider_name", "provider_language"):
         if name in fields:
             setattr(template, name, fields[name])
