@@ -431,3 +431,12 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=6)
 MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
 MESSAGING_CUSTOMER_GAP_SECONDS = env.int("MESSAGING_CUSTOMER_GAP_SECONDS", default=6)
 MESSAGING_STALE_CLAIM_MINUTES = env.int("MESSAGING_STALE_CLAIM_MINUTES", default=10)
+# Webhooks (docs/messaging.md, "Webhooks and inbound messages"). The service's Meta app: its secret signs
+# the WhatsApp (and Lead Ads) webhooks, its verify token answers the subscription check; empty refuses both.
+META_APP_SECRET = env.str("META_APP_SECRET", default="")
+META_VERIFY_TOKEN = env.str("META_VERIFY_TOKEN", default="")
+# The largest webhook body read (bytes; 413 beyond). Meta documents payloads of up to 3 MB.
+MESSAGING_WEBHOOK_MAX_BYTES = env.int("MESSAGING_WEBHOOK_MAX_BYTES", default=3 * 1024 * 1024)
+# The public address Twilio calls, scheme and host (e.g. https://leads.example.com), when the proxy in
+# front rewrites the host or path; unset, the URL Twilio signed is rebuilt from the request.
+TWILIO_WEBHOOK_BASE_URL = env.str("TWILIO_WEBHOOK_BASE_URL", default="").rstrip("/")
