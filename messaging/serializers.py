@@ -129,13 +129,13 @@ class ChannelConnectInputSerializer(RequiredAlternatives, serializers.Serializer
             "description": "A WhatsApp Business number: its phone number id and a system user's permanent access token.",
             "required": ["organization", "kind", "phone_number_id", "access_token"],
             "exclude": ["account_sid", "auth_token", "from_number", "messaging_service_sid"],
-            "properties": {"kind": {"enum": ["whatsapp"]}},
+            "properties": {"kind": {"description": "`whatsapp` for this shape."}},
         },
         "ChannelConnectTwilio": {
             "description": "A Twilio account for SMS: its SID, auth token and sending number (or messaging service).",
             "required": ["organization", "kind", "account_sid", "auth_token"],
             "exclude": ["phone_number_id", "access_token", "business_account_id", "display_phone_number"],
-            "properties": {"kind": {"enum": ["sms"]}},
+            "properties": {"kind": {"description": "`sms` for this shape."}},
         },
     }
 

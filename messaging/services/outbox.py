@@ -215,7 +215,7 @@ def enqueue(message_ids: list[int], *, countdown: float | None = None) -> None:
     """
     from messaging.tasks import deliver_messages
 
-    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    eager = deliver_messages.app.conf.task_always_eager  # the Celery app's own setting (CELERY_TASK_ALWAYS_EAGER)
     if eager and countdown:
         return
     for start in range(0, len(message_ids), DELIVERY_CHUNK):

@@ -22,7 +22,6 @@ from organizations.tests.factories import BranchFactory
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL: SQLite serialises every writer")
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
 class ClaimRaceTests(FakeProvidersMixin, TransactionTestCase):
     def setUp(self):
         super().setUp()

@@ -3,7 +3,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { onUnauthorized } from "../lib/api/client";
-import { isManager, useMe, useSignOut } from "../lib/auth";
+import { isManager, isOrgAdmin, useMe, useSignOut } from "../lib/auth";
 import { LANGUAGES, setLanguage, type Language } from "../lib/i18n";
 
 /** Any 401 returns to the sign-in, keeping the page to come back to. */
@@ -46,6 +46,7 @@ export function Layout() {
     ["/leads/new", t("nav.newLead")],
     ["/loans", t("nav.whoOwes")],
     ...(manager ? ([["/dashboard", t("nav.dashboard")], ["/intake", t("nav.intake")]] as [string, string][]) : []),
+    ...(isOrgAdmin(me.data) ? ([["/channels", t("nav.channels")]] as [string, string][]) : []),
   ];
   return (
     <>
