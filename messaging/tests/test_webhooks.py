@@ -22,6 +22,7 @@ from messaging.tests.webhook_helpers import (
     wa_text,
     wamid,
 )
+from messaging.webhooks.views import forget_channels
 from messaging.webhooks.signatures import meta_signature, twilio_signature, twilio_signature_valid
 from organizations.tests.factories import BranchFactory
 
@@ -33,6 +34,7 @@ TWILIO_URL = "/api/messaging/twilio/"
 class WebhookTestCase(FakeProvidersMixin, TestCase):
     def setUp(self):
         super().setUp()
+        forget_channels()  # ids are reused from test to test
         self.branch = BranchFactory()
         self.channel = ChannelFactory(organization=self.branch.organization)
         self.sms = TwilioChannelFactory(organization=self.branch.organization)

@@ -11,6 +11,8 @@ ever looked at.
 import hmac
 import json
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
@@ -37,6 +39,34 @@ TAGS = ["customer messages"]
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 MAX_CHALLENGE_CHARS = 200
 TOO_LARGE = OpenApiResponse(ErrorDetailSerializer, description="The body is larger than MESSAGING_WEBHOOK_MAX_BYTES.")
+
+
+# WhatsApp numbers rarely change owner: each process remembers which channel a phone number id names
+# for a short while, saving a query on every status callback (the hot path). A channel's organization
+# never changes, so a remembered channel can be stale only in its settings (intake branch): inbound
+# messages read the channel afresh.
+CHANNEL_MEMORY_SECONDS = 30
+_remembered: dict[str, tuple[float, Channel | None]] = {}
+_remembered_lock = threading.Lock()
+
+
+def whatsapp_channel(phone_number_id: str) -> Channel | None:
+    """The channel (any organization's, active or not) connected with this WhatsApp phone number id."""
+    now = time.monotonic()
+    hit = _remembered.get(phone_number_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    channel = Channel.objects.filter(kind=ChannelKind.WHATSAPP, phone_number_id=phone_number_id).first()
+    with _remembered_lock:
+        if len(_remembered) > 1000:
+            _remembered.clear()
+        _remembered[phone_number_id] = (now + CHANNEL_MEMORY_SECONDS, channel)
+    return channel
+
+
+def forget_channels() -> None:
+    with _remembered_lock:
+        _remembered.clear()
 
 
 def read_body(request) -> bytes:
@@ -118,21 +148,18 @@ class WhatsAppWebhookView(_WebhookView):
             payload = json.loads(body)
         except ValueError:
             raise ParseError("The body is not JSON.") from None
-        channels: dict[str, Channel | None] = {}
         for change in whatsapp_changes(payload):
-            if change.phone_number_id not in channels:
-                channels[change.phone_number_id] = (
-                    Channel.objects.select_related("intake_branch")
-                    .filter(kind=ChannelKind.WHATSAPP, phone_number_id=change.phone_number_id)
-                    .first()
-                )
-            channel = channels[change.phone_number_id]
+            channel = whatsapp_channel(change.phone_number_id)
             if channel is None:
                 logger.warning("WhatsApp webhook for phone number id %s, which no organization connected; ignored.",
                                change.phone_number_id, extra={"event": "messaging.webhook_unknown_number"})
                 continue
             for update in change.statuses:
                 message_status_apply_or_retry(channel=channel, update=update)
+            if change.messages:
+                channel = Channel.objects.select_related("intake_branch").filter(pk=channel.pk).first()
+                if channel is None:  # disconnected a moment ago
+                    continue
             for inbound in change.messages:
                 inbound_message_receive(channel=channel, inbound=inbound)
         return Response({"received": True})
