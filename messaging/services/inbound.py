@@ -157,10 +157,14 @@ def _receive(channel: Channel, inbound: InboundMessage, phone: str) -> InboundOu
             return InboundOutcome("ignored")
         label = ChannelKind(channel.kind).label
         name = " ".join((inbound.profile_name or "").split())[:200] or f"{label} {phone}"
-        lead = lead_create(
-            branch=branch, customer_name=name, contact_number=phone, lead_source=LeadSource.WHATSAPP,
-            remarks=f"First message ({label}): {text}",
-        )
+        try:
+            lead = lead_create(
+                branch=branch, customer_name=name, contact_number=phone, lead_source=LeadSource.WHATSAPP,
+                remarks=f"First message ({label}): {text}",
+            )
+        except ValidationError as exc:  # a refusal that a redelivery would meet again: logged, acknowledged
+            logger.error("Channel %s: a new lead from a message was refused: %s", channel.pk, exc.messages)
+            return InboundOutcome("ignored")
         created = True
     message = Message(
         organization_id=organization_id,

@@ -272,3 +272,13 @@ class KeywordTests(TestCase):
         for text in ("START", "unstop", "شروع", "شروع کریں", "shuru karo"):
             with self.subTest(text=text):
                 self.assertTrue(keywords.is_start(text))
+
+
+class ClosedLeadTests(InboundTestCase):
+    def test_a_message_from_a_customer_whose_only_lead_is_closed_joins_that_lead(self):
+        for status in (LeadStatus.LOST, LeadStatus.CONVERTED):
+            with self.subTest(status=status):
+                lead = LeadFactory(branch=self.branch, contact_number=f"+92300765432{len(status)}", lead_status=status)
+                self.whatsapp_says("Hello again", sender=lead.contact_number.lstrip("+"))
+                self.assertEqual(lead.messages.count(), 1)
+                self.assertEqual(FollowUpHistory.objects.filter(lead=lead).count(), 1)
