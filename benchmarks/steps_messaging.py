@@ -43,6 +43,7 @@ BENCH_PHONE_ID_PREFIX = "bench-"
 DELIVERY_MESSAGES = int(os.environ.get("BENCH_DELIVERY_MESSAGES", "3000"))
 WORKER_THREADS = 8
 REMINDERS_TARGET_S, DELIVERY_TARGET_PER_S = 30, 80
+REMINDERS_SCALED = int(os.environ.get("BENCH_REMINDERS_SCALED", "50000"))
 
 
 def wanted(only: str | None) -> bool:
@@ -91,6 +92,34 @@ def _reminder_leads(today) -> list[int]:
     )
 
 
+def _move_onto_reminder_days(today, limit: int) -> list[tuple[int, object]]:
+    """Put up to `limit` open commitments' promised dates on today's four reminder days (returns the old dates)."""
+    days = [today + timedelta(days=offset) for offset in (2, 0, -1, -7)]
+    rows = list(
+        LoanCommitment.objects.unscoped().filter(status__in=OPEN_LOAN_STATUSES).exclude(promised_clear_date__in=days)
+        .order_by("id").values_list("id", "promised_clear_date")[:limit]
+    )
+    with connection.cursor() as cursor:
+        for index, day in enumerate(days):
+            ids = [pk for pk, _old in rows[index::len(days)]]
+            for start in range(0, len(ids), 10_000):
+                cursor.execute(
+                    "UPDATE leads_loancommitment SET promised_clear_date = %s WHERE id = ANY(%s)", [day, ids[start:start + 10_000]]
+                )
+    return rows
+
+
+def _put_back_dates(rows: list[tuple[int, object]]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5_000):
+            chunk = rows[start:start + 5_000]
+            cursor.execute(
+                "UPDATE leads_loancommitment AS c SET promised_clear_date = v.day FROM "
+                "(SELECT unnest(%s::bigint[]) AS id, unnest(%s::date[]) AS day) AS v WHERE c.id = v.id",
+                [[pk for pk, _day in chunk], [day for _pk, day in chunk]],
+            )
+
+
 def _run_reminders(log) -> dict:
     handed = []
     out = StringIO()
@@ -102,9 +131,15 @@ def _run_reminders(log) -> dict:
     return {"seconds": round(seconds, 2), "queued": len(handed), "output": out.getvalue().strip()}
 
 
+def _delete_reminders() -> None:
+    Message.objects.filter(dedupe_key__startswith="reminder:", created_at__gte=timezone.now() - timedelta(hours=1)).delete()
+
+
 def _worker(queue: str, fake_url: str):
+    name = f"bench-messages-{uuid.uuid4().hex[:8]}@%h"  # each its own name: two on one host must not share a pidbox
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "threads", "-c", str(WORKER_THREADS), "-Q", queue,
+        sys.executable, "-m", "celery", "-A", "config", "worker", "-n", name, "-P", "threads", "-c", str(WORKER_THREADS),
+        "-Q", queue,
         "-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat", "--prefetch-multiplier", "1",
     ]
     env = {**os.environ, "CELERY_BROKER_URL": BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue, "META_GRAPH_URL": fake_url,
@@ -245,9 +280,22 @@ def measure(*, only: str | None, log) -> dict:
                 log(f"reminders: send_payment_reminders for {today} ({len(changed)} leads opted in for it)")
                 result["reminders"] = _run_reminders(log)
                 result["reminders_again"] = _run_reminders(log)
-                Message.objects.filter(dedupe_key__startswith="reminder:", created_at__gte=timezone.now() - timedelta(hours=1)).delete()
+                _delete_reminders()
                 _restore(changed)
                 changed = []
+                # The seeded book puts few promises on one day; move every open one onto the reminder days.
+                if connection.vendor == "postgresql":
+                    moved = _move_onto_reminder_days(today, REMINDERS_SCALED)
+                    try:
+                        changed = _opt_in(_reminder_leads(today))
+                        log(f"reminders at scale: {len(moved)} open commitments moved onto today's reminder days")
+                        result["reminders_scaled"] = {"moved": len(moved), **_run_reminders(log)}
+                        result["reminders_scaled_again"] = _run_reminders(log)
+                    finally:
+                        _delete_reminders()
+                        _put_back_dates(moved)
+                        _restore(changed)
+                        changed = []
             if "delivery" in words:
                 if _broker_reachable():
                     log(f"delivery: {DELIVERY_MESSAGES} messages to the fake WhatsApp server, 2 worker processes")
@@ -266,11 +314,14 @@ def table_lines(result: dict | None) -> list[str]:
     if not result:
         return []
     lines = ["", f"customer messages ({result.get('database')}; shared 2-CPU machine):"]
-    for key in ("reminders", "reminders_again"):
+    for key in ("reminders", "reminders_again", "reminders_scaled", "reminders_scaled_again"):
         if key in result:
             row = result[key]
-            target = f" (target ≤ {REMINDERS_TARGET_S} s)" if key == "reminders" else " (must be 0)"
-            lines.append(f"  send_payment_reminders{' again' if key.endswith('again') else ''}: queued {row['queued']} in {row['seconds']} s{target}")
+            target = " (must be 0)" if key.endswith("again") else f" (target ≤ {REMINDERS_TARGET_S} s)"
+            label = "send_payment_reminders" + (" again" if key.endswith("again") else "")
+            if key.startswith("reminders_scaled"):
+                label += f", {result['reminders_scaled']['moved']} open promises moved onto the reminder days"
+            lines.append(f"  {label}: queued {row['queued']} in {row['seconds']} s{target}")
     delivery = result.get("delivery") or {}
     if "skipped" in delivery:
         lines.append(f"  delivery: skipped, {delivery['skipped']}")

@@ -13,8 +13,9 @@ def deliver_messages(message_ids: list[int]) -> dict[str, int]:
     stands; the sweep fails them as "delivery unknown"), the rest are sent.
     """
     outcome: dict[str, int] = {}
+    lookups: dict = {}  # the chunk's channels and templates, read once
     for message_id in message_ids:
-        result = message_deliver(message_id=message_id)
+        result = message_deliver(message_id=message_id, lookups=lookups)
         outcome[result] = outcome.get(result, 0) + 1
     return outcome
 

@@ -299,7 +299,7 @@ def _fail(message: Message, claimed_at: datetime, reason: str, now: datetime) ->
     )
 
 
-def message_deliver(*, message_id: int) -> str:
+def message_deliver(*, message_id: int, lookups: dict | None = None) -> str:
     """Send one queued message if it is due and this worker wins its claim; returns what happened.
 
     `sent`, `failed`, `retry` (a later attempt is scheduled), `held` (quiet hours, the per-customer
@@ -330,18 +330,22 @@ def message_deliver(*, message_id: int) -> str:
         return "held"
     attempts = message.attempts + 1
     try:
-        account = Channel.objects.filter(pk=message.channel_account_id).first() if message.channel_account_id else None
-        if message.channel_account_id and (account is None or not account.active):
-            raise ProviderError("The channel this message was queued on is disconnected.", code="disconnected")
-        provider = provider_for(account, message.channel)
-        template = (
-            MessageTemplate.objects.filter(
+        # A task delivers a chunk of messages, mostly through one channel with a few templates: looked up once.
+        lookups = {} if lookups is None else lookups
+        channel_key = ("channel", message.channel_account_id, message.channel)
+        if channel_key not in lookups:
+            account = Channel.objects.filter(pk=message.channel_account_id).first() if message.channel_account_id else None
+            if message.channel_account_id and (account is None or not account.active):
+                raise ProviderError("The channel this message was queued on is disconnected.", code="disconnected")
+            lookups[channel_key] = provider_for(account, message.channel)
+        provider = lookups[channel_key]
+        template_key = ("template", message.organization_id, message.template, message.channel, message.language)
+        if message.template and template_key not in lookups:
+            lookups[template_key] = MessageTemplate.objects.filter(
                 organization_id=message.organization_id, code=message.template, channel=message.channel,
                 language=message.language,
             ).first()
-            if message.template
-            else None
-        )
+        template = lookups.get(template_key) if message.template else None
         outgoing = OutgoingMessage(
             message_id=message.pk,
             to=message.to_number,
