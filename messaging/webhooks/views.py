@@ -19,11 +19,12 @@ from django.http import HttpResponse, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import AuthenticationFailed, ParseError, PermissionDenied
-from rest_framework.generics import GenericAPIView
+from rest_framework.views import APIView
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from common.api.parsers import PayloadTooLarge
+from common.api.parsers import JSONParser, PayloadTooLarge
 from common.api.schema import ErrorDetailSerializer, error_responses
 from messaging.encryption import SecretUnreadable, reveal
 from messaging.models import Channel, ChannelKind
@@ -85,11 +86,15 @@ def read_body(request) -> bytes:
     return body
 
 
-class _WebhookView(GenericAPIView):
+class _WebhookView(APIView):
+    """No session, token or throttle: the signature is the authentication. The views read the raw body
+    themselves (`read_body`) and never `request.data`; the parser only names the media type (the schema,
+    the browsable API's form)."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
-    parser_classes: list = []
+    parser_classes = [JSONParser]
 
 
 class WhatsAppWebhookView(_WebhookView):
@@ -194,6 +199,8 @@ def twilio_request_url(request) -> str:
 
 class TwilioWebhookView(_WebhookView):
     """POST /api/messaging/twilio/: Twilio's status callbacks and inbound SMS, signed with X-Twilio-Signature."""
+
+    parser_classes = [FormParser]
 
     def get_authenticate_header(self, request):
         return 'X-Twilio-Signature realm="twilio"'

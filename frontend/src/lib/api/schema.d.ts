@@ -2358,6 +2358,17 @@ export interface components {
             week: string;
             leads: number;
         };
+        /**
+         * @description A WhatsApp Cloud API webhook: `entry[].changes[]` with `field: messages` and a `value` holding
+         *     `metadata.phone_number_id`, `statuses[]`, `messages[]` and `contacts[]`.
+         */
+        WhatsAppWebhookRequest: {
+            /** @description whatsapp_business_account */
+            object: string;
+            entry: {
+                [key: string]: unknown;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -5944,7 +5955,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatsAppWebhookRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {
