@@ -41,7 +41,7 @@ WORDS = ("reminders", "delivery")
 BROKER_URL = os.environ.get("BENCH_CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 BENCH_PHONE_ID_PREFIX = "bench-"
 DELIVERY_MESSAGES = int(os.environ.get("BENCH_DELIVERY_MESSAGES", "3000"))
-WORKER_THREADS = 8
+WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "8"))
 REMINDERS_TARGET_S, DELIVERY_TARGET_PER_S = 30, 80
 REMINDERS_SCALED = int(os.environ.get("BENCH_REMINDERS_SCALED", "50000"))
 
