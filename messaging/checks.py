@@ -14,7 +14,7 @@ def check_field_encryption_key(app_configs, **kwargs):
 
     try:
         connected = Channel.objects.exists()
-    except DatabaseError:  # not migrated yet: nothing is connected
+    except (DatabaseError, AssertionError):  # not migrated yet, or no database here (a SimpleTestCase): none known
         connected = False
     if not connected:
         return []

@@ -252,8 +252,8 @@ def _claim(message: Message, now: datetime) -> datetime | bool:
     """Claim `message` for this worker: True when won, False when another took it, or a time to retry at.
 
     In one transaction: the customer's lead row is locked (claims for one customer take turns), the
-    message is claimed by a conditional UPDATE, then the per-customer gap and the channel's daily
-    limit are judged; a hold gives the claim back with a later `next_attempt_at`.
+    message is claimed by a conditional UPDATE, and the per-customer gap is judged; then the channel's
+    daily count is taken by one conditional UPDATE. A hold gives the claim back with a later `next_attempt_at`.
     """
     with transaction.atomic():
         Lead.objects.unscoped().select_for_update().filter(pk=message.lead_id).values_list("pk").first()
@@ -271,19 +271,21 @@ def _claim(message: Message, now: datetime) -> datetime | bool:
         if last is not None:
             Message.objects.filter(pk=message.pk).update(attempts=F("attempts") - 1)
             return _defer(message.pk, last + gap)
-        if message.channel_account_id is not None:
-            today = timezone.localdate(now)
-            counted = Channel.objects.filter(
-                Q(day_counted__isnull=True) | ~Q(day_counted=today) | Q(day_count__lt=F("daily_limit")),
-                pk=message.channel_account_id,
-            ).update(
-                day_count=Case(When(day_counted=today, then=F("day_count") + 1), default=Value(1), output_field=IntegerField()),
-                day_counted=today,
-            )
-            if not counted:
-                Message.objects.filter(pk=message.pk).update(attempts=F("attempts") - 1)
-                return _defer(message.pk, _business_day_start_after(now), "Waiting for tomorrow: the channel's daily limit is reached.")
-        return True
+    # The channel's daily count, in one statement of its own (autocommit): every claim of an organization
+    # passes through its channel's row, so its lock is held for this statement only, not a transaction.
+    if message.channel_account_id is not None:
+        today = timezone.localdate(now)
+        counted = Channel.objects.filter(
+            Q(day_counted__isnull=True) | ~Q(day_counted=today) | Q(day_count__lt=F("daily_limit")),
+            pk=message.channel_account_id,
+        ).update(
+            day_count=Case(When(day_counted=today, then=F("day_count") + 1), default=Value(1), output_field=IntegerField()),
+            day_counted=today,
+        )
+        if not counted:  # give the claim back: the message waits for the next business day
+            Message.objects.filter(pk=message.pk, claimed_at=now).update(attempts=F("attempts") - 1)
+            return _defer(message.pk, _business_day_start_after(now), "Waiting for tomorrow: the channel's daily limit is reached.")
+    return True
 
 
 def backoff_seconds(attempts: int, retry_after: float | None = None) -> float:

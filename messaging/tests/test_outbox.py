@@ -272,3 +272,13 @@ class TenantTests(OutboxTestCase):
         with self.assertRaises(StateConflict):
             self.queue(lead=bravo_lead)
         self.assertEqual(self.whatsapp.requests, [])
+
+
+class MergeTests(OutboxTestCase):
+    def test_merged_leads_threads_join_the_kept_lead(self):
+        from leads.services.merge import lead_merge
+
+        other = ConsentingLeadFactory(branch=self.lead.branch, passport_number="")
+        self.queue(lead=other)
+        lead_merge(into=self.lead, merge=[other], actor=None)
+        self.assertEqual(list(Message.objects.values_list("lead_id", flat=True)), [self.lead.pk])
