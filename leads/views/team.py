@@ -121,6 +121,8 @@ class AssignmentRuleView(ManagerAPIView):
 class TeamView(ManagerAPIView):
     """GET /api/leads/branches/<branch_id>/team/"""
 
+    pagination_class = None  # a branch's team is a handful of people, answered whole
+
     @extend_schema(
         operation_id="leads_branch_team",
         summary="A branch's team and their queues",
