@@ -17,7 +17,7 @@ DEFAULT_SQLITE_URL = f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/leads_bench"
 MARKER_TABLE = "bench_marker"
 PROTECTED_SQLITE_FILES = (BASE_DIR / "db.sqlite3",)
-SEED_VERSION = 4  # bump when the seeder's data changes, so an older dataset is reseeded
+SEED_VERSION = 3  # bump when the seeder's data changes, so an older dataset is reseeded
 
 MARKER_DDL = (
     f"CREATE TABLE {MARKER_TABLE} (id INTEGER PRIMARY KEY, claimed_at TEXT NOT NULL, "

@@ -57,8 +57,6 @@ LEAD_FIELDS = (
     "id", "customer_name", "passport_number", "contact_number", "cnic", "address", "area", "branch",
     "organization", "lead_source", "lead_status", "next_followup_date", "last_contacted_at", "booking",
     "converted_at", "lost_reason", "lost_at", "assigned_to", "remarks", "created_by", "created_at", "updated_at",
-    # The foundation's columns without a database default (COPY names every column it fills).
-    "assigned_at", "attribution", "utm_source", "utm_campaign", "messaging_consent_via",
 )
 FOLLOWUP_FIELDS = (
     "id", "lead", "followup_at", "contact_method", "remarks", "next_followup_date", "created_by", "created_at",
@@ -273,7 +271,6 @@ def _lead_rows(index, lead_id, first_followup_id, branch, rng, clock):
     last_contact = moments[-1] if moments else None
     closed_at = clock.ts(last_contact or created + DAY) if status in (LeadStatus.CONVERTED, LeadStatus.LOST) else None
     updated = max(created, last_contact or created)
-    assignee = branch.staff_id if rng.random() < 0.5 else None
     lead = (
         lead_id, f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", passport, contact, cnic, address, area,
         branch.id, branch.organization_id, rng.choice(SOURCE_POOL), status, next_followup,
@@ -281,9 +278,8 @@ def _lead_rows(index, lead_id, first_followup_id, branch, rng, clock):
         closed_at if status == LeadStatus.CONVERTED else None,
         rng.choice(LOST_REASONS) if status == LeadStatus.LOST else "",
         closed_at if status == LeadStatus.LOST else None,
-        assignee, rng.choice(REMARKS) if rng.random() < 0.3 else "",
+        branch.staff_id if rng.random() < 0.5 else None, rng.choice(REMARKS) if rng.random() < 0.3 else "",
         branch.staff_id, clock.ts(created), clock.ts(updated),
-        clock.ts(created) if assignee else None, "{}", "", "", "",
     )
     return lead, followups
 
