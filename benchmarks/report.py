@@ -100,6 +100,10 @@ def table(report: dict) -> str:
             f"with {job['rerun_queries']} queries; target ≤ 3 s: {'met' if job['seconds'] <= 3 else 'MISSED'}"
         )
     lines += http_lines(report.get("http", []))
+    if report.get("assign"):
+        from benchmarks import steps_assign
+
+        lines += steps_assign.table_lines(report["assign"])
     if report.get("transfers"):
         from benchmarks import steps_transfers
 

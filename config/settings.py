@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "ConsentViaEnum": "leads.models.ConsentVia",
         "MessageChannelEnum": "messaging.models.ChannelKind",
         "MessageStatusEnum": "messaging.models.MessageStatus",
+        # A membership's role (`me/`) next to the roles a branch member may hold (team/, members/).
+        "MembershipRoleEnum": "organizations.models.MembershipRole",
+        "BranchRoleEnum": "leads.serializers.team.BRANCH_ROLE_CHOICES",
     },
 }
 

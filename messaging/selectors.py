@@ -47,9 +47,11 @@ def channels_administered(*, user) -> QuerySet[Channel]:
 
 def lead_messaging_status(*, lead: Lead) -> Lead:
     """The lead with what the composer needs: the WhatsApp window's end and the channels that can send."""
-    kinds = sorted(set(Channel.objects.active().filter(organization_id=lead.organization_id).values_list("kind", flat=True)))
-    if not kinds and log_provider_allowed():
-        kinds = ["sms", "whatsapp"]
+    # WhatsApp first: it is what reminders and receipts go through when the organization has it.
+    connected = set(Channel.objects.active().filter(organization_id=lead.organization_id).values_list("kind", flat=True))
+    if not connected and log_provider_allowed():
+        connected = {"whatsapp", "sms"}
+    kinds = [kind for kind in ("whatsapp", "sms") if kind in connected]
     lead.whatsapp_window_ends_at = whatsapp_window_ends_at(lead_id=lead.pk)
     lead.channels = kinds
     return lead

@@ -32,6 +32,7 @@ describe("branch_a1 messages a customer", () => {
 
   step("records the customer's consent", async () => {
     const messages = page.getByRole("region", { name: "Messages" });
+    await messages.getByText(/Consent to messages|Agreed to WhatsApp/).first().waitFor(); // the panel has loaded
     const agree = messages.getByRole("button", { name: "Customer agrees to messages" });
     if (await agree.count()) await agree.click(); // a second run finds the consent already recorded
     await messages.getByText("Agreed to WhatsApp/SMS messages").waitFor();
@@ -45,12 +46,14 @@ describe("branch_a1 messages a customer", () => {
     await form.getByLabel("Value 2").fill("PKR 25,000");
     await form.getByLabel("Value 3").fill("15-01-2030");
     await form.getByText(`Dear ${CUSTOMER}, your payment of PKR 25,000 is due today`).waitFor();
+    const thread = messages.getByRole("list", { name: "Messages with the customer" });
+    const before = await thread.getByRole("listitem").count(); // a second run on the same server finds its first
     await form.getByRole("button", { name: "Send message" }).click();
     await form.getByRole("status").filter({ hasText: "Queued" }).waitFor();
-    const thread = messages.getByRole("list", { name: "Messages with the customer" });
-    const sent = thread.getByRole("listitem").filter({ hasText: "PKR 25,000" }).filter({ hasText: /· sent/ });
-    await sent.first().waitFor({ timeout: 15_000 });
-    assert.match(await sent.first().innerText(), /To the customer · WhatsApp/);
+    // The new message (the thread reads oldest first), sent by the log provider right after the commit.
+    const sent = thread.getByRole("listitem").nth(before).filter({ hasText: "PKR 25,000" }).filter({ hasText: /· sent/ });
+    await sent.waitFor({ timeout: 15_000 });
+    assert.match(await sent.innerText(), /To the customer · WhatsApp/);
     assert.deepEqual(problems, [], "the card rendered without a script error");
     await checkAxe(page, "messages");
     await screenshot(page, "messages", { fullPage: true });
