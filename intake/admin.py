@@ -33,6 +33,10 @@ class IntakeSourceForm(forms.ModelForm):
         required=False, label=gettext_lazy("allowed origins"),
         help_text=gettext_lazy("One per line, such as https://www.example.com; empty: any."),
     )
+    redirect_url = forms.URLField(
+        required=False, assume_scheme="https", max_length=500, label=gettext_lazy("thank-you page"),
+        help_text=gettext_lazy("Where a browser is sent after its form post is received; empty: a JSON answer."),
+    )
 
     class Meta:
         model = IntakeSource
