@@ -16,7 +16,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
-from common.api.parsers import PayloadTooLarge
+from common.api.parsers import JSONParser, PayloadTooLarge
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.api.throttling import OneRoundTripThrottlesMixin
 from intake.cors import origin_allowed
@@ -247,7 +247,8 @@ class MetaWebhookView(GenericAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
-    parser_classes: list = []
+    # The body is read raw (its signature is on the bytes) and decoded by the view; this names the media type.
+    parser_classes = [JSONParser]
 
     def get_authenticate_header(self, request):
         return 'X-Hub-Signature-256 realm="meta"'
