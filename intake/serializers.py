@@ -39,6 +39,7 @@ class IntakeSourceCreateInputSerializer(serializers.Serializer):
 
 class IntakeSourceOutputSerializer(serializers.ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
+    allowed_origins = serializers.ListField(child=serializers.CharField(), read_only=True)
     is_active = serializers.BooleanField(read_only=True)
     intake_url = serializers.SerializerMethodField()
     form_snippet = serializers.SerializerMethodField(

@@ -40,6 +40,13 @@ export function isManager(me: Me | undefined): boolean {
   return me.memberships.some((membership) => ["org_admin", "branch_manager"].includes(String(membership.role)));
 }
 
+/** Org admins and staff manage the intake sources (their keys and form snippets). */
+export function isOrgAdmin(me: Me | undefined): boolean {
+  if (!me) return false;
+  if (me.is_staff || me.is_superuser) return true;
+  return me.memberships.some((membership) => String(membership.role) === "org_admin");
+}
+
 /** The branches the user works in (a branch membership names one; an org admin's has none). */
 export function branchesOf(me: Me | undefined): { id: number; name: string }[] {
   const seen = new Map<number, string>();

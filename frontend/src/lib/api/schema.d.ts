@@ -1232,8 +1232,7 @@ export interface components {
             readonly branch_name: string;
             readonly lead_source: components["schemas"]["LeadSourceEnum"];
             readonly key_prefix: string;
-            /** @description Websites (https://example.com) whose pages may post to this source; empty: any. */
-            readonly allowed_origins: unknown;
+            readonly allowed_origins: string[];
             /** @description The form asks the customer's consent to WhatsApp/SMS messages (messaging_consent). */
             readonly asks_consent: boolean;
             /**
@@ -1265,8 +1264,7 @@ export interface components {
             readonly branch_name: string;
             readonly lead_source: components["schemas"]["LeadSourceEnum"];
             readonly key_prefix: string;
-            /** @description Websites (https://example.com) whose pages may post to this source; empty: any. */
-            readonly allowed_origins: unknown;
+            readonly allowed_origins: string[];
             /** @description The form asks the customer's consent to WhatsApp/SMS messages (messaging_consent). */
             readonly asks_consent: boolean;
             /**
