@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -200,7 +201,9 @@ class IntakeView(OneRoundTripThrottlesMixin, GenericAPIView):
             raise PermissionDenied("This intake source does not take posts from this origin.")
         is_form = _is_form(request)
         serializer_class = IntakeFormInputSerializer if is_form else IntakeInputSerializer
-        if not (isinstance(request.data.get("website"), str) and request.data.get("website").strip()):
+        body = request.data if isinstance(request.data, Mapping) else {}
+        honeypot = body.get("website")
+        if not (isinstance(honeypot, str) and honeypot.strip()):
             serializer = serializer_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = {name: value for name, value in serializer.validated_data.items()
@@ -222,10 +225,11 @@ class IntakeView(OneRoundTripThrottlesMixin, GenericAPIView):
         if isinstance(wanted, str) and wanted:
             try:
                 parts = urlsplit(wanted)
-                origin = f"{parts.scheme}://{parts.netloc}".lower()
             except ValueError:
-                origin = ""
-            if parts.scheme in ("http", "https") and origin in source.allowed_origins:
+                parts = None
+            if parts is not None and parts.scheme in ("http", "https") and (
+                f"{parts.scheme}://{parts.netloc}".lower() in source.allowed_origins
+            ):
                 return wanted
         return source.redirect_url
 

@@ -96,6 +96,11 @@ class FieldTests(IntakeTestCase):
                 self.assertIn(field, response.json())
         self.assertFalse(Lead.objects.exists())
 
+    def test_a_body_that_is_not_an_object_is_400(self):
+        for body in ([1, 2], "text", 7):
+            with self.subTest(body=body):
+                self.assertEqual(self.post(body).status_code, 400)
+
     def test_utm_tags_are_kept(self):
         self.assert_received(self.post({"customer_name": "A", "contact_number": "0300 1234567",
                                         "utm_source": "facebook", "utm_campaign": "umrah-march"}))
