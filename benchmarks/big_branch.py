@@ -66,7 +66,7 @@ def _row(index: int, lead_id: int, branch_id: int, organization_id: int, user_id
         rng.choice(LOST_REASONS) if status == LeadStatus.LOST else "",
         closed_at if status == LeadStatus.LOST else None,
         user_id if rng.random() < 0.5 else None, rng.choice(REMARKS) if rng.random() < 0.3 else "",
-        user_id, clock.ts(created), clock.ts(max(created, contacted or created)), "{}", "", "", "",
+        user_id, clock.ts(created), clock.ts(max(created, contacted or created)),
     )
 
 

@@ -57,8 +57,6 @@ LEAD_FIELDS = (
     "id", "customer_name", "passport_number", "contact_number", "cnic", "address", "area", "branch",
     "organization", "lead_source", "lead_status", "next_followup_date", "last_contacted_at", "booking",
     "converted_at", "lost_reason", "lost_at", "assigned_to", "remarks", "created_by", "created_at", "updated_at",
-    # NOT NULL columns without a database default (the leads' attribution and UTM tags): written empty.
-    "attribution", "utm_source", "utm_campaign", "messaging_consent_via",
 )
 FOLLOWUP_FIELDS = (
     "id", "lead", "followup_at", "contact_method", "remarks", "next_followup_date", "created_by", "created_at",
@@ -281,7 +279,7 @@ def _lead_rows(index, lead_id, first_followup_id, branch, rng, clock):
         rng.choice(LOST_REASONS) if status == LeadStatus.LOST else "",
         closed_at if status == LeadStatus.LOST else None,
         branch.staff_id if rng.random() < 0.5 else None, rng.choice(REMARKS) if rng.random() < 0.3 else "",
-        branch.staff_id, clock.ts(created), clock.ts(updated), "{}", "", "", "",
+        branch.staff_id, clock.ts(created), clock.ts(updated),
     )
     return lead, followups
 

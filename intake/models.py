@@ -165,8 +165,12 @@ class MetaLead(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True, default="")
+    # The lead it became or followed up. No database constraint: leads are deleted set-based by an import's
+    # revert (transfers), which refuses any relation it does not handle; a Meta lead points at an imported
+    # lead only by following it up, and a followed-up lead is never reverted, so nothing dangles.
     lead = models.ForeignKey(
-        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lead")
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lead"),
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, BasePermission
@@ -56,6 +56,13 @@ class IntakeSourceAPIView(OneRoundTripThrottlesMixin, GenericAPIView):
 
     def get_queryset(self):
         return intake_sources_administered(user=self.request.user)
+
+    # The browsable API builds its forms from these (as BranchScopedAPIView does): the operation's input, unbound.
+    def get_serializer_class(self):
+        return self.serializer_class or serializers.Serializer
+
+    def get_serializer(self, *args, **kwargs):
+        return self.get_serializer_class()(context=self.get_serializer_context())
 
     def get_source(self, pk: int):
         found = list(self.get_queryset().filter(pk=pk).order_by()[:1])
@@ -251,6 +258,7 @@ class MetaWebhookView(GenericAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
+    serializer_class = MetaWebhookSerializer  # the browsable API's form; the view reads the raw body itself
     # The body is read raw (its signature is on the bytes) and decoded by the view; this names the media type.
     parser_classes = [JSONParser]
 
