@@ -291,7 +291,11 @@ def _backfill_one(page: MetaPage, form_id: str, data: dict, result: BackfillResu
         )
         if meta_lead is None:  # recorded by a webhook meanwhile
             return
-        locked = MetaLead.objects.select_for_update().select_related("meta_page__source__branch").get(pk=meta_lead.pk)
+        locked = (
+            MetaLead.objects.select_for_update(of=("self",))
+            .select_related("meta_page__source__branch")
+            .get(pk=meta_lead.pk)
+        )
         locked.attempts = 1
         _take_in(locked, data)
         locked.save()
