@@ -104,6 +104,10 @@ def table(report: dict) -> str:
         from benchmarks import steps_intake
 
         lines += steps_intake.table_lines(report["intake"])
+    if report.get("assign"):
+        from benchmarks import steps_assign
+
+        lines += steps_assign.table_lines(report["assign"])
     if report.get("transfers"):
         from benchmarks import steps_transfers
 

@@ -319,6 +319,9 @@ SPECTACULAR_SETTINGS = {
         "OpenLeadStatusEnum": "leads.models.OPEN_LEAD_STATUS_CHOICES",
         "ImportStatusEnum": "transfers.models.ImportStatus",
         "FollowUpOutcomeEnum": "leads.models.FollowUpOutcome",
+        # A membership's role (`me/`) next to the roles a branch member may hold (team/, members/).
+        "MembershipRoleEnum": "organizations.models.MembershipRole",
+        "BranchRoleEnum": "leads.serializers.team.BRANCH_ROLE_CHOICES",
     },
 }
 

@@ -51,3 +51,11 @@ class SessionSerializer(serializers.Serializer):
     authenticated = serializers.BooleanField()
     username = serializers.CharField(allow_null=True)
     csrf_token = serializers.CharField()
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` of the invitation link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` of the invitation link.")
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}, help_text="The new password."
+    )

@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organizations.authentication import TokenAuthentication
-from organizations.services import user_sign_out_everywhere
+from common.api.throttling import ScopedRateThrottle
+from organizations.services import user_accept_invitation, user_sign_out_everywhere
 from organizations.serializers import (
+    InvitationAcceptSerializer,
     MeSerializer,
     SessionSerializer,
     TokenRequestSerializer,
@@ -198,3 +200,28 @@ class SessionView(APIView):
     def get_authenticate_header(self, request):
         # A 401 here is about the session, yet still a 401 (not DRF's 403 fallback) for clients to tell apart.
         return 'Session realm="api"'
+
+
+class InvitationAcceptView(APIView):
+    """A new member chooses their first password with the one-time link their manager passed on."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        summary="Set your first password from an invitation link",
+        description="`uid` and `token` come from the link (`/desk/welcome#uid=…&token=…`). The link works once "
+        "and expires (PASSWORD_RESET_TIMEOUT); a used, expired or altered one is a 400 on `token`, a weak "
+        "password a 400 on `password`. Then sign in as usual.",
+        request=InvitationAcceptSerializer,
+        responses={204: None, 400: OpenApiResponse(description="Bad link or weak password."), 429: THROTTLED},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = InvitationAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user_accept_invitation(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

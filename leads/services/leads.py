@@ -9,6 +9,7 @@ from django.utils import timezone
 from common.errors import StateConflict
 from common.identity import normalize_identity_fields
 from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, Lead, LeadSource, LeadStatus, MessagingConsent
+from leads.services.assignment import lead_auto_assign, notify_assigned
 from leads.services.attribution import attribute_history
 from leads.services.lost_reasons import lost_reason_for
 from leads.services.rules import (
@@ -154,10 +155,11 @@ def lead_create(
 ) -> Lead:
     """Create an open lead in one of `actor`'s branches; passports are unique per organization.
 
-    The assignee must be able to open the branch; the next follow-up may not be in the past unless
-    `allow_historical_dates` (imports of old books). Enquiries that arrive by themselves (intake) also
-    carry where they came from (`attribution`, UTM tags) and the consent the customer gave, with how
-    (`messaging_consent_via`; its time is now).
+    The assignee must be able to open the branch; without one, the branch's assignment rule picks one
+    (or none: the unassigned queue), and whoever got the lead is told after the commit. The next
+    follow-up may not be in the past unless `allow_historical_dates` (imports of old books). Enquiries
+    that arrive by themselves (intake) also carry where they came from (`attribution`, UTM tags) and the
+    consent the customer gave, with how (`messaging_consent_via`; its time is now).
     """
     lead_check_status_change(lead_status)
     lead = Lead(
@@ -184,7 +186,13 @@ def lead_create(
     lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=actor)
     _check_passport_free(lead)
     attribute_history(lead, actor)
+    # Last before the insert: the rule's row stays locked from here to the commit.
+    if assigned_to is not None:
+        lead.assigned_at = timezone.now()
+    else:
+        lead_auto_assign(lead)
     _save_lead(lead)
+    notify_assigned([lead], actor=actor)
     return lead
 
 
@@ -205,8 +213,12 @@ def lead_update(*, lead: Lead, actor=None, **changes) -> Lead:
     for name, value in changes.items():
         setattr(lead, name, value)
     lead_check_fields(lead, actor=actor, changed=changed)
+    if "assigned_to" in changed:
+        lead.assigned_at = timezone.now() if lead.assigned_to_id is not None else None
     attribute_history(lead, actor)
     _save_lead(lead)
+    if "assigned_to" in changed:
+        notify_assigned([lead], actor=actor)
     return lead
 
 

@@ -119,7 +119,7 @@ class SchemaTests(SimpleTestCase):
                     self.assertTrue({"401", "403"} <= set(operation["responses"]), operation["responses"].keys())
                 if "{id}" in path:
                     self.assertIn("404", operation["responses"])
-                if method in {"POST", "PUT", "PATCH"} and not path.endswith(("/clear/", "/cancel/", "/revert/", "/revoke/")):
+                if method in {"POST", "PUT", "PATCH"} and not path.endswith(("/clear/", "/cancel/", "/revert/", "/deactivate/", "/revoke/")):
                     self.assertIn("requestBody", operation)
                     self.assertIn("400", operation["responses"])
         bad_request = operations[("POST", "/api/leads/create/")]["responses"]["400"]

@@ -46,7 +46,14 @@ export function Layout() {
     ["/find", t("nav.find")],
     ["/leads/new", t("nav.newLead")],
     ["/loans", t("nav.whoOwes")],
-    ...(manager ? ([["/dashboard", t("nav.dashboard")], ["/intake", t("nav.intake")]] as [string, string][]) : []),
+    ...(manager
+      ? ([
+          ["/unassigned", t("nav.unassigned")],
+          ["/team", t("nav.team")],
+          ["/dashboard", t("nav.dashboard")],
+          ["/intake", t("nav.intake")],
+        ] as [string, string][])
+      : []),
     ...(orgAdmin ? ([["/intake-sources", t("nav.intakeSources")]] as [string, string][]) : []),
   ];
   return (

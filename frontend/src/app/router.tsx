@@ -8,6 +8,7 @@ export const routes: RouteObject[] = [
     HydrateFallback: () => null,
     children: [
       { path: "signin", lazy: () => import("./routes/sign-in") },
+      { path: "welcome", lazy: () => import("./routes/welcome") },
       {
         element: <Layout />,
         children: [
@@ -19,6 +20,8 @@ export const routes: RouteObject[] = [
           { path: "dashboard", lazy: () => import("./routes/dashboard") },
           { path: "intake", lazy: () => import("./routes/intake") },
           { path: "intake-sources", lazy: () => import("./routes/intake-sources") },
+          { path: "unassigned", lazy: () => import("./routes/unassigned") },
+          { path: "team", lazy: () => import("./routes/team") },
           { path: "*", lazy: () => import("./routes/not-found") },
         ],
       },
