@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 import orjson
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "leads",
     "transfers",
     "messaging",
+    "intake",
     "desk",
 ]
 
@@ -228,7 +230,10 @@ CONTENT_SECURITY_POLICY = {
 # The SPA: cross-origin calls to the API only, with the session cookie; CSRF accepts its origins.
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True
-CORS_URLS_REGEX = r"^/api/.*$"
+# Every API path but the intake's: `POST /api/leads/intake/` answers cross-origin calls from the origins its
+# intake sources allow, and from no other (intake/cors.py, through corsheaders' check_request_enabled signal).
+CORS_URLS_REGEX = r"^/api/(?!leads/intake/).*$"
+CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "x-intake-key")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SESSION_COOKIE_SAMESITE = env.str("DJANGO_SESSION_COOKIE_SAMESITE", default="Lax")
 CSRF_COOKIE_SAMESITE = env.str("DJANGO_CSRF_COOKIE_SAMESITE", default="Lax")
@@ -271,6 +276,8 @@ REST_FRAMEWORK = {
         "login_account": env.str("DJANGO_THROTTLE_LOGIN_ACCOUNT", default="20/hour"),
         "login_account_ceiling": env.str("DJANGO_THROTTLE_LOGIN_ACCOUNT_CEILING", default="200/hour"),
         "search": env.str("DJANGO_THROTTLE_SEARCH", default="60/minute"),
+        # Enquiries posted to `intake/`: per intake key and, separately, per client address.
+        "intake": env.str("DJANGO_THROTTLE_INTAKE", default="60/minute"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -434,12 +441,22 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=6)
 MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
 MESSAGING_CUSTOMER_GAP_SECONDS = env.int("MESSAGING_CUSTOMER_GAP_SECONDS", default=6)
 MESSAGING_STALE_CLAIM_MINUTES = env.int("MESSAGING_STALE_CLAIM_MINUTES", default=10)
-# Webhooks (docs/messaging.md, "Webhooks and inbound messages"). The service's Meta app: its secret signs
-# the WhatsApp (and Lead Ads) webhooks, its verify token answers the subscription check; empty refuses both.
-META_APP_SECRET = env.str("META_APP_SECRET", default="")
-META_VERIFY_TOKEN = env.str("META_VERIFY_TOKEN", default="")
+# Webhooks (docs/messaging.md, "Webhooks and inbound messages"): the Meta app's META_APP_SECRET and
+# META_VERIFY_TOKEN are the intake's (below: one app for Lead Ads and WhatsApp).
 # The largest webhook body read (bytes; 413 beyond). Meta documents payloads of up to 3 MB.
 MESSAGING_WEBHOOK_MAX_BYTES = env.int("MESSAGING_WEBHOOK_MAX_BYTES", default=3 * 1024 * 1024)
 # The public address Twilio calls, scheme and host (e.g. https://leads.example.com), when the proxy in
 # front rewrites the host or path; unset, the URL Twilio signed is rebuilt from the request.
 TWILIO_WEBHOOK_BASE_URL = env.str("TWILIO_WEBHOOK_BASE_URL", default="").rstrip("/")
+
+# --- Intake: web forms and Meta Lead Ads (docs/intake.md) ----------------------------------
+# The largest enquiry body `POST /api/leads/intake/` reads (bytes; 413 beyond), and the largest Meta webhook.
+INTAKE_MAX_BODY_BYTES = env.int("INTAKE_MAX_BODY_BYTES", default=16 * 1024)
+META_WEBHOOK_MAX_BYTES = env.int("META_WEBHOOK_MAX_BYTES", default=256 * 1024)
+# The service's Meta app: the webhooks' signature secret and the subscription check's token (empty: refused).
+META_APP_SECRET = env.str("META_APP_SECRET", default="")
+META_VERIFY_TOKEN = env.str("META_VERIFY_TOKEN", default="")
+# The Graph API's URL and version are the messaging block's (above); each call's timeout (seconds), and how
+# many times a lead's fetch is retried (back-off from 30 s, doubling, at most an hour) before it is marked failed.
+META_GRAPH_TIMEOUT = env.float("META_GRAPH_TIMEOUT", default=10.0)
+META_FETCH_MAX_RETRIES = env.int("META_FETCH_MAX_RETRIES", default=6)

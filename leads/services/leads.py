@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from common.errors import StateConflict
 from common.identity import normalize_identity_fields
-from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, Lead, LeadSource, LeadStatus
+from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, Lead, LeadSource, LeadStatus, MessagingConsent
 from leads.services.assignment import lead_auto_assign, notify_assigned
 from leads.services.attribution import attribute_history
 from leads.services.lost_reasons import lost_reason_for
@@ -147,12 +147,19 @@ def lead_create(
     assigned_to=None,
     remarks: str = "",
     allow_historical_dates: bool = False,
+    attribution: dict | None = None,
+    utm_source: str = "",
+    utm_campaign: str = "",
+    messaging_consent: str = MessagingConsent.UNKNOWN,
+    messaging_consent_via: str = "",
 ) -> Lead:
     """Create an open lead in one of `actor`'s branches; passports are unique per organization.
 
     The assignee must be able to open the branch; without one, the branch's assignment rule picks one
     (or none: the unassigned queue), and whoever got the lead is told after the commit. The next
-    follow-up may not be in the past unless `allow_historical_dates` (imports of old books).
+    follow-up may not be in the past unless `allow_historical_dates` (imports of old books). Enquiries
+    that arrive by themselves (intake) also carry where they came from (`attribution`, UTM tags) and the
+    consent the customer gave, with how (`messaging_consent_via`; its time is now).
     """
     lead_check_status_change(lead_status)
     lead = Lead(
@@ -169,6 +176,12 @@ def lead_create(
         assigned_to=assigned_to,
         remarks=remarks,
         created_by=actor,
+        attribution=attribution or {},
+        utm_source=utm_source,
+        utm_campaign=utm_campaign,
+        messaging_consent=messaging_consent,
+        messaging_consent_via=messaging_consent_via,
+        messaging_consent_at=None if messaging_consent == MessagingConsent.UNKNOWN else timezone.now(),
     )
     lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=actor)
     _check_passport_free(lead)

@@ -40,6 +40,7 @@ export function Layout() {
   const signOut = useSignOut();
   const navigate = useNavigate();
   const manager = isManager(me.data);
+  const orgAdmin = isOrgAdmin(me.data);
   const links: [string, string][] = [
     ["/", t("nav.myDay")],
     ["/find", t("nav.find")],
@@ -53,7 +54,12 @@ export function Layout() {
           ["/intake", t("nav.intake")],
         ] as [string, string][])
       : []),
-    ...(isOrgAdmin(me.data) ? ([["/channels", t("nav.channels")]] as [string, string][]) : []),
+    ...(orgAdmin
+      ? ([
+          ["/intake-sources", t("nav.intakeSources")],
+          ["/channels", t("nav.channels")],
+        ] as [string, string][])
+      : []),
   ];
   return (
     <>

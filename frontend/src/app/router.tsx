@@ -19,6 +19,7 @@ export const routes: RouteObject[] = [
           { path: "loans", lazy: () => import("./routes/who-owes") },
           { path: "dashboard", lazy: () => import("./routes/dashboard") },
           { path: "intake", lazy: () => import("./routes/intake") },
+          { path: "intake-sources", lazy: () => import("./routes/intake-sources") },
           { path: "unassigned", lazy: () => import("./routes/unassigned") },
           { path: "team", lazy: () => import("./routes/team") },
           { path: "channels", lazy: () => import("./routes/channels") },

@@ -40,10 +40,11 @@ export function isManager(me: Me | undefined): boolean {
   return me.memberships.some((membership) => ["org_admin", "branch_manager"].includes(String(membership.role)));
 }
 
-/** Org admins (and staff) manage their organization's messaging channels. */
+/** Org admins and staff manage the intake sources (their keys and form snippets) and the messaging channels. */
 export function isOrgAdmin(me: Me | undefined): boolean {
   if (!me) return false;
-  return me.is_staff || me.is_superuser || me.memberships.some((membership) => membership.role === "org_admin");
+  if (me.is_staff || me.is_superuser) return true;
+  return me.memberships.some((membership) => String(membership.role) === "org_admin");
 }
 
 /** Org admins of `organization` and staff add and deactivate branch managers; branch managers do not. */

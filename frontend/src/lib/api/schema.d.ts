@@ -650,6 +650,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/leads/intake/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post an enquiry (a new lead, or a follow-up on the customer's lead)
+         * @description Opened by an intake source's key: the `X-Intake-Key` header, or (an HTML form's post, form-encoded) the `intake_key` field. The answer is always the same `{"received": true}`, whether a lead was created, a returning customer's lead got a follow-up, or the honeypot `website` was filled (then nothing is stored). A form post is sent on (303) to `next` (a page of one of the source's allowed origins) or the source's thank-you page, when there is one. Limited per key and per client address (`DJANGO_THROTTLE_INTAKE`). Cross-origin calls only from the source's allowed origins.
+         */
+        post: operations["leads_intake_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/intake-sources/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Intake sources of your organizations
+         * @description GET, POST /api/leads/intake-sources/
+         */
+        get: operations["leads_intake_sources_list"];
+        put?: never;
+        /**
+         * Create an intake source; its key is in this answer only
+         * @description GET, POST /api/leads/intake-sources/
+         */
+        post: operations["leads_intake_sources_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/intake-sources/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One intake source (its key is never shown again)
+         * @description GET /api/leads/intake-sources/<id>/
+         */
+        get: operations["leads_intake_sources_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/intake-sources/{id}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an intake source's key (its posts are 401 from now on); again changes nothing
+         * @description POST /api/leads/intake-sources/<id>/revoke/
+         */
+        post: operations["leads_intake_sources_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/intake/meta/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Meta's subscription check: echoes hub.challenge when hub.verify_token is META_VERIFY_TOKEN
+         * @description GET, POST /api/leads/intake/meta/: Meta Lead Ads' subscription check and `leadgen` changes.
+         */
+        get: operations["leads_intake_meta_verify"];
+        put?: never;
+        /**
+         * Meta Lead Ads changes, signed with X-Hub-Signature-256; each lead is fetched in the background
+         * @description GET, POST /api/leads/intake/meta/: Meta Lead Ads' subscription check and `leadgen` changes.
+         */
+        post: operations["leads_intake_meta_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/leads/list/": {
         parameters: {
             query?: never;
@@ -1507,6 +1615,133 @@ export interface components {
          * @enum {string}
          */
         ImportStatusEnum: "queued" | "running" | "done" | "failed";
+        /** @description The same enquiry posted by an HTML form (form-encoded), which cannot send the key as a header. */
+        IntakeFormInputRequest: {
+            customer_name: string;
+            /**
+             * @description Any common spelling; stored as E.164 (+923001234567).
+             * @example +923001234567
+             */
+            contact_number: string;
+            passport_number?: string;
+            cnic?: string;
+            area?: string;
+            remarks?: string;
+            /** @description The customer's answer to the form's consent question (recorded when the source asks it). */
+            messaging_consent?: boolean | null;
+            utm_source?: string;
+            utm_campaign?: string;
+            /** @description Leave empty: the honeypot. A post that fills it is answered as received and dropped. */
+            website?: string;
+            /** @description The source's key, when no X-Intake-Key header is sent. */
+            intake_key?: string;
+            /**
+             * Format: uri
+             * @description A page of one of the source's allowed origins to send the browser to (303).
+             */
+            next?: string;
+        };
+        /** @description One enquiry. Unknown fields are ignored; `website` is the honeypot (a person leaves it empty). */
+        IntakeInputRequest: {
+            customer_name: string;
+            /**
+             * @description Any common spelling; stored as E.164 (+923001234567).
+             * @example +923001234567
+             */
+            contact_number: string;
+            passport_number?: string;
+            cnic?: string;
+            area?: string;
+            remarks?: string;
+            /** @description The customer's answer to the form's consent question (recorded when the source asks it). */
+            messaging_consent?: boolean | null;
+            utm_source?: string;
+            utm_campaign?: string;
+            /** @description Leave empty: the honeypot. A post that fills it is answered as received and dropped. */
+            website?: string;
+        };
+        IntakeReceived: {
+            received: boolean;
+        };
+        IntakeSourceCreateInputRequest: {
+            /** @description Shown in the follow-up of a returning customer. */
+            name: string;
+            /** @description A branch of an organization you administer. */
+            branch: number;
+            /** @default web_form */
+            lead_source?: components["schemas"]["LeadSourceEnum"];
+            /** @description Websites whose pages may post (https://www.example.com); empty: any. */
+            allowed_origins?: string[];
+            /**
+             * @description The form asks consent to WhatsApp/SMS messages.
+             * @default false
+             */
+            asks_consent?: boolean;
+            /** @description Thank-you page a browser's form post is sent to (303); empty: a JSON answer. */
+            redirect_url?: string;
+        };
+        IntakeSourceCreated: {
+            readonly id: number;
+            readonly name: string;
+            readonly organization: number;
+            /** @description New leads from this source go to this branch. */
+            readonly branch: number;
+            readonly branch_name: string;
+            readonly lead_source: components["schemas"]["LeadSourceEnum"];
+            readonly key_prefix: string;
+            readonly allowed_origins: string[];
+            /** @description The form asks the customer's consent to WhatsApp/SMS messages (messaging_consent). */
+            readonly asks_consent: boolean;
+            /**
+             * Thank-you page
+             * Format: uri
+             * @description Where a browser is sent after its form post is received; empty: a JSON answer.
+             */
+            readonly redirect_url: string;
+            readonly is_active: boolean;
+            readonly created_by: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly intake_url: string;
+            /** @description An HTML form posting to this source; paste the key you saved where it says so. */
+            readonly form_snippet: string;
+            /** @description The key, shown this once: only its hash is kept. */
+            readonly key: string;
+        };
+        IntakeSourceOutput: {
+            readonly id: number;
+            readonly name: string;
+            readonly organization: number;
+            /** @description New leads from this source go to this branch. */
+            readonly branch: number;
+            readonly branch_name: string;
+            readonly lead_source: components["schemas"]["LeadSourceEnum"];
+            readonly key_prefix: string;
+            readonly allowed_origins: string[];
+            /** @description The form asks the customer's consent to WhatsApp/SMS messages (messaging_consent). */
+            readonly asks_consent: boolean;
+            /**
+             * Thank-you page
+             * Format: uri
+             * @description Where a browser is sent after its form post is received; empty: a JSON answer.
+             */
+            readonly redirect_url: string;
+            readonly is_active: boolean;
+            readonly created_by: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly intake_url: string;
+            /** @description An HTML form posting to this source; paste the key you saved where it says so. */
+            readonly form_snippet: string;
+        };
         InvitationAcceptRequest: {
             /** @description The `uid` of the invitation link. */
             uid: string;
@@ -2203,6 +2438,31 @@ export interface components {
          * @enum {string}
          */
         MessagingConsentEnum: "unknown" | "opted_in" | "opted_out";
+        MetaChangeRequest: {
+            /** @description `leadgen`; other fields are ignored. */
+            field: string;
+            value: components["schemas"]["MetaLeadgenValueRequest"];
+        };
+        MetaEntryRequest: {
+            /** @description The page id. */
+            id: string;
+            time?: number;
+            changes: components["schemas"]["MetaChangeRequest"][];
+        };
+        MetaLeadgenValueRequest: {
+            leadgen_id: string;
+            page_id: string;
+            form_id?: string;
+            ad_id?: string;
+            adgroup_id?: string;
+            created_time?: number;
+        };
+        /** @description Documentation only: the body Meta posts (verified on its raw bytes, then read as JSON). */
+        MetaWebhookRequest: {
+            /** @description `page`. */
+            object: string;
+            entry: components["schemas"]["MetaEntryRequest"][];
+        };
         /**
          * @description * `cash` - Cash
          *     * `bank_transfer` - Bank transfer
@@ -2359,6 +2619,26 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["HistoryEntryOutput"][];
+            /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
+            count_is_estimate?: boolean;
+        };
+        PaginatedIntakeSourceOutputList: {
+            /**
+             * @description Exact up to 10,000 matches; beyond that an estimate (see count_is_estimate).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["IntakeSourceOutput"][];
             /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
             count_is_estimate?: boolean;
         };
@@ -5156,6 +5436,404 @@ export interface operations {
             };
             /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_intake_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The intake source's key (ik_…). */
+                "X-Intake-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntakeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["IntakeFormInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeReceived"];
+                };
+            };
+            /** @description A form post received: on to `next` or the source's thank-you page. */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description No key, or a wrong or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Posted from a page whose origin the source does not allow. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The body is larger than the intake accepts (`INTAKE_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_intake_sources_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page; at most 100 (larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedIntakeSourceOutputList"];
+                };
+            };
+            /** @description Invalid input, e.g. a `page_size` that is not a positive integer; each offending parameter lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_intake_sources_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntakeSourceCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSourceCreated"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_intake_sources_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSourceOutput"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_intake_sources_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSourceOutput"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_intake_meta_verify: {
+        parameters: {
+            query: {
+                "hub.challenge": string;
+                "hub.mode": "subscribe";
+                "hub.verify_token": string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `hub.challenge`, as sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Not a subscription, or a wrong verify token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_intake_meta_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description sha256=<HMAC-SHA256 of the raw body, app secret> */
+                "X-Hub-Signature-256": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetaWebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeReceived"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description No, a malformed or a wrong signature: nothing is stored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The body is larger than META_WEBHOOK_MAX_BYTES. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
