@@ -5,11 +5,12 @@
   or concurrent copies of one message store one row and record one follow-up, and two first messages
   from one new number make one lead. The lock's key is the one intake takes for the same phone, so a
   web form and a WhatsApp message from one new customer at the same moment also make one lead.
-- A known customer (the organization's lead with this phone, E.164; open leads first, then the most
-  recent) gets the message in their thread (`in`, `received`) and a follow-up through
-  `followup_record` (`contact_method` whatsapp/sms, the text as remarks, outcome answered), due
-  today unless an earlier missed day is already set. The inbound row also opens WhatsApp's 24-hour
-  window the outbox checks for free text.
+- A known customer (the organization's lead with this phone, E.164, as intake finds it: open leads
+  first, then the most recent) gets the message in their thread (`in`, `received`) and a follow-up
+  through `followup_record` (`contact_method` whatsapp/sms, the text as remarks, outcome answered),
+  due today unless an earlier missed day is already set. It is `inbound` (the customer reached us):
+  the lead's status and first/last contact, which measure staff reaching the customer (the
+  first-contact SLA), stay as they are. The inbound row also opens WhatsApp's 24-hour window.
 - An unknown number becomes a lead through `lead_create` in the channel's intake branch (the
   organization's first branch when none was chosen), `lead_source=whatsapp` for WhatsApp and SMS
   alike (the contract names one source for a lead that wrote to us first; the thread says which
@@ -27,12 +28,12 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from common.errors import StateConflict
 from common.identity import normalize_contact_number
-from leads.models import FINAL_LEAD_STATUSES, ConsentVia, ContactMethod, Lead, LeadSource, MessagingConsent
+from leads.duplicates import find_customer_lead
+from leads.models import ConsentVia, ContactMethod, Lead, LeadSource, MessagingConsent
 from leads.services import followup_record, lead_create
 from messaging import keywords
 from messaging.models import Channel, ChannelKind, Message, MessageDirection, MessageStatus
@@ -89,14 +90,9 @@ def _lock_phone(organization_id: int, phone: str) -> None:
 
 
 def customer_lead_by_phone(*, organization_id: int, phone: str) -> Lead | None:
-    """The organization's lead with this (E.164) phone: open leads first, then the most recent. One query."""
-    closed = Case(When(lead_status__in=FINAL_LEAD_STATUSES, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return (
-        Lead.objects.unscoped()
-        .filter(organization_id=organization_id, contact_number=phone)
-        .order_by(closed, "-created_at", "-id")
-        .first()
-    )
+    """The organization's lead with this (E.164) phone, as intake recognises a customer: open leads first,
+    then the most recent (`leads.duplicates.find_customer_lead` on the phone alone)."""
+    return find_customer_lead(organization_id=organization_id, contact_number=phone)
 
 
 def _intake_branch(channel: Channel) -> Branch | None:
@@ -199,7 +195,8 @@ def _receive(channel: Channel, inbound: InboundMessage, phone: str) -> InboundOu
 
 
 def _follow_up(lead: Lead, channel: Channel, text: str, at: datetime) -> None:
-    """The customer wrote: a follow-up on their lead, due today (an earlier missed day stays)."""
+    """The customer wrote: a follow-up on their lead, due today (an earlier missed day stays); inbound, so
+    it does not count as staff's contact."""
     today = timezone.localdate()
     due = lead.next_followup_date if lead.next_followup_date and lead.next_followup_date <= today else today
     label = ChannelKind(channel.kind).label
@@ -210,6 +207,7 @@ def _follow_up(lead: Lead, channel: Channel, text: str, at: datetime) -> None:
         followup_at=at,
         next_followup_date=due,
         allow_historical_dates=True,
+        inbound=True,
     )
 
 

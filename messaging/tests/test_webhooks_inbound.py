@@ -51,6 +51,8 @@ class KnownCustomerTests(InboundTestCase):
         self.lead.refresh_from_db()
         self.assertEqual(self.lead.next_followup_date, timezone.localdate())
         self.assertEqual(Lead.objects.count(), 1)
+        # The customer reached us: not staff's first contact (the SLA), so the lead stays new.
+        self.assertEqual((self.lead.lead_status, self.lead.first_contacted_at), (LeadStatus.NEW, None))
 
     def test_the_message_opens_the_24_hour_window_but_never_consent(self):
         self.assertFalse(whatsapp_window_open(lead_id=self.lead.pk))
