@@ -1227,6 +1227,8 @@ export interface components {
              */
             strategy: components["schemas"]["StrategyEnum"];
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         /**
          * @description A new booking; identity data is normalised, the branch must be one the caller may act on.
          *
@@ -1431,10 +1433,10 @@ export interface components {
         };
         FieldChange: {
             field: string;
-            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings. */
-            old: (string | number | boolean) | null;
-            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings. */
-            new: (string | number | boolean) | null;
+            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings, JSON fields (a lead's `attribution`) objects. */
+            old: (string | number | boolean | Record<string, never>) | null;
+            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings, JSON fields (a lead's `attribution`) objects. */
+            new: (string | number | boolean | Record<string, never>) | null;
         };
         /**
          * @description * `csv` - CSV
@@ -2016,7 +2018,16 @@ export interface components {
             readonly messaging_consent: components["schemas"]["MessagingConsentEnum"];
             /** Format: date-time */
             readonly messaging_consent_at: string | null;
-            readonly messaging_consent_via: components["schemas"]["ConsentViaEnum"];
+            /**
+             * @description How consent was given or withdrawn; empty while unknown.
+             *
+             *     * `intake_form` - Intake form
+             *     * `staff` - Staff, on a call or a visit
+             *     * `inbound_message` - Inbound message
+             *     * `import` - Import
+             *     * `other` - Other
+             */
+            messaging_consent_via: components["schemas"]["ConsentViaEnum"] | components["schemas"]["BlankEnum"];
             readonly language: components["schemas"]["LanguageEnum"];
             /**
              * Format: date-time
