@@ -59,12 +59,15 @@ def intake_accept(*, source: IntakeSource, enquiry: Enquiry | None, client_addre
         fields = {name: getattr(enquiry, name) for name in ENQUIRY_FIELDS}
         fields["customer_name"] = fields["customer_name"] or ""
     status = IntakeSubmissionStatus.PENDING if enquiry is not None else IntakeSubmissionStatus.SPAM
+    submission = IntakeSubmission(source=source, idempotency_key=idempotency_key, client_address=client_address,
+                                  status=status, **fields)
+    connection = transaction.get_connection()
     try:
-        with transaction.atomic():
-            submission = IntakeSubmission.objects.create(
-                source=source, idempotency_key=idempotency_key, client_address=client_address, status=status,
-                **fields,
-            )
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint: a repeated key must not spoil the caller's transaction
+                submission.save(force_insert=True)
+        else:
+            submission.save(force_insert=True)  # one INSERT, committed by itself (no BEGIN/COMMIT round trips)
     except IntegrityError:
         existing = (IntakeSubmission.objects.filter(source=source, idempotency_key=idempotency_key).first()
                     if idempotency_key else None)
