@@ -8,6 +8,8 @@
     one Celery worker process (`--concurrency 2`) running during the load. Figures: accepted requests/s,
     p50/p99, errors; then how long the queue takes to drain after the load ends (every submission processed),
     and duplicate leads among the run's customers once drained (must be 0: a returning customer is a follow-up);
+  - with a broker and no worker during the load (the request path alone), the worker started after it and the
+    drain timed from its start;
   - without a broker: each submission is processed in-process right after the request's commit (the slow case).
 * webhook: 300 signed Meta `leadgen` webhooks, one at a time over one keep-alive connection, each with a
   new leadgen id; p50/p99 of the answer. Without a broker (as run here) the fetch from the Graph API (a
@@ -232,6 +234,17 @@ def measure(*, log, port: int = 8020, workers: int = 2) -> dict:
                     result["intake"]["drain_seconds"] = _drain(created.source, campaign, log)
                     log(f"  queue drained {result['intake']['drain_seconds']} s after the load ended")
                     result["intake"].update(_run_figures(created.source, campaign, log))
+                # The request path alone: the same load with the broker and no worker running (the tasks wait in
+                # the queue), then the worker started and the queue's drain timed from its start.
+                campaign = f"bench-queued-{stamp}"
+                with Server(port=port, workers=workers, log_path=tempfile.mktemp(suffix="-intake-gunicorn.log")) as server:
+                    server.wait_ready(token)
+                    log("intake with a broker, the worker started after the load:")
+                    result["intake_queued"] = _wrk(_lua(created.key, campaign, base + 2 * POOL), port, log)
+                    with Worker(queue=queue, log_path=tempfile.mktemp(suffix="-intake-celery.log")):
+                        result["intake_queued"]["drain_seconds"] = _drain(created.source, campaign, log)
+                    log(f"  the worker drained the queue in {result['intake_queued']['drain_seconds']} s")
+                    result["intake_queued"].update(_run_figures(created.source, campaign, log))
                 # The webhook with a broker and no worker: the answer only records the id and queues the fetch
                 # (the queued fetches are dropped with the run's queue).
                 with Server(port=port, workers=workers, log_path=tempfile.mktemp(suffix="-intake-gunicorn.log")) as server:
@@ -260,7 +273,7 @@ def measure(*, log, port: int = 8020, workers: int = 2) -> dict:
 def failures(result: dict) -> int:
     webhook = result.get("webhook") or {}
     count = webhook.get("errors", 0) + (result.get("webhook_broker") or {}).get("errors", 0)
-    for name in ("intake", "intake_eager"):
+    for name in ("intake", "intake_queued", "intake_eager"):
         intake = result.get(name) or {}
         count += (intake.get("non_2xx", 0) + intake.get("socket_errors", 0) + intake.get("duplicate_customers", 0)
                   + intake.get("failed", 0) + intake.get("pending", 0))
@@ -275,7 +288,7 @@ def _intake_line(label: str, result: dict, intake: dict, *, target: bool) -> str
         f"{intake['latency_p50_ms']} ms, p99 {intake['latency_p99_ms']} ms, errors {errors}"
     )
     if "drain_seconds" in intake:
-        line += f"; queue drained {intake['drain_seconds']} s after the load"
+        line += f"; queue drained in {intake['drain_seconds']} s"
     line += (f"; {intake['leads_created']} leads for {result['pool']} customers, {intake['followups']} follow-ups, "
              f"failed {intake['failed']}, duplicate customers {intake['duplicate_customers']}")
     if target:
@@ -292,6 +305,9 @@ def table_lines(result: dict | None) -> list[str]:
     lines = ["", "intake (shared 2-CPU machine: other sessions were running):",
              _intake_line(f"with a broker (gunicorn 2 workers + one Celery worker, concurrency "
                           f"{result.get('worker_concurrency', WORKER_CONCURRENCY)})", result, result["intake"], target=True)]
+    if result.get("intake_queued"):
+        lines.append(_intake_line("with a broker, no worker during the load (the request path alone; the worker "
+                                  "started after it)", result, result["intake_queued"], target=False))
     if result.get("intake_eager"):
         lines.append(_intake_line("without a broker (processed in-process)", result, result["intake_eager"], target=False))
     if webhook:
