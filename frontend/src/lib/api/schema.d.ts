@@ -661,7 +661,7 @@ export interface paths {
         put?: never;
         /**
          * Post an enquiry (a new lead, or a follow-up on the customer's lead)
-         * @description Opened by an intake source's key: the `X-Intake-Key` header, or (an HTML form's post, form-encoded) the `intake_key` field. The answer is always the same `{"received": true}`, whether a lead was created, a returning customer's lead got a follow-up, or the honeypot `website` was filled (then nothing is stored). A form post is sent on (303) to `next` (a page of one of the source's allowed origins) or the source's thank-you page, when there is one. Limited per key and per client address (`DJANGO_THROTTLE_INTAKE`). Cross-origin calls only from the source's allowed origins.
+         * @description Opened by an intake source's key: the `X-Intake-Key` header, or (an HTML form's post, form-encoded) the `intake_key` field. The enquiry is validated and stored, and answered at once with `{"received": true}`; the lead (a new one, or a follow-up on a returning customer's) is made in the background. The answer is the same when the honeypot `website` was filled (then nothing is processed) or a retried post repeats an `Idempotency-Key` (then nothing new is stored). A form post is sent on (303) to `next` (a page of one of the source's allowed origins) or the source's thank-you page, when there is one. Limited per key and per client address (`DJANGO_THROTTLE_INTAKE`). Cross-origin calls only from the source's allowed origins.
          */
         post: operations["leads_intake_create"];
         delete?: never;
@@ -5388,6 +5388,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Any string of up to 100 printable characters, unique per post: a retried post with the same key is answered as received and stores nothing new. */
+                "Idempotency-Key"?: string;
                 /** @description The intake source's key (ik_…). */
                 "X-Intake-Key"?: string;
             };
