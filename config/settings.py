@@ -50,8 +50,8 @@ INSTALLED_APPS = [
     "booking",
     "leads",
     "transfers",
-    "messaging",
     "intake",
+    "messaging",
     "desk",
 ]
 
@@ -416,6 +416,19 @@ LEADS_IMPORT_MAX_ATTEMPTS = env.int("LEADS_IMPORT_MAX_ATTEMPTS", default=3)
 # `purge_imports` deletes dry runs and failed imports, and drops stored files, older than this.
 LEADS_IMPORT_RETENTION_DAYS = env.int("LEADS_IMPORT_RETENTION_DAYS", default=90)
 
+# --- Intake: web forms and Meta Lead Ads (docs/intake.md) ----------------------------------
+# The largest enquiry body `POST /api/leads/intake/` reads (bytes; 413 beyond), and the largest Meta webhook.
+INTAKE_MAX_BODY_BYTES = env.int("INTAKE_MAX_BODY_BYTES", default=16 * 1024)
+META_WEBHOOK_MAX_BYTES = env.int("META_WEBHOOK_MAX_BYTES", default=256 * 1024)
+# The service's Meta app: the webhooks' signature secret and the subscription check's token (empty: refused).
+META_APP_SECRET = env.str("META_APP_SECRET", default="")
+META_VERIFY_TOKEN = env.str("META_VERIFY_TOKEN", default="")
+# The Graph API (tests point it at a local fake), its version, each call's timeout (seconds), and how many
+# times a lead's fetch is retried (back-off from 30 s, doubling, at most an hour) before it is marked failed.
+META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
+META_GRAPH_VERSION = env.str("META_GRAPH_VERSION", default="v23.0")
+META_GRAPH_TIMEOUT = env.float("META_GRAPH_TIMEOUT", default=10.0)
+META_FETCH_MAX_RETRIES = env.int("META_FETCH_MAX_RETRIES", default=6)
 # --- Customer messages (WhatsApp Cloud API, Twilio SMS; docs/messaging.md) -------------------
 # Fernet keys that encrypt the channels' secrets at rest, comma-separated, newest first (rotation:
 # put the new key in front, `manage.py rotate_channel_secrets`, drop the old one). Required when
@@ -423,9 +436,7 @@ LEADS_IMPORT_RETENTION_DAYS = env.int("LEADS_IMPORT_RETENTION_DAYS", default=90)
 # SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEYS = env.list("DJANGO_FIELD_ENCRYPTION_KEY", default=[])
 FIELD_ENCRYPTION_DERIVE_FROM_SECRET_KEY = DEBUG
-# The providers' API base URLs (tests point them at local fakes) and the Graph API version.
-META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
-META_GRAPH_VERSION = env.str("META_GRAPH_VERSION", default="v23.0")
+# Twilio's API base URL (tests point it at a local fake; the Graph API's is META_GRAPH_URL above).
 TWILIO_API_URL = env.str("TWILIO_API_URL", default="https://api.twilio.com").rstrip("/")
 # Where Twilio posts delivery statuses (the public address of /api/messaging/twilio/); unset: none asked for.
 TWILIO_STATUS_CALLBACK_URL = env.str("TWILIO_STATUS_CALLBACK_URL", default="")
@@ -441,22 +452,10 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=6)
 MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
 MESSAGING_CUSTOMER_GAP_SECONDS = env.int("MESSAGING_CUSTOMER_GAP_SECONDS", default=6)
 MESSAGING_STALE_CLAIM_MINUTES = env.int("MESSAGING_STALE_CLAIM_MINUTES", default=10)
-# Webhooks (docs/messaging.md, "Webhooks and inbound messages"): the Meta app's META_APP_SECRET and
-# META_VERIFY_TOKEN are the intake's (below: one app for Lead Ads and WhatsApp).
+# Webhooks (docs/messaging.md, "Webhooks and inbound messages"); the Meta app's META_APP_SECRET and
+# META_VERIFY_TOKEN are the intake's (above: one app for Lead Ads and WhatsApp).
 # The largest webhook body read (bytes; 413 beyond). Meta documents payloads of up to 3 MB.
 MESSAGING_WEBHOOK_MAX_BYTES = env.int("MESSAGING_WEBHOOK_MAX_BYTES", default=3 * 1024 * 1024)
 # The public address Twilio calls, scheme and host (e.g. https://leads.example.com), when the proxy in
 # front rewrites the host or path; unset, the URL Twilio signed is rebuilt from the request.
 TWILIO_WEBHOOK_BASE_URL = env.str("TWILIO_WEBHOOK_BASE_URL", default="").rstrip("/")
-
-# --- Intake: web forms and Meta Lead Ads (docs/intake.md) ----------------------------------
-# The largest enquiry body `POST /api/leads/intake/` reads (bytes; 413 beyond), and the largest Meta webhook.
-INTAKE_MAX_BODY_BYTES = env.int("INTAKE_MAX_BODY_BYTES", default=16 * 1024)
-META_WEBHOOK_MAX_BYTES = env.int("META_WEBHOOK_MAX_BYTES", default=256 * 1024)
-# The service's Meta app: the webhooks' signature secret and the subscription check's token (empty: refused).
-META_APP_SECRET = env.str("META_APP_SECRET", default="")
-META_VERIFY_TOKEN = env.str("META_VERIFY_TOKEN", default="")
-# The Graph API's URL and version are the messaging block's (above); each call's timeout (seconds), and how
-# many times a lead's fetch is retried (back-off from 30 s, doubling, at most an hour) before it is marked failed.
-META_GRAPH_TIMEOUT = env.float("META_GRAPH_TIMEOUT", default=10.0)
-META_FETCH_MAX_RETRIES = env.int("META_FETCH_MAX_RETRIES", default=6)

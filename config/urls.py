@@ -17,7 +17,7 @@ urlpatterns = [
     # The language switch of the admin and the desk (Django's set_language, the choice also kept on the user).
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("organizations.urls")),
-    # Everything under /api/leads/ (the contract's paths), from apps on two floors: leads.urls holds the
+    # Everything under /api/leads/ (the contract's paths), from apps on several floors: leads.urls holds the
     # leads, follow-ups, loan book and reports; transfers.urls the imports and the export; intake.urls the
     # intake sources, the intake itself and Meta Lead Ads' webhook; messaging.lead_urls a lead's message
     # thread and consent.

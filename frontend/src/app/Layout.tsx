@@ -54,12 +54,8 @@ export function Layout() {
           ["/intake", t("nav.intake")],
         ] as [string, string][])
       : []),
-    ...(orgAdmin
-      ? ([
-          ["/intake-sources", t("nav.intakeSources")],
-          ["/channels", t("nav.channels")],
-        ] as [string, string][])
-      : []),
+    ...(orgAdmin ? ([["/intake-sources", t("nav.intakeSources")]] as [string, string][]) : []),
+    ...(orgAdmin ? ([["/channels", t("nav.channels")]] as [string, string][]) : []),
   ];
   return (
     <>
