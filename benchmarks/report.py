@@ -116,6 +116,10 @@ def table(report: dict) -> str:
         from benchmarks import steps_messaging
 
         lines += steps_messaging.table_lines(report["messaging"])
+    if report.get("webhooks"):
+        from benchmarks import steps_webhooks
+
+        lines += steps_webhooks.table_lines(report["webhooks"])
     if report.get("stages"):
         from benchmarks.stages import table as stage_table
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks import big_branch, http, stages, steps_assign, steps_intake, steps_loans, steps_messaging, steps_reports, steps_transfers
+from benchmarks import steps_webhooks
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
@@ -133,6 +134,12 @@ def measure_all(*, args, report: dict, log) -> int:
             if steps_messaging.wanted(args.only):
                 report["messaging"] = steps_messaging.measure(only=args.only, log=log)
                 if steps_messaging.only_these(args.only):
+                    report["requests"] = []
+                    return failures
+            if steps_webhooks.wanted(args.only):
+                report["webhooks"] = steps_webhooks.measure(args=args, token=token, log=log)
+                failures += sum(report["webhooks"].get(key, {}).get("errors", 0) for key in ("paced", "flat_out"))
+                if steps_webhooks.only_these(args.only):
                     report["requests"] = []
                     return failures
             cases = workload.cases()

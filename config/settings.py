@@ -452,3 +452,10 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=6)
 MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
 MESSAGING_CUSTOMER_GAP_SECONDS = env.int("MESSAGING_CUSTOMER_GAP_SECONDS", default=6)
 MESSAGING_STALE_CLAIM_MINUTES = env.int("MESSAGING_STALE_CLAIM_MINUTES", default=10)
+# Webhooks (docs/messaging.md, "Webhooks and inbound messages"); the Meta app's META_APP_SECRET and
+# META_VERIFY_TOKEN are the intake's (above: one app for Lead Ads and WhatsApp).
+# The largest webhook body read (bytes; 413 beyond). Meta documents payloads of up to 3 MB.
+MESSAGING_WEBHOOK_MAX_BYTES = env.int("MESSAGING_WEBHOOK_MAX_BYTES", default=3 * 1024 * 1024)
+# The public address Twilio calls, scheme and host (e.g. https://leads.example.com), when the proxy in
+# front rewrites the host or path; unset, the URL Twilio signed is rebuilt from the request.
+TWILIO_WEBHOOK_BASE_URL = env.str("TWILIO_WEBHOOK_BASE_URL", default="").rstrip("/")

@@ -18,3 +18,18 @@ def deliver_messages(message_ids: list[int]) -> dict[str, int]:
         result = message_deliver(message_id=message_id, lookups=lookups)
         outcome[result] = outcome.get(result, 0) + 1
     return outcome
+
+
+@shared_task(name="messaging.apply_status_later", ignore_result=True)
+def apply_status_later(channel_id: int, provider_message_id: str, status: str, at: str, error: str, attempt: int) -> str:
+    """A status callback that came before the outbox recorded the provider's id: tried again (webhooks)."""
+    from datetime import datetime
+
+    from messaging.models import Channel
+    from messaging.services.statuses import StatusUpdate, message_status_apply_or_retry
+
+    channel = Channel.objects.filter(pk=channel_id).first()
+    if channel is None:
+        return "unknown"
+    update = StatusUpdate(provider_message_id, status, datetime.fromisoformat(at), error)
+    return message_status_apply_or_retry(channel=channel, update=update, attempt=attempt)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from messaging import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("templates/<int:pk>/", views.MessageTemplateDetailView.as_view(), name="template-detail"),
     path("channels/", views.ChannelListView.as_view(), name="channels"),
     path("channels/<int:pk>/", views.ChannelDetailView.as_view(), name="channel-detail"),
+    path("", include("messaging.webhooks.urls")),
 ]

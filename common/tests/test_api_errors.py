@@ -102,10 +102,12 @@ class SchemaConventionTests(TestCase):
             if "requestBody" in operation:
                 with self.subTest(operation=name):
                     # A file upload is the one multipart body (the import's CSV or XLSX); the intake also takes
-                    # an HTML form's post (form-encoded), which cannot send JSON.
+                    # an HTML form's post (form-encoded), which cannot send JSON; Twilio's webhook posts a form
+                    # (Twilio's format, not ours to choose).
                     expected = {
                         "leads_imports_create": ["multipart/form-data"],
                         "leads_intake_create": ["application/json", "application/x-www-form-urlencoded"],
+                        "messaging_twilio_webhook": ["application/x-www-form-urlencoded"],
                     }.get(operation["operationId"], ["application/json"])
                     self.assertEqual(list(operation["requestBody"]["content"]), expected)
 

@@ -56,6 +56,15 @@ OUTSIDE_WINDOW = (
 )
 
 
+# The one message an opted-out customer is sent: the confirmation of their own STOP
+# (messaging/services/inbound.py), queued once per STOP with this dedupe key prefix.
+OPT_OUT_CONFIRMATION_KEY = "opt_out_confirmation:"
+
+
+def is_opt_out_confirmation(message: Message) -> bool:
+    return bool(message.dedupe_key and message.dedupe_key.startswith(OPT_OUT_CONFIRMATION_KEY))
+
+
 def check_consent(lead: Lead) -> None:
     """Nothing is ever sent to a customer who has not opted in: a 409 naming `messaging_consent`."""
     if lead.messaging_consent != MessagingConsent.OPTED_IN:
@@ -111,14 +120,25 @@ def message_queue(
     actor=None,
     dedupe_key: str | None = None,
     respect_quiet_hours: bool = False,
+    opt_out_confirmation: bool = False,
 ) -> Message:
     """Queue one message to `lead`: a template (`template` code with `params`) or free text (`body`).
 
     Refused with a 409 when the customer has not opted in, when free text on WhatsApp falls outside
     the 24-hour window, or when no channel can send it. Written in the caller's transaction; sent
     after it commits. With `dedupe_key`, queueing the same cause again returns the first message.
+
+    `opt_out_confirmation`: the narrow exception to consent: free text to a lead who has just opted
+    out, keyed `opt_out_confirmation:<inbound message id>` (sent once per STOP, never a template).
     """
-    check_consent(lead)
+    if opt_out_confirmation:
+        if (
+            lead.messaging_consent != MessagingConsent.OPTED_OUT or template
+            or not (dedupe_key or "").startswith(OPT_OUT_CONFIRMATION_KEY)
+        ):
+            raise ValueError("An opt-out confirmation is free text to an opted-out lead, keyed opt_out_confirmation:<id>.")
+    else:
+        check_consent(lead)
     if bool(template) == bool(body):
         raise ValidationError({"non_field_errors": ["Send either a template (with its params) or a free-text body."]})
     if channel is not None and channel not in ChannelKind.values:
@@ -294,7 +314,8 @@ def message_deliver(*, message_id: int, lookups: dict | None = None) -> str:
     if message.next_attempt_at > now:
         enqueue([message.pk], countdown=(message.next_attempt_at - now).total_seconds())
         return "skipped"
-    if message.lead.messaging_consent != MessagingConsent.OPTED_IN:
+    confirming_stop = is_opt_out_confirmation(message) and message.lead.messaging_consent == MessagingConsent.OPTED_OUT
+    if message.lead.messaging_consent != MessagingConsent.OPTED_IN and not confirming_stop:
         Message.objects.filter(pk=message.pk, status=MessageStatus.QUEUED, claimed_at__isnull=True).update(
             status=MessageStatus.FAILED, error="Not sent: the customer is no longer opted in.", failed_at=now
         )

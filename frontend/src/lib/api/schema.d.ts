@@ -1170,6 +1170,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/messaging/twilio/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio status callbacks and inbound SMS, signed with X-Twilio-Signature (the account's auth token)
+         * @description POST /api/messaging/twilio/: Twilio's status callbacks and inbound SMS, signed with X-Twilio-Signature.
+         */
+        post: operations["messaging_twilio_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messaging/whatsapp/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Meta's subscription check: echoes hub.challenge when hub.verify_token is META_VERIFY_TOKEN
+         * @description GET, POST /api/messaging/whatsapp/: Meta's subscription check, and statuses and inbound messages.
+         */
+        get: operations["messaging_whatsapp_verify"];
+        put?: never;
+        /**
+         * WhatsApp statuses and inbound messages, signed with X-Hub-Signature-256 (the app secret)
+         * @description GET, POST /api/messaging/whatsapp/: Meta's subscription check, and statuses and inbound messages.
+         */
+        post: operations["messaging_whatsapp_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2926,6 +2970,20 @@ export interface components {
             /** Format: date-time */
             expiry: string | null;
         };
+        /** @description Twilio's form fields: a status callback (`MessageStatus`) or an inbound SMS (`Body`, `SmsStatus=received`). */
+        TwilioWebhookRequest: {
+            AccountSid: string;
+            MessageSid: string;
+            From?: string;
+            To?: string;
+            Body?: string;
+            /** @description queued, sent, delivered, read, undelivered or failed (status callbacks) */
+            MessageStatus?: string;
+            SmsStatus?: string;
+            ErrorCode?: string;
+            MessagingServiceSid?: string;
+            NumMedia?: string;
+        };
         /**
          * @description Field name (or `non_field_errors`) → list of messages.
          * @example {
@@ -2937,6 +2995,9 @@ export interface components {
         ValidationError: {
             [key: string]: string[] | string | Record<string, never>;
         };
+        WebhookReceived: {
+            received: boolean;
+        };
         WeekCount: {
             /**
              * Format: date
@@ -2944,6 +3005,17 @@ export interface components {
              */
             week: string;
             leads: number;
+        };
+        /**
+         * @description A WhatsApp Cloud API webhook: `entry[].changes[]` with `field: messages` and a `value` holding
+         *     `metadata.phone_number_id`, `statuses[]`, `messages[]` and `contacts[]`.
+         */
+        WhatsAppWebhookRequest: {
+            /** @description whatsapp_business_account */
+            object: string;
+            entry: {
+                [key: string]: unknown;
+            }[];
         };
     };
     responses: never;
@@ -7461,6 +7533,137 @@ export interface operations {
             };
             /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    messaging_twilio_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description base64 HMAC-SHA1 of the URL and the sorted form fields */
+                "X-Twilio-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TwilioWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Empty TwiML: `<Response/>`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description No account we know, or no, a malformed or a wrong signature: nothing is stored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The body is larger than MESSAGING_WEBHOOK_MAX_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    messaging_whatsapp_verify: {
+        parameters: {
+            query: {
+                "hub.challenge": string;
+                "hub.mode": "subscribe";
+                "hub.verify_token": string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `hub.challenge`, as sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Not a subscription, or a wrong verify token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    messaging_whatsapp_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description sha256=<HMAC-SHA256 of the raw body, app secret> */
+                "X-Hub-Signature-256": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatsAppWebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceived"];
+                };
+            };
+            /** @description The signed body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description No, a malformed or a wrong signature: nothing is stored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The body is larger than MESSAGING_WEBHOOK_MAX_BYTES. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
