@@ -21,6 +21,9 @@ class LeadSource(models.TextChoices):
     WEBSITE = "website", _("Website")
     BOOKING = "booking", _("Booking")
     OTHER = "other", _("Other")
+    WEB_FORM = "web_form", _("Web form")
+    META_ADS = "meta_ads", _("Meta ads")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class LeadStatus(models.TextChoices):
@@ -53,6 +56,31 @@ class FollowUpOutcome(models.TextChoices):
     BUSY = "busy", _("Busy")
     UNREACHABLE = "unreachable", _("Unreachable")
     WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class MessagingConsent(models.TextChoices):
+    """Whether the customer agreed to hear from us on WhatsApp/SMS: nothing is sent without `opted_in`."""
+
+    UNKNOWN = "unknown", _("Unknown")
+    OPTED_IN = "opted_in", _("Opted in")
+    OPTED_OUT = "opted_out", _("Opted out")
+
+
+class ConsentVia(models.TextChoices):
+    """How the customer's messaging consent was given or withdrawn."""
+
+    INTAKE_FORM = "intake_form", _("Intake form")
+    STAFF = "staff", _("Staff, on a call or a visit")
+    INBOUND_MESSAGE = "inbound_message", _("Inbound message")
+    IMPORT = "import", _("Import")
+    OTHER = "other", _("Other")
+
+
+class CustomerLanguage(models.TextChoices):
+    """The language the customer is written to in (the messaging templates' language)."""
+
+    ENGLISH = "en", _("English")
+    URDU = "ur", _("Urdu")
 
 
 class LoanStatus(models.TextChoices):
@@ -165,6 +193,15 @@ class LeadQuerySet(ScopedQuerySet):
             condition |= Q(lost_reason_category__isnull=True)
         return self.filter(condition, lead_status=LeadStatus.LOST)
 
+    def sla_breached(self, *, now=None):
+        """Leads that missed their first-contact SLA: first contacted after `first_contact_due_at`, or not
+        yet contacted and the due time has passed. Leads without a due time (no SLA) never count."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(first_contacted_at__isnull=True, first_contact_due_at__lt=now)
+            | Q(first_contacted_at__gt=F("first_contact_due_at"))
+        )
+
     def never_contacted(self):
         """Leads without any recorded follow-up (no first contact yet)."""
         return self.filter(last_contacted_at__isnull=True)
@@ -219,7 +256,31 @@ class Lead(OrganizationFollowsBranch):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_leads",
         verbose_name=_("assigned to")
     )
+    # When `assigned_to` was last set (by a person or the branch's assignment rule); daily caps count these.
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
     remarks = models.TextField(_("remarks"), blank=True, default="")
+    # Where an enquiry came from, beyond `lead_source`: Meta's leadgen, form, ad and campaign ids for a
+    # Lead Ads lead, and a web form's UTM tags.
+    attribution = models.JSONField(_("attribution"), default=dict, blank=True)
+    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True, default="")
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True, default="")
+    # The first-contact SLA: when the first contact is due (business time from creation, set by the
+    # services), and when the breach was escalated to the branch's managers (once, by the cron job).
+    first_contact_due_at = models.DateTimeField(_("first contact due at"), null=True, blank=True, editable=False)
+    sla_escalated_at = models.DateTimeField(_("SLA escalated at"), null=True, blank=True, editable=False)
+    # Customer messages (WhatsApp/SMS): nothing is sent without `opted_in`; when and how it was given.
+    messaging_consent = models.CharField(
+        _("messaging consent"), max_length=12, choices=MessagingConsent.choices, default=MessagingConsent.UNKNOWN,
+        db_default=MessagingConsent.UNKNOWN,
+    )
+    messaging_consent_at = models.DateTimeField(_("messaging consent at"), null=True, blank=True)
+    messaging_consent_via = models.CharField(
+        _("messaging consent via"), max_length=20, choices=ConsentVia.choices, blank=True, default=""
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=CustomerLanguage.choices, default=CustomerLanguage.ENGLISH,
+        db_default=CustomerLanguage.ENGLISH,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("created by")
@@ -244,6 +305,10 @@ class Lead(OrganizationFollowsBranch):
             models.CheckConstraint(condition=Q(lead_source__in=LeadSource.values), name="lead_source_valid"),
             models.CheckConstraint(condition=~Q(customer_name=""), name="lead_customer_name_not_empty"),
             models.CheckConstraint(condition=~Q(contact_number=""), name="lead_contact_number_not_empty"),
+            models.CheckConstraint(
+                condition=Q(messaging_consent__in=MessagingConsent.values), name="lead_messaging_consent_valid"
+            ),
+            models.CheckConstraint(condition=Q(language__in=CustomerLanguage.values), name="lead_language_valid"),
         ]
         indexes = [
             # Search by number in any scope (staff: no branch filter) and the booking → lead match

@@ -32,7 +32,7 @@ from leads.loan_book import payments_due_by
 from leads.models import FollowUpHistory, FollowUpReminder, Lead, LoanCommitment
 from leads.selectors import leads_due_by_unscoped
 from organizations.languages import user_language
-from organizations.models import Branch, Membership, MembershipRole
+from organizations.models import BRANCH_ROLES, Branch, Membership
 from organizations.scoping import user_sees_everything
 
 logger = logging.getLogger("leads")
@@ -113,7 +113,7 @@ def followup_digests(*, day: date) -> list[Digest]:
     # assignees (their scope).
     memberships = list(
         Membership.objects.filter(
-            Q(role=MembershipRole.BRANCH_USER, branch_id__in=set(leads_by_branch) | set(payments_by_branch))
+            Q(role__in=BRANCH_ROLES, branch_id__in=set(leads_by_branch) | set(payments_by_branch))
             | Q(user_id__in=assignee_ids)
         ).select_related("user__preferences")
     )
@@ -130,7 +130,7 @@ def followup_digests(*, day: date) -> list[Digest]:
         leads_per_user.setdefault(user.pk, {})[lead.pk] = lead
 
     for membership in memberships:
-        if membership.role == MembershipRole.BRANCH_USER:
+        if membership.role in BRANCH_ROLES:
             for lead in leads_by_branch.get(membership.branch_id, ()):
                 tell(membership.user, lead)
             branch_payments = payments_by_branch.get(membership.branch_id, ())

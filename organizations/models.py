@@ -15,6 +15,13 @@ from organizations.scoping import (  # noqa: F401  (re-exported: callers import 
 class MembershipRole(models.TextChoices):
     ORG_ADMIN = "org_admin", _("Organization admin")
     BRANCH_USER = "branch_user", _("Branch user")
+    # A branch user of their branch who also assigns its leads, sets its assignment rule and adds or
+    # deactivates its branch users (the contract's "Who may do what").
+    BRANCH_MANAGER = "branch_manager", _("Branch manager")
+
+
+# The roles held on one branch (the membership names a branch); an org admin's names none.
+BRANCH_ROLES = (MembershipRole.BRANCH_USER, MembershipRole.BRANCH_MANAGER)
 
 
 class Organization(models.Model):
@@ -79,7 +86,11 @@ class Branch(models.Model):
 
 
 class Membership(OrganizationFollowsBranch):
-    """A user's role: org admin of an organization, or branch user of one of its branches."""
+    """A user's role: org admin of an organization, or branch user (or manager) of one of its branches.
+
+    `available` and `daily_cap` are what the branch's assignment rule reads: a member on leave gets no
+    new leads, and one with a cap gets at most that many a business day.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
@@ -91,6 +102,14 @@ class Membership(OrganizationFollowsBranch):
         Branch, on_delete=models.CASCADE, related_name="memberships", null=True, blank=True, verbose_name=_("branch")
     )
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    available = models.BooleanField(
+        _("available"), default=True, db_default=True,
+        help_text=_("Off while the member is on leave: the assignment rules give them no new leads."),
+    )
+    daily_cap = models.PositiveIntegerField(
+        _("daily cap"), null=True, blank=True,
+        help_text=_("The most leads the assignment rules give this member in one business day; empty: no cap."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -100,13 +119,16 @@ class Membership(OrganizationFollowsBranch):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(role=MembershipRole.ORG_ADMIN, branch__isnull=True))
-                | (Q(role=MembershipRole.BRANCH_USER, branch__isnull=False)),
+                | (Q(role__in=BRANCH_ROLES, branch__isnull=False)),
                 name="membership_role_matches_scope",
             ),
             models.UniqueConstraint(
                 fields=["user", "organization"],
                 condition=Q(branch__isnull=True),
                 name="membership_unique_org_admin",
+            ),
+            models.CheckConstraint(
+                condition=Q(daily_cap__isnull=True) | Q(daily_cap__gt=0), name="membership_daily_cap_positive"
             ),
             models.UniqueConstraint(
                 fields=["user", "branch"],
@@ -127,7 +149,7 @@ class Membership(OrganizationFollowsBranch):
         which `visible_branch_ids` applies in SQL, for a job that has loaded the memberships of many users
         at once (the reminder digest) and must not query once per user.
         """
-        if self.role == MembershipRole.BRANCH_USER:
+        if self.branch_id is not None:
             return self.branch_id == branch.pk
         return self.organization_id == branch.organization_id
 

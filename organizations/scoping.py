@@ -70,6 +70,38 @@ def reaches_branch(user, branch) -> bool:
     return branch_id in visible_branch_ids(user)
 
 
+def managed_branch_ids(user) -> list[int]:
+    """Ids of the branches `user` manages: every branch of the organizations they are org admin of, and the
+    branches they are branch manager of (memoised per request). Staff and superusers are handled by the
+    callers, as for `visible_branch_ids`."""
+    if not (user and user.is_authenticated):
+        return []
+    cached = getattr(user, "_managed_branch_ids", None)
+    if cached is None:
+        membership = apps.get_model("organizations", "Membership")
+        rows = (
+            membership.objects.filter(user=user, role__in=("org_admin", "branch_manager"))
+            .order_by()
+            .values_list("branch_id", "organization__branches__id")
+        )
+        ids = {branch_id if branch_id is not None else org_branch_id for branch_id, org_branch_id in rows}
+        ids.discard(None)
+        cached = sorted(ids)
+        user._managed_branch_ids = cached
+    return cached
+
+
+def manages_branch(user, branch) -> bool:
+    """True when `user` may manage `branch` (assign its leads, set its rule, add or deactivate its branch
+    users): staff and superusers, an org admin of its organization, or a branch manager of it."""
+    branch_id = branch.pk if isinstance(branch, models.Model) else branch
+    if branch_id is None:
+        return False
+    if user_sees_everything(user):
+        return reaches_branch(user, branch)
+    return branch_id in managed_branch_ids(user)
+
+
 def check_reaches_branch(user, branch, *, field: str = "branch_id") -> None:
     """A branch `user` names (a report's `branch_id` filter) must be one they reach (`reaches_branch`):
     else a ValidationError on `field` (a 400 in the API, an error on the page)."""

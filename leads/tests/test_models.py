@@ -1,7 +1,9 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.test import TestCase
+from django.utils import timezone
 
 from booking.tests.factories import BookingFactory
 from leads.models import Lead, LoanCommitment
@@ -75,3 +77,23 @@ class LoanCommitmentConstraintTests(TestCase):
         commitment.refresh_from_db()
         self.assertIsNone(lead.booking_id)
         self.assertIsNone(commitment.booking_id)
+
+
+class SlaBreachedQuerySetTests(TestCase):
+    """`Lead.objects.sla_breached(now)`: first contact after the due time, or none yet and the due time passed."""
+
+    def test_which_leads_breached_their_first_contact_sla(self):
+        now = timezone.now()
+        hour = timedelta(hours=1)
+        rows = {
+            "waiting, due passed": dict(first_contact_due_at=now - hour),
+            "waiting, not due yet": dict(first_contact_due_at=now + hour),
+            "contacted late": dict(first_contact_due_at=now - 3 * hour, first_contacted_at=now - hour),
+            "contacted in time": dict(first_contact_due_at=now - hour, first_contacted_at=now - 2 * hour),
+            "no SLA": dict(),
+        }
+        ids = {name: LeadFactory().pk for name in rows}
+        for name, fields in rows.items():
+            Lead.objects.filter(pk=ids[name]).update(**fields)
+        breached = set(Lead.objects.sla_breached(now=now).values_list("pk", flat=True))
+        self.assertEqual(breached, {ids["waiting, due passed"], ids["contacted late"]})

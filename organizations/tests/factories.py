@@ -58,3 +58,8 @@ def branch_user(branch, **kwargs):
 def org_admin(organization, **kwargs):
     """A user who is org admin of `organization`."""
     return MembershipFactory(branch=None, organization=organization, role=MembershipRole.ORG_ADMIN, **kwargs).user
+
+
+def branch_manager(branch, **kwargs):
+    """A user who is branch manager of `branch`."""
+    return MembershipFactory(branch=branch, role=MembershipRole.BRANCH_MANAGER, **kwargs).user

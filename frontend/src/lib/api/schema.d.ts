@@ -937,6 +937,12 @@ export interface components {
             booking: number | null;
             /** Format: double */
             other: number | null;
+            /** Format: double */
+            web_form: number | null;
+            /** Format: double */
+            meta_ads: number | null;
+            /** Format: double */
+            whatsapp: number | null;
         };
         /** @description Parsing only: the date limits are `followup_record`'s. */
         FollowUpCreateInputRequest: {
@@ -1337,9 +1343,12 @@ export interface components {
          *     * `website` - Website
          *     * `booking` - Booking
          *     * `other` - Other
+         *     * `web_form` - Web form
+         *     * `meta_ads` - Meta ads
+         *     * `whatsapp` - WhatsApp
          * @enum {string}
          */
-        LeadSourceEnum: "walk_in" | "phone" | "referral" | "social_media" | "website" | "booking" | "other";
+        LeadSourceEnum: "walk_in" | "phone" | "referral" | "social_media" | "website" | "booking" | "other" | "web_form" | "meta_ads" | "whatsapp";
         /**
          * @description * `new` - New
          *     * `contacted` - Contacted
@@ -1795,9 +1804,10 @@ export interface components {
         /**
          * @description * `org_admin` - Organization admin
          *     * `branch_user` - Branch user
+         *     * `branch_manager` - Branch manager
          * @enum {string}
          */
-        RoleEnum: "org_admin" | "branch_user";
+        RoleEnum: "org_admin" | "branch_user" | "branch_manager";
         /** @description The browser session's state, with the CSRF token the SPA sends back as `X-CSRFToken`. */
         Session: {
             authenticated: boolean;
@@ -1813,6 +1823,9 @@ export interface components {
             website: number;
             booking: number;
             other: number;
+            web_form: number;
+            meta_ads: number;
+            whatsapp: number;
         };
         /** @description Leads of the period by current status. */
         StatusCounts: {
@@ -2905,8 +2918,11 @@ export interface operations {
                  *     * `website` - Website
                  *     * `booking` - Booking
                  *     * `other` - Other
+                 *     * `web_form` - Web form
+                 *     * `meta_ads` - Meta ads
+                 *     * `whatsapp` - WhatsApp
                  */
-                lead_source?: ("booking" | "other" | "phone" | "referral" | "social_media" | "walk_in" | "website")[];
+                lead_source?: ("booking" | "meta_ads" | "other" | "phone" | "referral" | "social_media" | "walk_in" | "web_form" | "website" | "whatsapp")[];
                 /**
                  * @description One or more statuses (repeat the parameter).
                  *
@@ -3457,8 +3473,11 @@ export interface operations {
                  *     * `website` - Website
                  *     * `booking` - Booking
                  *     * `other` - Other
+                 *     * `web_form` - Web form
+                 *     * `meta_ads` - Meta ads
+                 *     * `whatsapp` - WhatsApp
                  */
-                lead_source?: ("booking" | "other" | "phone" | "referral" | "social_media" | "walk_in" | "website")[];
+                lead_source?: ("booking" | "meta_ads" | "other" | "phone" | "referral" | "social_media" | "walk_in" | "web_form" | "website" | "whatsapp")[];
                 /**
                  * @description One or more statuses (repeat the parameter).
                  *
