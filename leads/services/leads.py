@@ -17,6 +17,7 @@ from leads.services.rules import (
     check_not_in_past,
     lock_in_scope,
 )
+from leads.services.sla import first_contact_due_at
 from organizations.scoping import check_branch_in_scope
 
 LEAD_EDITABLE_FIELDS = (
@@ -147,7 +148,8 @@ def lead_create(
     remarks: str = "",
     allow_historical_dates: bool = False,
 ) -> Lead:
-    """Create an open lead in one of `actor`'s branches; passports are unique per organization.
+    """Create an open lead in one of `actor`'s branches; passports are unique per organization. A `new` lead's
+    first contact is due the organization's first-contact hours of working time from now (`leads.services.sla`).
 
     The assignee must be able to open the branch; the next follow-up may not be in the past unless
     `allow_historical_dates` (imports of old books).
@@ -170,6 +172,9 @@ def lead_create(
     )
     lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=actor)
     _check_passport_free(lead)
+    lead.first_contact_due_at = first_contact_due_at(
+        organization_id=branch.organization_id, lead_status=lead_status, now=timezone.now()
+    )
     attribute_history(lead, actor)
     _save_lead(lead)
     return lead
