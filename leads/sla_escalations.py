@@ -1,10 +1,11 @@
 """First-contact SLA escalations: the branch's managers (else its org admins) hear once of each lead
 still waiting for its first contact past its due time (`escalate_sla_breaches`, docs/sla.md).
 
-Claim before tell: one `UPDATE … SET sla_escalated_at = now WHERE <sla_escalation_condition>
-RETURNING id, branch_id` takes every breached, still uncontacted, open lead not yet escalated. On
-PostgreSQL a second run overlapping the first waits on the rows the first is updating and, once it
-commits, finds them escalated: each lead is claimed by exactly one run, so nobody is told twice. The
+Claim before tell: one `UPDATE … SET sla_escalated_at = now WHERE id IN (SELECT … WHERE
+<sla_escalation_condition> FOR UPDATE SKIP LOCKED) RETURNING id, branch_id` takes every breached,
+still uncontacted, open lead not yet escalated. A second run overlapping the first skips the rows
+the first holds and, once it committed, finds them escalated: each lead is claimed by exactly one
+run, so nobody is told twice. The
 claim is committed before any email goes out (at most once); a recipient whose email fails is retried
 by the next run only when every recipient of that branch failed (the branch's leads are released).
 
@@ -67,20 +68,29 @@ class EscalationRun:
 
 
 def _claim(now: datetime) -> list[tuple[int, int]]:
-    """Mark every lead `sla_escalation_due(now)` as escalated at `now`, in one statement; (id, branch_id) of each."""
-    rows = Lead.objects.sla_escalation_due(now=now)
+    """Mark every lead `sla_escalation_due(now)` as escalated at `now`, in one statement; (id, branch_id) of each.
+
+    On PostgreSQL the rows are picked `FOR UPDATE SKIP LOCKED`: a lead another run (or a follow-up being
+    recorded) holds is left to the next run instead of waited for, so overlapping runs neither block nor
+    deadlock, and a lead claimed meanwhile is re-checked and left out. SQLite serialises writers anyway.
+    """
     alias = router.db_for_write(Lead)
     connection = connections[alias]
-    compiler = rows.query.get_compiler(using=alias)
-    where, params = compiler.compile(rows.query.where)
     quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(Lead._meta.db_table)} SET {quote('sla_escalated_at')} = %s WHERE {where} "
-        f"RETURNING {quote('id')}, {quote('branch_id')}"
-    )
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *params])
-        return list(cursor.fetchall())
+    with transaction.atomic(using=alias):
+        picked = (
+            Lead.objects.using(alias).sla_escalation_due(now=now).order_by().values("id")
+            .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+        )
+        subquery, params = picked.query.sql_with_params()
+        sql = (
+            f"UPDATE {quote(Lead._meta.db_table)} SET {quote('sla_escalated_at')} = %s "
+            f"WHERE {quote('sla_escalated_at')} IS NULL AND {quote('id')} IN ({subquery}) "
+            f"RETURNING {quote('id')}, {quote('branch_id')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *params])
+            return list(cursor.fetchall())
 
 
 def _release(lead_ids: list[int], *, claimed_at: datetime) -> int:

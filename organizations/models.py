@@ -119,7 +119,8 @@ class OrganizationHoliday(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date}: {self.name or (_('closed') if self.closed else _('open'))}"
+        state = _("closed") if self.closed else _("open")
+        return f"{self.date}: {self.name or state}"
 
 
 class OrganizationFollowsBranch(models.Model):
