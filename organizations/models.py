@@ -2,6 +2,7 @@ from datetime import time
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -93,6 +94,16 @@ class Organization(models.Model):
     @property
     def working_weekdays(self) -> frozenset[int]:
         return weekdays_of(self.working_days)
+
+    def clean(self):
+        from organizations.business_time import supported_countries
+
+        if self.holiday_country and self.holiday_country not in supported_countries():
+            raise ValidationError({"holiday_country": [f"No public holiday calendar for {self.holiday_country!r}."]})
+        if self.opens_at is not None and self.closes_at is not None and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": ["Closes after it opens (no shift past midnight)."]})
+        if not 0 < (self.working_days or 0) <= ALL_WEEKDAYS:
+            raise ValidationError({"working_days": ["Choose at least one working day."]})
 
 
 class OrganizationHoliday(models.Model):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("auth/logoutall/", views.LogoutAllView.as_view(), name="logoutall"),
     path("auth/session/", views.SessionView.as_view(), name="session"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("organizations/<int:pk>/working-time/", views.WorkingTimeView.as_view(), name="working-time"),
 ]
