@@ -15,9 +15,8 @@ from rest_framework.views import APIView
 from organizations.authentication import TokenAuthentication
 from common.errors import OutOfScope
 from organizations.business_time import WEEKDAY_NAMES
-from organizations.models import Organization
-from organizations.permissions import IsBranchUser
-from organizations.scoping import user_sees_everything
+from organizations.scoped_views import BranchScopedAPIView
+from organizations.selectors import organizations_visible_to
 from organizations.services import WorkingDay, organization_working_time_set, user_sign_out_everywhere
 from organizations.serializers import (
     MeSerializer,
@@ -208,21 +207,13 @@ class SessionView(APIView):
         return 'Session realm="api"'
 
 
-class WorkingTimeView(APIView):
+class WorkingTimeView(BranchScopedAPIView):
     """An organization's working time: the first-contact SLA's hours, working days, opening hours, public holiday
     calendar and its own exceptions (docs/sla.md). Any member of the organization reads it; its org admins (and
     staff) replace it with `PUT`. An organization the caller is no member of answers 404."""
 
-    permission_classes = [IsBranchUser]
-
-    def _organization(self, request, pk) -> Organization:
-        organizations = Organization.objects.all()
-        if not user_sees_everything(request.user):
-            organizations = organizations.filter(memberships__user=request.user).distinct()
-        organization = organizations.filter(pk=pk).first()
-        if organization is None:
-            raise OutOfScope()
-        return organization
+    scoped_queryset = staticmethod(organizations_visible_to)
+    serializer_class = WorkingTimeInputSerializer
 
     @extend_schema(
         summary="An organization's working time (first-contact SLA)",
@@ -231,7 +222,7 @@ class WorkingTimeView(APIView):
         tags=["organizations"],
     )
     def get(self, request, pk):
-        return Response(working_time_data(self._organization(request, pk)))
+        return Response(working_time_data(self.get_scoped_object(pk)))
 
     @extend_schema(
         summary="Replace an organization's working time (org admins)",
@@ -246,7 +237,7 @@ class WorkingTimeView(APIView):
         tags=["organizations"],
     )
     def put(self, request, pk):
-        organization = self._organization(request, pk)
+        organization = self.get_scoped_object(pk)
         serializer = WorkingTimeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

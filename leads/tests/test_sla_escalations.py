@@ -115,10 +115,8 @@ class EscalationTests(EscalationFixture):
     def test_a_branch_with_nobody_to_tell_keeps_its_claim_and_says_so(self):
         lonely = BranchFactory(name="Quetta", code="Q1")
         new_lead(lonely, "Nobody Hears")
-        err = StringIO()
-        with time_machine.travel(AFTER_DUE, tick=False):
-            call_command("escalate_sla_breaches", stdout=StringIO(), stderr=err)
-        self.assertIn("1 breached leads belong to branches with no manager or org admin", err.getvalue())
+        self.assertEqual(escalate(), "Escalated 2 breached leads in 2 emails (1 of branches with no manager or org "
+                                     "admin to tell).")
         self.assertFalse(Lead.objects.sla_escalation_due(now=AFTER_DUE).exists())
 
     def test_dry_run_counts_and_claims_nothing(self):

@@ -37,10 +37,9 @@ class Command(BaseCommand):
             raise CommandError(f"Could not escalate SLA breaches: {exc}") from exc
         for user, error in run.failures:
             self.stderr.write(f"Could not email {user.email} (user {user.pk}): {error}.")
-        if run.untold:
-            self.stderr.write(f"{run.untold} breached leads belong to branches with no manager or org admin to tell.")
         verb = "Would escalate" if dry_run else "Escalated"
-        self.stdout.write(f"{verb} {run.leads} breached leads in {run.emails} emails.")
+        untold = f" ({run.untold} of branches with no manager or org admin to tell)" if run.untold else ""
+        self.stdout.write(f"{verb} {run.leads} breached leads in {run.emails} emails{untold}.")
         if run.failures:
             raise CommandError(
                 f"{len(run.failures)} escalation emails failed; {run.released} leads whose every recipient "
