@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks import big_branch, http, stages, steps_loans, steps_reports, steps_transfers
+from benchmarks import big_branch, http, stages, steps_loans, steps_reports, steps_sla, steps_transfers
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
@@ -112,6 +112,11 @@ def measure_all(*, args, report: dict, log) -> int:
             scope = visible_branch_ids(user)
             workload = Workload(branch_id=branch.id, scope=scope, today=timezone.localdate(), requests=args.requests)
             runner = Runner(token=token, workload=workload, requests=args.requests, log=log)
+            if steps_sla.wanted(args.only):
+                report["sla"] = steps_sla.measure(log=log)
+                if steps_sla.only_these(args.only):
+                    report["requests"] = []
+                    return failures
             if steps_transfers.wanted(args.only):
                 report["transfers"] = steps_transfers.measure(
                     user=user, token=token, big_token=big_token, only=args.only, log=log
