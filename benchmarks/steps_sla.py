@@ -21,14 +21,16 @@ import time
 from datetime import timedelta
 from io import StringIO
 
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from leads.models import Lead
+from organizations.models import MembershipRole
 
 WORDS = ("sla",)
 STEADY_BATCH = 1_000
@@ -66,13 +68,13 @@ def _claim_plan() -> list[str]:
     picked = Lead.objects.sla_escalation_due(now=timezone.now()).order_by().values("id").select_for_update(
         skip_locked=True
     )
-    sql, params = picked.query.sql_with_params()
     quote = connection.ops.quote_name
-    statement = (
-        f"UPDATE {quote(Lead._meta.db_table)} SET sla_escalated_at = now() "
-        f"WHERE sla_escalated_at IS NULL AND id IN ({sql}) RETURNING id, branch_id"
-    )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql, params = picked.query.sql_with_params()
+        statement = (
+            f"UPDATE {quote(Lead._meta.db_table)} SET sla_escalated_at = now() "
+            f"WHERE sla_escalated_at IS NULL AND id = ANY(ARRAY({sql})) RETURNING id, branch_id"
+        )
         cursor.execute(f"EXPLAIN {statement}", params)
         return [row[0] for row in cursor.fetchall()]
 
@@ -88,8 +90,10 @@ def _run(label: str, log) -> dict:
     figures = {
         "seconds": round(seconds, 3), "queries": len(captured.captured_queries), "output": output.getvalue().strip(),
         "emails": len(mail.outbox), "within_target": seconds <= TARGET_SECONDS,
+        "slowest_query_seconds": max((float(query["time"]) for query in captured.captured_queries), default=0.0),
     }
-    log(f"  escalate_sla_breaches {label}: {figures['output']} {seconds:.2f} s, {figures['queries']} queries")
+    log(f"  escalate_sla_breaches {label}: {figures['output']} {seconds:.2f} s, {figures['queries']} queries "
+        f"(slowest {figures['slowest_query_seconds']:.2f} s)")
     return figures
 
 
@@ -98,6 +102,10 @@ def measure(*, log) -> dict:
     total = Lead.objects.count()
     log(f"first-contact SLA escalation over {total:,} leads")
     figures = {"leads": total, "target_seconds": TARGET_SECONDS}
+    # The seeded org admins have no email address: give them one for the run, so the job writes its emails.
+    admins = get_user_model().objects.filter(memberships__role=MembershipRole.ORG_ADMIN, email="")
+    admin_ids = list(admins.values_list("id", flat=True))
+    get_user_model().objects.filter(pk__in=admin_ids).update(email="bench-admin@example.com")
     try:
         recent = Lead.objects.filter(created_at__gte=timezone.now() - timedelta(days=30))
         figures["leads_with_sla"] = _give_due_times(recent)
@@ -113,6 +121,7 @@ def measure(*, log) -> dict:
         figures["leads_with_sla_whole_book"] = _give_due_times(Lead.objects.filter(first_contact_due_at__isnull=True))
         figures["whole_book_run"] = _run("whole book (every lead given a due time)", log)
     finally:
+        get_user_model().objects.filter(pk__in=admin_ids).update(email="")
         Lead.objects.filter(first_contact_due_at__isnull=False).update(
             first_contact_due_at=None, first_contacted_at=None, sla_escalated_at=None
         )

@@ -83,9 +83,12 @@ def _claim(now: datetime) -> list[tuple[int, int]]:
             .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
         )
         subquery, params = picked.query.sql_with_params()
+        # PostgreSQL: the ids as one array (an InitPlan), then primary-key lookups; `IN (subquery)` made it
+        # hash-join the picked ids against a scan of the whole table.
+        picked_ids = f"= ANY(ARRAY({subquery}))" if connection.vendor == "postgresql" else f"IN ({subquery})"
         sql = (
             f"UPDATE {quote(Lead._meta.db_table)} SET {quote('sla_escalated_at')} = %s "
-            f"WHERE {quote('sla_escalated_at')} IS NULL AND {quote('id')} IN ({subquery}) "
+            f"WHERE {quote('sla_escalated_at')} IS NULL AND {quote('id')} {picked_ids} "
             f"RETURNING {quote('id')}, {quote('branch_id')}"
         )
         with connection.cursor() as cursor:
