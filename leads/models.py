@@ -238,6 +238,17 @@ def sla_breached_condition(*, now) -> Q:
     )
 
 
+def sla_breached_values(*, due, first_contacted_at, converted_at, lost_at, now) -> bool:
+    """`sla_breached_condition` judged on a row's values in Python (rows, exports)."""
+    if due is None:
+        return False
+    if first_contacted_at is not None:
+        return first_contacted_at > due
+    if due >= now:
+        return False
+    return not any(closed is not None and closed <= due for closed in (converted_at, lost_at))
+
+
 def sla_escalation_condition(*, now) -> Q:
     """Open, never contacted, due before `now`, not escalated yet (a subset of the breached)."""
     return (
@@ -398,14 +409,10 @@ class Lead(OrganizationFollowsBranch):
 
     def is_sla_breached(self, now=None) -> bool:
         """`sla_breached_condition` judged on this row (the list and detail show it without a query)."""
-        due = self.first_contact_due_at
-        if due is None:
-            return False
-        if self.first_contacted_at is not None:
-            return self.first_contacted_at > due
-        if due >= (now or timezone.now()):
-            return False
-        return not any(closed is not None and closed <= due for closed in (self.converted_at, self.lost_at))
+        return sla_breached_values(
+            due=self.first_contact_due_at, first_contacted_at=self.first_contacted_at,
+            converted_at=self.converted_at, lost_at=self.lost_at, now=now or timezone.now(),
+        )
 
     @property
     def lost_reason_code(self) -> str | None:

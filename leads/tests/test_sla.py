@@ -1,10 +1,13 @@
 """The first-contact SLA on leads: the due time set by every door, `sla_breached` on rows and in `list/`,
 and `first_contact_sla` in the summary report. The clock is frozen on days found from today."""
 
+import csv
+import io
 from datetime import timedelta
 from itertools import count
 
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from booking.tests.factories import BookingFactory
@@ -165,6 +168,14 @@ class BreachedTests(LeadsAPITestCase):
         self.assertIsNone(rows[self.contacted.pk]["first_contact_due_at"])
         detail = self.client.get(self.url("detail", self.late.pk)).data
         self.assertIs(detail["sla_breached"], True)
+
+    def test_the_export_carries_the_due_time_and_the_breach_and_takes_the_filter(self):
+        self.login(self.admin_a)
+        response = self.client.get(reverse("transfers:export"), {"format": "csv", "sla_breached": "true"})
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        self.assertEqual({int(row["id"]) for row in rows}, self.breached)
+        self.assertEqual({row["sla_breached"] for row in rows}, {"True"})
+        self.assertEqual({row["first_contact_due_at"] for row in rows}, {local(MONDAY, 14).isoformat()})
 
     def test_the_summary_counts_due_met_and_breached_per_branch_and_in_total(self):
         self.login(self.admin_a)
