@@ -88,7 +88,7 @@ run: seed
 	@echo "  API        http://$(HOST):$(PORT)/api/leads/list/   (also /api/me/, /api/auth/token/)"
 	@echo "  API docs   http://$(HOST):$(PORT)/api/docs/   (ReDoc: /api/redoc/, schema: /api/schema/)"
 	@echo "  Admin      http://$(HOST):$(PORT)/admin/"
-	@echo "  Logins     admin, orgadmin_a, branch_a1, branch_a2, orgadmin_b, branch_b1, nobody"
+	@echo "  Logins     admin, orgadmin_a, branch_a1, branch_a2, manager_a1, orgadmin_b, branch_b1, nobody"
 	@echo "             password for every demo user: demo-pass-123"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)

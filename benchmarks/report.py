@@ -104,6 +104,14 @@ def table(report: dict) -> str:
         from benchmarks import steps_sla
 
         lines += steps_sla.table_lines(report["sla"])
+    if report.get("intake"):
+        from benchmarks import steps_intake
+
+        lines += steps_intake.table_lines(report["intake"])
+    if report.get("assign"):
+        from benchmarks import steps_assign
+
+        lines += steps_assign.table_lines(report["assign"])
     if report.get("transfers"):
         from benchmarks import steps_transfers
 

@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks import big_branch, http, stages, steps_loans, steps_reports, steps_sla, steps_transfers
+from benchmarks import (
+    big_branch, http, stages, steps_assign, steps_intake, steps_loans, steps_reports, steps_sla, steps_transfers,
+)
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
@@ -115,6 +117,17 @@ def measure_all(*, args, report: dict, log) -> int:
             if steps_sla.wanted(args.only):
                 report["sla"] = steps_sla.measure(log=log)
                 if steps_sla.only_these(args.only):
+                    report["requests"] = []
+                    return failures
+            if steps_intake.wanted(args.only):
+                report["intake"] = steps_intake.measure(log=log, port=args.http_port, workers=args.http_workers)
+                failures += steps_intake.failures(report["intake"])
+                if steps_intake.only_these(args.only):
+                    report["requests"] = []
+                    return failures
+            if steps_assign.wanted(args.only):
+                report["assign"] = steps_assign.measure(user=user, token=token, log=log)
+                if steps_assign.only_these(args.only):
                     report["requests"] = []
                     return failures
             if steps_transfers.wanted(args.only):

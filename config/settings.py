@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 import orjson
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "booking",
     "leads",
     "transfers",
+    "intake",
     "desk",
 ]
 
@@ -227,7 +229,10 @@ CONTENT_SECURITY_POLICY = {
 # The SPA: cross-origin calls to the API only, with the session cookie; CSRF accepts its origins.
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True
-CORS_URLS_REGEX = r"^/api/.*$"
+# Every API path but the intake's: `POST /api/leads/intake/` answers cross-origin calls from the origins its
+# intake sources allow, and from no other (intake/cors.py, through corsheaders' check_request_enabled signal).
+CORS_URLS_REGEX = r"^/api/(?!leads/intake/).*$"
+CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "x-intake-key")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SESSION_COOKIE_SAMESITE = env.str("DJANGO_SESSION_COOKIE_SAMESITE", default="Lax")
 CSRF_COOKIE_SAMESITE = env.str("DJANGO_CSRF_COOKIE_SAMESITE", default="Lax")
@@ -270,6 +275,8 @@ REST_FRAMEWORK = {
         "login_account": env.str("DJANGO_THROTTLE_LOGIN_ACCOUNT", default="20/hour"),
         "login_account_ceiling": env.str("DJANGO_THROTTLE_LOGIN_ACCOUNT_CEILING", default="200/hour"),
         "search": env.str("DJANGO_THROTTLE_SEARCH", default="60/minute"),
+        # Enquiries posted to `intake/`: per intake key and, separately, per client address.
+        "intake": env.str("DJANGO_THROTTLE_INTAKE", default="60/minute"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -312,6 +319,9 @@ SPECTACULAR_SETTINGS = {
         "OpenLeadStatusEnum": "leads.models.OPEN_LEAD_STATUS_CHOICES",
         "ImportStatusEnum": "transfers.models.ImportStatus",
         "FollowUpOutcomeEnum": "leads.models.FollowUpOutcome",
+        # A membership's role (`me/`) next to the roles a branch member may hold (team/, members/).
+        "MembershipRoleEnum": "organizations.models.MembershipRole",
+        "BranchRoleEnum": "leads.serializers.team.BRANCH_ROLE_CHOICES",
     },
 }
 
@@ -400,3 +410,17 @@ LEADS_IMPORT_STALE_MINUTES = env.int("LEADS_IMPORT_STALE_MINUTES", default=15)
 LEADS_IMPORT_MAX_ATTEMPTS = env.int("LEADS_IMPORT_MAX_ATTEMPTS", default=3)
 # `purge_imports` deletes dry runs and failed imports, and drops stored files, older than this.
 LEADS_IMPORT_RETENTION_DAYS = env.int("LEADS_IMPORT_RETENTION_DAYS", default=90)
+
+# --- Intake: web forms and Meta Lead Ads (docs/intake.md) ----------------------------------
+# The largest enquiry body `POST /api/leads/intake/` reads (bytes; 413 beyond), and the largest Meta webhook.
+INTAKE_MAX_BODY_BYTES = env.int("INTAKE_MAX_BODY_BYTES", default=16 * 1024)
+META_WEBHOOK_MAX_BYTES = env.int("META_WEBHOOK_MAX_BYTES", default=256 * 1024)
+# The service's Meta app: the webhooks' signature secret and the subscription check's token (empty: refused).
+META_APP_SECRET = env.str("META_APP_SECRET", default="")
+META_VERIFY_TOKEN = env.str("META_VERIFY_TOKEN", default="")
+# The Graph API (tests point it at a local fake), its version, each call's timeout (seconds), and how many
+# times a lead's fetch is retried (back-off from 30 s, doubling, at most an hour) before it is marked failed.
+META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com")
+META_GRAPH_VERSION = env.str("META_GRAPH_VERSION", default="v23.0")
+META_GRAPH_TIMEOUT = env.float("META_GRAPH_TIMEOUT", default=10.0)
+META_FETCH_MAX_RETRIES = env.int("META_FETCH_MAX_RETRIES", default=6)

@@ -46,6 +46,9 @@ ROUTE_MODULES = [
     (re.compile(r"^loans/?$"), "src/app/routes/who-owes.tsx"),
     (re.compile(r"^dashboard/?$"), "src/app/routes/dashboard.tsx"),
     (re.compile(r"^intake/?$"), "src/app/routes/intake.tsx"),
+    (re.compile(r"^unassigned/?$"), "src/app/routes/unassigned.tsx"),
+    (re.compile(r"^team/?$"), "src/app/routes/team.tsx"),
+    (re.compile(r"^welcome/?$"), "src/app/routes/welcome.tsx"),
 ]
 
 

@@ -7,9 +7,9 @@ to that branch's name in `known_at_branches`. One query for any number of leads.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
-from leads.models import Lead
+from leads.models import FINAL_LEAD_STATUSES, Lead
 from organizations.models import user_sees_everything, visible_branch_ids
 
 # Enough to act on; a number shared by hundreds of leads (a travel agent's own phone) is not a hint.
@@ -127,3 +127,45 @@ def with_duplicate_hints(*, user, lead: Lead) -> Lead:
     hints = duplicate_hints(user=user, leads=[lead])[lead.pk]
     lead.possible_duplicates, lead.known_at_branches = hints.possible_duplicates, hints.known_at_branches
     return lead
+
+
+# Who the customer is, strongest proof first: the order in which an inbound enquiry (intake) finds the
+# lead it belongs to, as an import matches its rows (passport, else CNIC, else contact number).
+CUSTOMER_MATCH_ORDER = ("passport_number", "cnic", "contact_number")
+# A number many leads share (an agent's own phone) is not worth reading whole.
+MAX_CUSTOMER_CANDIDATES = 20
+
+
+def find_customer_lead(
+    *, organization_id: int, passport_number: str = "", cnic: str = "", contact_number: str = "",
+    for_update: bool = False,
+) -> Lead | None:
+    """The organization's lead of this customer (normalised values), or None: the same passport, else the same
+    CNIC, else the same contact number; among several, open leads first, then the most recent.
+
+    A lead holding a different passport (or CNIC) than the one given is another person (families share a
+    phone), so it is never matched on a weaker field. One query (`for_update`: the candidates are locked).
+    """
+    given = {"passport_number": passport_number, "cnic": cnic, "contact_number": contact_number}
+    fields = [name for name in CUSTOMER_MATCH_ORDER if given[name]]
+    if not fields:
+        return None
+    condition, rank = Q(), []
+    for order, name in enumerate(fields):
+        condition |= Q(**{name: given[name]})
+        rank.append(When(Q(**{name: given[name]}), then=Value(order)))
+    closed = Case(When(lead_status__in=FINAL_LEAD_STATUSES, then=Value(1)), default=Value(0))
+    rows = (
+        Lead.objects.unscoped()
+        .filter(condition, organization_id=organization_id)
+        .order_by(Case(*rank, default=Value(len(fields))), closed, "-created_at", "-id")
+    )
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    for lead in rows[:MAX_CUSTOMER_CANDIDATES]:
+        matched = next(name for name in fields if getattr(lead, name) == given[name])
+        stronger = fields[:fields.index(matched)]
+        # Same phone (or CNIC) but another person's passport (or CNIC): not this customer.
+        if not any(getattr(lead, other) and getattr(lead, other) != given[other] for other in stronger):
+            return lead
+    return None

@@ -204,7 +204,7 @@ class LeadQuerySet(ScopedQuerySet):
 
     def sla_escalation_due(self, *, now=None):
         """Open leads still waiting for their first contact past the due time and not yet escalated: what
-        `escalate_sla_breaches` claims (lead_sla_escalation_idx, migration 0014, holds exactly these)."""
+        `escalate_sla_breaches` claims (lead_sla_escalation_idx, migration 0015, holds exactly these)."""
         return self.filter(sla_escalation_condition(now=now or timezone.now()))
 
     def never_contacted(self):
@@ -364,6 +364,9 @@ class Lead(OrganizationFollowsBranch):
             models.Index(fields=["branch", "lead_status", "-created_at"], name="lead_branch_status_idx"),
             models.Index(fields=["branch", "next_followup_date"], name="lead_branch_followup_idx"),
             models.Index(fields=["branch", "-created_at"], name="lead_branch_created_idx"),
+            # The assignment rules' counts: a member's leads of a branch assigned today (daily caps), their
+            # open leads there (least_open), and the team view's per-member counts.
+            models.Index(fields=["assigned_to", "branch", "assigned_at"], name="lead_assignee_branch_idx"),
             # The list's `has_overdue_promise` filter (and its page count) over a branch.
             models.Index(
                 fields=["branch", "next_promise_date"],
@@ -730,3 +733,44 @@ class ReportRollupState(models.Model):
 
     def __str__(self):
         return f"{self.name}: complete through {self.complete_through}"
+
+
+class AssignmentStrategy(models.TextChoices):
+    """How a branch's new leads without an assignee get one (leads/services/assignment.py)."""
+
+    MANUAL = "manual", _("Manual: new leads wait in the unassigned queue")
+    ROUND_ROBIN = "round_robin", _("Round robin: each member in turn")
+    LEAST_OPEN = "least_open", _("Fewest open leads first")
+
+
+class AssignmentRule(models.Model):
+    """A branch's assignment rule; a branch without one assigns by hand (`manual`).
+
+    `turn` is the rule's cursor: how many leads it has dealt, advanced and locked by the one statement
+    that starts every assignment, so concurrent creates of the branch take turns on this row.
+    """
+
+    branch = models.OneToOneField(
+        Branch, on_delete=models.CASCADE, primary_key=True, related_name="assignment_rule", verbose_name=_("branch")
+    )
+    strategy = models.CharField(
+        _("strategy"), max_length=20, choices=AssignmentStrategy.choices, default=AssignmentStrategy.MANUAL
+    )
+    turn = models.PositiveBigIntegerField(_("turn"), default=0, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        editable=False, verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["turn", "updated_at"])
+
+    class Meta:
+        verbose_name = _("assignment rule")
+        verbose_name_plural = _("assignment rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(strategy__in=AssignmentStrategy.values), name="assignment_rule_strategy_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.branch_id}: {self.get_strategy_display()}"

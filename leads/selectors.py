@@ -180,3 +180,49 @@ def branch_assignees(*, branch) -> QuerySet:
         .distinct()
         .order_by("username", "id")
     )
+
+
+def branch_members(*, branch) -> QuerySet:
+    """The branch's members (branch users and managers of active accounts), with their user, by username."""
+    from organizations.models import BRANCH_ROLES, Membership
+
+    return (
+        Membership.objects.filter(branch=branch, role__in=BRANCH_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username", "user_id")
+    )
+
+
+def branch_team(*, branch, now=None) -> QuerySet:
+    """The branch's members, each with counts of their open leads of the branch: `open_leads`, `due_today`
+    (next follow-up today), `missed` (next follow-up before today), `sla_breached` (the first-contact SLA
+    missed, `Lead.objects.sla_breached`) and `assigned_today` (what their daily cap counts).
+
+    One query: the members joined to their open leads of the branch, counted with filters.
+    """
+    from django.db.models import Count, FilteredRelation
+
+    from leads.business_hours import business_day_bounds
+    from leads.models import FINAL_LEAD_STATUSES
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start, end = business_day_bounds(today, today)
+    breached = Lead.objects.unscoped().sla_breached(now=now).filter(branch=branch).values("pk")
+    return (
+        branch_members(branch=branch)
+        .annotate(
+            lead=FilteredRelation(
+                "user__assigned_leads",
+                condition=Q(user__assigned_leads__branch=branch)
+                & ~Q(user__assigned_leads__lead_status__in=FINAL_LEAD_STATUSES),
+            )
+        )
+        .annotate(
+            open_leads=Count("lead"),
+            due_today=Count("lead", filter=Q(lead__next_followup_date=today)),
+            missed=Count("lead", filter=Q(lead__next_followup_date__lt=today)),
+            sla_breached=Count("lead", filter=Q(lead__in=breached)),
+            assigned_today=Count("lead", filter=Q(lead__assigned_at__gte=start, lead__assigned_at__lt=end)),
+        )
+    )

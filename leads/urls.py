@@ -7,6 +7,15 @@ from leads.views.followups import FollowUpMissedView
 from leads.views.history import LeadHistoryView
 from leads.views.merge import LeadMergeView
 from leads.views.receipts import LoanPaymentReceiptView
+from leads.views.team import (
+    AssignmentRuleView,
+    LeadAssignView,
+    ManagedBranchListView,
+    MemberDeactivateView,
+    MemberDetailView,
+    MemberListCreateView,
+    TeamView,
+)
 
 app_name = "leads"
 
@@ -44,5 +53,18 @@ urlpatterns = [
         "loan-promise/<int:pk>/payments/<int:payment_id>/receipt/",
         LoanPaymentReceiptView.as_view(),
         name="loan-payment-receipt",
+    ),
+    # Managers' endpoints (CONTRACT.md, "Intake and assignment"): bulk assign, and per branch they manage
+    # its assignment rule, its team's queues and its members.
+    path("assign/", LeadAssignView.as_view(), name="assign"),
+    path("branches/", ManagedBranchListView.as_view(), name="branches-managed"),
+    path("branches/<int:branch_id>/assignment-rule/", AssignmentRuleView.as_view(), name="assignment-rule"),
+    path("branches/<int:branch_id>/team/", TeamView.as_view(), name="team"),
+    path("branches/<int:branch_id>/members/", MemberListCreateView.as_view(), name="members"),
+    path("branches/<int:branch_id>/members/<int:user_id>/", MemberDetailView.as_view(), name="member"),
+    path(
+        "branches/<int:branch_id>/members/<int:user_id>/deactivate/",
+        MemberDeactivateView.as_view(),
+        name="member-deactivate",
     ),
 ]

@@ -15,3 +15,18 @@ class IsBranchUser(BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and has_any_membership(user))
+
+
+class IsBranchManager(BasePermission):
+    """Signed in and an org admin, a branch manager, or staff; else 403 (401 when anonymous).
+
+    It answers "may this user manage any branch at all"; which branches is `manages_branch`.
+    """
+
+    message = "Only branch managers and organization admins may do this."
+
+    def has_permission(self, request, view):
+        from organizations.scoping import managed_branch_ids, user_sees_everything
+
+        user = request.user
+        return bool(user and user.is_authenticated and (user_sees_everything(user) or managed_branch_ids(user)))

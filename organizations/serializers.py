@@ -135,3 +135,11 @@ def working_time_data(organization) -> dict:
         "days": [{"date": day.date, "closed": day.closed, "name": day.name} for day in days],
         "public_holidays": public,
     }).data
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` of the invitation link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` of the invitation link.")
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}, help_text="The new password."
+    )

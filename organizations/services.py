@@ -109,3 +109,32 @@ def organization_working_time_set(
         for day in sorted(days, key=lambda day: day.date)
     )
     return organization
+
+
+INVITATION_INVALID = "This invitation link is invalid or has already been used; ask your manager for a new one."
+
+
+@transaction.atomic
+def user_accept_invitation(*, uid: str, token: str, password: str):
+    """Set the first password of the user an invitation names (Django's password-reset token): the link
+    works once, and not after PASSWORD_RESET_TIMEOUT. A bad link is a 400 on `token`; a weak password on
+    `password` (the password validators)."""
+    from django.contrib.auth import get_user_model, password_validation
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_decode
+
+    User = get_user_model()
+    try:
+        user = User.objects.select_for_update().get(pk=int(urlsafe_base64_decode(uid).decode()), is_active=True)
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        raise ValidationError({"token": [INVITATION_INVALID]})
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_password_changed(user_id=user.pk)
+    return user

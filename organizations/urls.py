@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/logoutall/", views.LogoutAllView.as_view(), name="logoutall"),
     path("auth/session/", views.SessionView.as_view(), name="session"),
+    path("auth/invitation/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("me/", views.MeView.as_view(), name="me"),
     path("organizations/<int:pk>/working-time/", views.WorkingTimeView.as_view(), name="working-time"),
 ]

@@ -13,12 +13,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organizations.authentication import TokenAuthentication
+from common.api.throttling import ScopedRateThrottle
 from common.errors import OutOfScope
 from organizations.business_time import WEEKDAY_NAMES
 from organizations.scoped_views import BranchScopedAPIView
 from organizations.selectors import organizations_visible_to
-from organizations.services import WorkingDay, organization_working_time_set, user_sign_out_everywhere
+from organizations.services import (
+    WorkingDay,
+    organization_working_time_set,
+    user_accept_invitation,
+    user_sign_out_everywhere,
+)
 from organizations.serializers import (
+    InvitationAcceptSerializer,
     MeSerializer,
     SessionSerializer,
     TokenRequestSerializer,
@@ -256,3 +263,28 @@ class WorkingTimeView(BranchScopedAPIView):
             # A member of the organization who may read it but not change it.
             return Response({"detail": "Only the organization's admins change its working time."}, status=403)
         return Response(working_time_data(organization))
+
+
+class InvitationAcceptView(APIView):
+    """A new member chooses their first password with the one-time link their manager passed on."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        summary="Set your first password from an invitation link",
+        description="`uid` and `token` come from the link (`/desk/welcome#uid=…&token=…`). The link works once "
+        "and expires (PASSWORD_RESET_TIMEOUT); a used, expired or altered one is a 400 on `token`, a weak "
+        "password a 400 on `password`. Then sign in as usual.",
+        request=InvitationAcceptSerializer,
+        responses={204: None, 400: OpenApiResponse(description="Bad link or weak password."), 429: THROTTLED},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = InvitationAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user_accept_invitation(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

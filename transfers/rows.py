@@ -22,6 +22,7 @@ from common.errors import StateConflict
 from common.identity import NORMALIZERS
 from leads.duplicates import DuplicateHints, duplicate_hints
 from leads.models import Lead, LeadSource, LeadStatus
+from leads.services.assignment import leads_auto_assign, notify_assigned
 from leads.services.followups import followup_record
 from leads.services.leads import DUPLICATE_PASSPORT_MESSAGE, lead_check_fields, lead_check_status_change
 from leads.services.sla import leads_set_first_contact_due
@@ -341,6 +342,8 @@ def _write_creates(to_create, actor, change_reason) -> None:
     if not to_create:
         return
     leads = [lead for _outcome, lead, _values in to_create]
+    # The branch's rule gives the new leads their assignees (one cursor step for the batch), told after the commit.
+    assigned = leads_auto_assign(branch=leads[0].branch, leads=leads)
     try:
         with transaction.atomic():
             saved = bulk_create_with_history(
@@ -348,6 +351,7 @@ def _write_creates(to_create, actor, change_reason) -> None:
             )
         for (outcome, _lead, _values), lead in zip(to_create, saved):
             outcome.lead = lead
+        notify_assigned(assigned, actor=actor)
         return
     except IntegrityError:
         pass  # a lead with one of these passports was created meanwhile: find it row by row
@@ -362,6 +366,7 @@ def _write_creates(to_create, actor, change_reason) -> None:
             outcome.action = RowAction.FAILED
             outcome.lead = None
             outcome.errors.append(("passport_number", DUPLICATE_PASSPORT_MESSAGE))
+    notify_assigned([lead for lead in assigned if lead.pk is not None], actor=actor)
 
 
 def _write_updates(to_update, actor, change_reason) -> None:

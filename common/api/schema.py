@@ -111,6 +111,7 @@ ERROR_DESCRIPTIONS = {
     403: "Signed in, but not a member of any branch or organization.",
     404: "Not found, or outside your branches (which is the same thing for you).",
     409: "The lead's or commitment's current state forbids this change.",
+    413: "The request body is larger than this endpoint accepts.",
     429: "Too many requests; retry after the number of seconds in `Retry-After`.",
     503: "A service this needs does not answer for a moment; retry after the seconds in `Retry-After`.",
 }

@@ -101,9 +101,13 @@ class SchemaConventionTests(TestCase):
         for name, operation in self.operations():
             if "requestBody" in operation:
                 with self.subTest(operation=name):
-                    # A file upload is the one multipart body (the import's CSV or XLSX).
-                    expected = "multipart/form-data" if operation["operationId"] == "leads_imports_create" else "application/json"
-                    self.assertEqual(list(operation["requestBody"]["content"]), [expected])
+                    # A file upload is the one multipart body (the import's CSV or XLSX); the intake also takes
+                    # an HTML form's post (form-encoded), which cannot send JSON.
+                    expected = {
+                        "leads_imports_create": ["multipart/form-data"],
+                        "leads_intake_create": ["application/json", "application/x-www-form-urlencoded"],
+                    }.get(operation["operationId"], ["application/json"])
+                    self.assertEqual(list(operation["requestBody"]["content"]), expected)
 
     def test_history_operation_is_listed(self):
         self.assertIn("get", self.schema["paths"]["/api/leads/detail/{id}/history/"])

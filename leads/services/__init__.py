@@ -6,6 +6,14 @@ returns the object. Views, admin, signals, commands and imports all call these. 
 every public service is re-exported here, and callers outside the package import it from here.
 """
 
+from leads.services.assignment import (
+    assignment_rule_of,
+    assignment_rule_set,
+    lead_auto_assign,
+    leads_assign,
+    leads_auto_assign,
+    leads_reassign_open,
+)
 from leads.services.booking_leads import LeadService
 from leads.services.followups import followup_record
 from leads.services.leads import (
@@ -46,6 +54,12 @@ __all__ = [
     "PAYMENT_CHANGE_REASON",
     "RESCHEDULE_CHANGE_REASON",
     "LeadService",
+    "assignment_rule_of",
+    "assignment_rule_set",
+    "lead_auto_assign",
+    "leads_assign",
+    "leads_auto_assign",
+    "leads_reassign_open",
     "followup_record",
     "lead_convert",
     "lead_create",

@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from booking.models import Booking
+from leads.services.assignment import lead_auto_assign, notify_assigned
 from leads.services.leads import lead_convert
 from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus
 
@@ -183,7 +184,9 @@ def _create_lead(booking: Booking) -> Lead:
         remarks=f"Created automatically from booking {booking.reference}.",
     )
     lead._change_reason = _change_reason(booking)
+    lead_auto_assign(lead)  # the customer's next trip and payments have an owner, by the branch's rule
     lead.save()  # a lost passport race raises IntegrityError here; `lead_for_booking` looks again
+    notify_assigned([lead])
     return lead
 
 

@@ -22,6 +22,7 @@ def followup_record(
     next_followup_date: date | None = None,
     actor=None,
     allow_historical_dates: bool = False,
+    inbound: bool = False,
 ) -> FollowUpHistory:
     """Record an attempt to reach a lead in `actor`'s scope; the lead's next follow-up date follows it,
     and, when the customer was reached (`outcome` answered, or a visit), its last contact and `new` status.
@@ -31,6 +32,9 @@ def followup_record(
     The contact cannot be in the future nor the next follow-up in the past (unless `allow_historical_dates`, an import
     of past records). The lead is locked through the caller's scope before anything is judged: a lead
     moved out of it meanwhile is a 400 on `lead`, as any lead outside it.
+
+    `inbound`: the customer reached us (an intake form, again): history and the next follow-up date only;
+    nobody reached the customer, so the last and first contact and the status stay as they are.
     """
     if outcome not in FollowUpOutcome.values:
         raise ValidationError({"outcome": [f'"{outcome}" is not a valid choice.']})
@@ -53,7 +57,7 @@ def followup_record(
     attribute_history(followup, actor)
     followup.save()
     update_fields = ["next_followup_date", "updated_at"]
-    reached = outcome == FollowUpOutcome.ANSWERED or contact_method == ContactMethod.VISIT
+    reached = not inbound and (outcome == FollowUpOutcome.ANSWERED or contact_method == ContactMethod.VISIT)
     if reached and (lead.last_contacted_at is None or followup_at > lead.last_contacted_at):
         lead.last_contacted_at = followup_at
         update_fields.append("last_contacted_at")

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from common.errors import StateConflict
 from common.identity import normalize_identity_fields
-from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, Lead, LeadSource, LeadStatus
+from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, Lead, LeadSource, LeadStatus, MessagingConsent
+from leads.services.assignment import lead_auto_assign, notify_assigned
 from leads.services.attribution import attribute_history
 from leads.services.lost_reasons import lost_reason_for
 from leads.services.rules import (
@@ -147,12 +148,20 @@ def lead_create(
     assigned_to=None,
     remarks: str = "",
     allow_historical_dates: bool = False,
+    attribution: dict | None = None,
+    utm_source: str = "",
+    utm_campaign: str = "",
+    messaging_consent: str = MessagingConsent.UNKNOWN,
+    messaging_consent_via: str = "",
 ) -> Lead:
     """Create an open lead in one of `actor`'s branches; passports are unique per organization. A `new` lead's
     first contact is due the organization's first-contact hours of working time from now (`leads.services.sla`).
 
-    The assignee must be able to open the branch; the next follow-up may not be in the past unless
-    `allow_historical_dates` (imports of old books).
+    The assignee must be able to open the branch; without one, the branch's assignment rule picks one
+    (or none: the unassigned queue), and whoever got the lead is told after the commit. The next
+    follow-up may not be in the past unless `allow_historical_dates` (imports of old books). Enquiries
+    that arrive by themselves (intake) also carry where they came from (`attribution`, UTM tags) and the
+    consent the customer gave, with how (`messaging_consent_via`; its time is now).
     """
     lead_check_status_change(lead_status)
     lead = Lead(
@@ -169,6 +178,12 @@ def lead_create(
         assigned_to=assigned_to,
         remarks=remarks,
         created_by=actor,
+        attribution=attribution or {},
+        utm_source=utm_source,
+        utm_campaign=utm_campaign,
+        messaging_consent=messaging_consent,
+        messaging_consent_via=messaging_consent_via,
+        messaging_consent_at=None if messaging_consent == MessagingConsent.UNKNOWN else timezone.now(),
     )
     lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=actor)
     _check_passport_free(lead)
@@ -176,7 +191,13 @@ def lead_create(
         organization_id=branch.organization_id, lead_status=lead_status, now=timezone.now()
     )
     attribute_history(lead, actor)
+    # Last before the insert: the rule's row stays locked from here to the commit.
+    if assigned_to is not None:
+        lead.assigned_at = timezone.now()
+    else:
+        lead_auto_assign(lead)
     _save_lead(lead)
+    notify_assigned([lead], actor=actor)
     return lead
 
 
@@ -197,8 +218,12 @@ def lead_update(*, lead: Lead, actor=None, **changes) -> Lead:
     for name, value in changes.items():
         setattr(lead, name, value)
     lead_check_fields(lead, actor=actor, changed=changed)
+    if "assigned_to" in changed:
+        lead.assigned_at = timezone.now() if lead.assigned_to_id is not None else None
     attribute_history(lead, actor)
     _save_lead(lead)
+    if "assigned_to" in changed:
+        notify_assigned([lead], actor=actor)
     return lead
 
 

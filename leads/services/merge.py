@@ -74,6 +74,8 @@ def lead_merge(*, into: Lead, merge: list[Lead], actor=None) -> Lead:
             for other in others:
                 if getattr(other, attname) not in (None, ""):
                     setattr(into, attname, getattr(other, attname))
+                    if name == "assigned_to":  # the assignee comes with when it was given
+                        into.assigned_at = other.assigned_at
                     break
     contacts = [lead.last_contacted_at for lead in everyone if lead.last_contacted_at]
     into.last_contacted_at = max(contacts) if contacts else None

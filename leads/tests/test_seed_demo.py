@@ -27,7 +27,7 @@ class SeedDemoTests(TestCase):
 
     def test_demo_users_can_log_in_with_the_demo_password(self):
         call_command("seed_demo", stdout=StringIO())
-        for username in ("admin", "orgadmin_a", "branch_a1", "branch_a2", "orgadmin_b", "branch_b1", "nobody"):
+        for username in ("admin", "orgadmin_a", "branch_a1", "branch_a2", "manager_a1", "orgadmin_b", "branch_b1", "nobody"):
             with self.subTest(username=username):
                 self.assertTrue(self.client.login(username=username, password="demo-pass-123"))
 
@@ -39,6 +39,7 @@ class SeedDemoTests(TestCase):
             ("orgadmin_a", "org_admin", "Alpha Travels"),
             ("branch_a1", "branch_user", "A1"),
             ("branch_a2", "branch_user", "A2"),
+            ("manager_a1", "branch_manager", "A1"),
             ("orgadmin_b", "org_admin", "Bravo Tours"),
             ("branch_b1", "branch_user", "B1"),
         })

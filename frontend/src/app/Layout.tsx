@@ -3,7 +3,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { onUnauthorized } from "../lib/api/client";
-import { isManager, useMe, useSignOut } from "../lib/auth";
+import { isManager, isOrgAdmin, useMe, useSignOut } from "../lib/auth";
 import { LANGUAGES, setLanguage, type Language } from "../lib/i18n";
 
 /** Any 401 returns to the sign-in, keeping the page to come back to. */
@@ -40,12 +40,21 @@ export function Layout() {
   const signOut = useSignOut();
   const navigate = useNavigate();
   const manager = isManager(me.data);
+  const orgAdmin = isOrgAdmin(me.data);
   const links: [string, string][] = [
     ["/", t("nav.myDay")],
     ["/find", t("nav.find")],
     ["/leads/new", t("nav.newLead")],
     ["/loans", t("nav.whoOwes")],
-    ...(manager ? ([["/dashboard", t("nav.dashboard")], ["/intake", t("nav.intake")]] as [string, string][]) : []),
+    ...(manager
+      ? ([
+          ["/unassigned", t("nav.unassigned")],
+          ["/team", t("nav.team")],
+          ["/dashboard", t("nav.dashboard")],
+          ["/intake", t("nav.intake")],
+        ] as [string, string][])
+      : []),
+    ...(orgAdmin ? ([["/intake-sources", t("nav.intakeSources")]] as [string, string][]) : []),
   ];
   return (
     <>

@@ -8,6 +8,7 @@ export const routes: RouteObject[] = [
     HydrateFallback: () => null,
     children: [
       { path: "signin", lazy: () => import("./routes/sign-in") },
+      { path: "welcome", lazy: () => import("./routes/welcome") },
       {
         element: <Layout />,
         children: [
@@ -18,6 +19,9 @@ export const routes: RouteObject[] = [
           { path: "loans", lazy: () => import("./routes/who-owes") },
           { path: "dashboard", lazy: () => import("./routes/dashboard") },
           { path: "intake", lazy: () => import("./routes/intake") },
+          { path: "intake-sources", lazy: () => import("./routes/intake-sources") },
+          { path: "unassigned", lazy: () => import("./routes/unassigned") },
+          { path: "team", lazy: () => import("./routes/team") },
           { path: "*", lazy: () => import("./routes/not-found") },
         ],
       },

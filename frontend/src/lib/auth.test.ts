@@ -20,3 +20,22 @@ describe("takeEmbeddedMe", () => {
     expect(takeEmbeddedMe(page(`<script id="desk-me" type="application/json">null</script>`))).toBeUndefined();
   });
 });
+
+describe("managers and invitations", () => {
+  it("lets org admins of the branch's organization and staff add managers, not branch managers", async () => {
+    const { canAddManagers } = await import("./auth");
+    const base = { id: 1, username: "u", is_staff: false, is_superuser: false };
+    const membership = (role: string, organization: number) => ({ organization, organization_name: "", branch: null, branch_name: null, branch_code: null, role });
+    expect(canAddManagers({ ...base, memberships: [membership("org_admin", 4)] } as never, 4)).toBe(true);
+    expect(canAddManagers({ ...base, memberships: [membership("org_admin", 5)] } as never, 4)).toBe(false);
+    expect(canAddManagers({ ...base, memberships: [membership("branch_manager", 4)] } as never, 4)).toBe(false);
+    expect(canAddManagers({ ...base, is_staff: true, memberships: [] } as never, 4)).toBe(true);
+  });
+
+  it("reads an invitation from the link's fragment, or nothing when a part is missing", async () => {
+    const { invitationFromHash } = await import("./auth");
+    expect(invitationFromHash("#uid=OQ&token=abc-123")).toEqual({ uid: "OQ", token: "abc-123" });
+    expect(invitationFromHash("#uid=OQ")).toBeNull();
+    expect(invitationFromHash("")).toBeNull();
+  });
+});

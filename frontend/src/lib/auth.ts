@@ -40,6 +40,37 @@ export function isManager(me: Me | undefined): boolean {
   return me.memberships.some((membership) => ["org_admin", "branch_manager"].includes(String(membership.role)));
 }
 
+/** Org admins and staff manage the intake sources (their keys and form snippets). */
+export function isOrgAdmin(me: Me | undefined): boolean {
+  if (!me) return false;
+  if (me.is_staff || me.is_superuser) return true;
+  return me.memberships.some((membership) => String(membership.role) === "org_admin");
+}
+
+/** Org admins of `organization` and staff add and deactivate branch managers; branch managers do not. */
+export function canAddManagers(me: Me | undefined, organization: number): boolean {
+  if (!me) return false;
+  if (me.is_staff || me.is_superuser) return true;
+  return me.memberships.some((membership) => membership.role === "org_admin" && membership.organization === organization);
+}
+
+/** The `uid` and `token` of an invitation link's fragment (`#uid=…&token=…`), or null when either is missing. */
+export function invitationFromHash(hash: string): { uid: string; token: string } | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  const uid = params.get("uid");
+  const token = params.get("token");
+  return uid && token ? { uid, token } : null;
+}
+
+export function useAcceptInvitation() {
+  return useMutation({
+    mutationFn: async (body: Schemas["InvitationAcceptRequest"]) => {
+      if (!document.cookie.includes("csrftoken=")) await api.GET("/api/auth/session/");
+      return unwrap(await api.POST("/api/auth/invitation/", { body }));
+    },
+  });
+}
+
 /** The branches the user works in (a branch membership names one; an org admin's has none). */
 export function branchesOf(me: Me | undefined): { id: number; name: string }[] {
   const seen = new Map<number, string>();

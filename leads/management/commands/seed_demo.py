@@ -34,7 +34,11 @@ USERS = [
     ("orgadmin_b", "Bravo Tours", None, {}),
     ("branch_b1", "Bravo Tours", "B1", {}),
     ("nobody", None, None, {}),
+    # Last, so the users above keep their ids from before the role existed.
+    ("manager_a1", "Alpha Travels", "A1", {}),
 ]
+# A branch membership is a branch user's unless named here.
+BRANCH_ROLES = {"manager_a1": MembershipRole.BRANCH_MANAGER}
 
 # name, passport stem, mobile stem, source, follow-up offset in days (None: none), loan offset (None: none)
 LEADS = [
@@ -107,8 +111,11 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             if code:
                 Membership.objects.get_or_create(
-                    user=user, branch=branches[code], role=MembershipRole.BRANCH_USER,
-                    defaults={"organization": branches[code].organization},
+                    user=user, branch=branches[code],
+                    defaults={
+                        "organization": branches[code].organization,
+                        "role": BRANCH_ROLES.get(username, MembershipRole.BRANCH_USER),
+                    },
                 )
             elif org_name:
                 Membership.objects.get_or_create(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0013_foundation_intake_messaging'),
+        ('leads', '0014_assignment_rule'),
     ]
 
     operations = [
