@@ -116,6 +116,10 @@ def table(report: dict) -> str:
         from benchmarks import steps_transfers
 
         lines += steps_transfers.table_lines(report["transfers"])
+    if report.get("messaging"):
+        from benchmarks import steps_messaging
+
+        lines += steps_messaging.table_lines(report["messaging"])
     if report.get("stages"):
         from benchmarks.stages import table as stage_table
 

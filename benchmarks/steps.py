@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks import (
-    big_branch, http, stages, steps_assign, steps_intake, steps_loans, steps_reports, steps_sla, steps_transfers,
+    big_branch, http, stages, steps_assign, steps_intake, steps_loans, steps_messaging, steps_reports, steps_sla,
+    steps_transfers,
 )
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.big_branch import big_branch_leads, seed_big_branch
@@ -135,6 +136,11 @@ def measure_all(*, args, report: dict, log) -> int:
                     user=user, token=token, big_token=big_token, only=args.only, log=log
                 )
                 if steps_transfers.only_these(args.only):
+                    report["requests"] = []
+                    return failures
+            if steps_messaging.wanted(args.only):
+                report["messaging"] = steps_messaging.measure(only=args.only, log=log)
+                if steps_messaging.only_these(args.only):
                     report["requests"] = []
                     return failures
             cases = workload.cases()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "leads",
     "transfers",
     "intake",
+    "messaging",
     "desk",
 ]
 
@@ -319,6 +320,9 @@ SPECTACULAR_SETTINGS = {
         "OpenLeadStatusEnum": "leads.models.OPEN_LEAD_STATUS_CHOICES",
         "ImportStatusEnum": "transfers.models.ImportStatus",
         "FollowUpOutcomeEnum": "leads.models.FollowUpOutcome",
+        "ConsentViaEnum": "leads.models.ConsentVia",
+        "MessageChannelEnum": "messaging.models.ChannelKind",
+        "MessageStatusEnum": "messaging.models.MessageStatus",
         # A membership's role (`me/`) next to the roles a branch member may hold (team/, members/).
         "MembershipRoleEnum": "organizations.models.MembershipRole",
         "BranchRoleEnum": "leads.serializers.team.BRANCH_ROLE_CHOICES",
@@ -366,6 +370,7 @@ LOGGING = {
     "loggers": {
         "leads": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "booking": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "messaging": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # runserver's request lines carry query strings; route them through the same filter.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -420,7 +425,30 @@ META_APP_SECRET = env.str("META_APP_SECRET", default="")
 META_VERIFY_TOKEN = env.str("META_VERIFY_TOKEN", default="")
 # The Graph API (tests point it at a local fake), its version, each call's timeout (seconds), and how many
 # times a lead's fetch is retried (back-off from 30 s, doubling, at most an hour) before it is marked failed.
-META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com")
+META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
 META_GRAPH_VERSION = env.str("META_GRAPH_VERSION", default="v23.0")
 META_GRAPH_TIMEOUT = env.float("META_GRAPH_TIMEOUT", default=10.0)
 META_FETCH_MAX_RETRIES = env.int("META_FETCH_MAX_RETRIES", default=6)
+# --- Customer messages (WhatsApp Cloud API, Twilio SMS; docs/messaging.md) -------------------
+# Fernet keys that encrypt the channels' secrets at rest, comma-separated, newest first (rotation:
+# put the new key in front, `manage.py rotate_channel_secrets`, drop the old one). Required when
+# debug is off and a channel is connected (`check --deploy` says so); development derives one from
+# SECRET_KEY when unset.
+FIELD_ENCRYPTION_KEYS = env.list("DJANGO_FIELD_ENCRYPTION_KEY", default=[])
+FIELD_ENCRYPTION_DERIVE_FROM_SECRET_KEY = DEBUG
+# Twilio's API base URL (tests point it at a local fake; the Graph API's is META_GRAPH_URL above).
+TWILIO_API_URL = env.str("TWILIO_API_URL", default="https://api.twilio.com").rstrip("/")
+# Where Twilio posts delivery statuses (the public address of /api/messaging/twilio/); unset: none asked for.
+TWILIO_STATUS_CALLBACK_URL = env.str("TWILIO_STATUS_CALLBACK_URL", default="")
+# Business-time hours in which no reminder goes out ("HH:MM-HH:MM", may cross midnight; empty: none).
+MESSAGING_QUIET_HOURS = env.str("MESSAGING_QUIET_HOURS", default="21:00-09:00")
+# Without a connected channel, messages are written to the log instead of sent: development only, as email.
+MESSAGING_LOG_PROVIDER = env.bool("MESSAGING_LOG_PROVIDER", default=DEBUG)
+# One provider request's limit (seconds), attempts before a message is failed, the first retry's
+# delay (doubled each time, with jitter, capped at an hour), the least gap between two messages to
+# one customer, and how long a claim may stay unfinished before the sweep fails it as "delivery unknown".
+MESSAGING_HTTP_TIMEOUT = env.float("MESSAGING_HTTP_TIMEOUT", default=10.0)
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=6)
+MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
+MESSAGING_CUSTOMER_GAP_SECONDS = env.int("MESSAGING_CUSTOMER_GAP_SECONDS", default=6)
+MESSAGING_STALE_CLAIM_MINUTES = env.int("MESSAGING_STALE_CLAIM_MINUTES", default=10)

@@ -17,17 +17,20 @@ urlpatterns = [
     # The language switch of the admin and the desk (Django's set_language, the choice also kept on the user).
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("organizations.urls")),
-    # Everything under /api/leads/ (the contract's paths), from apps on two floors: leads.urls holds the
+    # Everything under /api/leads/ (the contract's paths), from apps on several floors: leads.urls holds the
     # leads, follow-ups, loan book and reports; transfers.urls the imports and the export; intake.urls the
-    # intake sources, the intake itself and Meta Lead Ads' webhook.
+    # intake sources, the intake itself and Meta Lead Ads' webhook; messaging.lead_urls a lead's message
+    # thread and consent.
     path(
         "api/leads/",
         include([
             path("", include("leads.urls")),
             path("", include("transfers.urls")),
             path("", include("intake.urls")),
+            path("", include("messaging.lead_urls")),
         ]),
     ),
+    path("api/messaging/", include("messaging.urls")),
     path("api/bookings/", include("booking.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),

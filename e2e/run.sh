@@ -31,6 +31,8 @@ export DJANGO_SESSION_COOKIE_SECURE=false DJANGO_CSRF_COOKIE_SECURE=false DJANGO
 export DJANGO_THROTTLE_LOGIN=100000/minute DJANGO_THROTTLE_USER=100000/minute DJANGO_THROTTLE_SEARCH=100000/minute
 export DJANGO_THROTTLE_LOGIN_ACCOUNT=100000/hour DJANGO_THROTTLE_LOGIN_ACCOUNT_CEILING=100000/hour
 export REDIS_URL=""
+# No WhatsApp number is connected: the messages journey's sends go to the server's log (docs/messaging.md).
+export MESSAGING_LOG_PROVIDER=true MESSAGING_QUIET_HOURS=""
 
 $PY manage.py migrate --noinput >"$OUT/migrate.log"
 $PY manage.py collectstatic --noinput --verbosity 0

@@ -405,6 +405,17 @@ _HANDLED_RELATIONS = {
 }
 
 
+def _unhandled_relations(model) -> list:
+    """Incoming relations (with a database constraint) revert does not deal with by name: those of apps
+    above leads (messaging's `Message.lead`). Revert treats a created lead with rows there as worked on."""
+    return [
+        relation
+        for relation in model._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+        and relation.field.db_constraint and (relation.related_model, relation.field.name) not in _HANDLED_RELATIONS
+    ]
+
+
 @transaction.atomic
 def lead_import_revert(*, lead_import: LeadImport, actor=None) -> LeadImport:
     """Delete the leads the import created and restore the fields it updated, in set-based statements.
@@ -458,6 +469,10 @@ def lead_import_revert(*, lead_import: LeadImport, actor=None) -> LeadImport:
         worked_on |= {row["lead_id"] for row in last_followups if row["last"] > written_at[row["lead_id"]]}
     for ids in _batches(created_ids):
         worked_on |= set(LoanCommitment.objects.filter(lead_id__in=ids).values_list("lead_id", flat=True))
+        # Rows of the apps above leads, which this app cannot name (a customer's messages): worked on too.
+        for relation in _unhandled_relations(Lead):
+            related = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": ids})
+            worked_on |= set(related.values_list(relation.field.attname, flat=True))
     if gone:
         shown = ", ".join(gone[:20]) + (" …" if len(gone) > 20 else "")
         raise StateConflict(
@@ -520,11 +535,7 @@ def _delete_with_history(queryset, *, user, reason: str) -> None:
     dealt with by the caller: any other relation makes this refuse rather than leave dangling rows.
     """
     model = queryset.model
-    for relation in model._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)):
-            continue
-        if relation.field.db_constraint and (relation.related_model, relation.field.name) not in _HANDLED_RELATIONS:
-            raise RuntimeError(f"Revert cannot delete {model.__name__} rows set-based: {relation} is not handled.")
+    unhandled = _unhandled_relations(model)
     history = model.history.model
     quote = connection.ops.quote_name
     copied = ", ".join(quote(field.column) for field in history.tracked_fields)
@@ -534,6 +545,9 @@ def _delete_with_history(queryset, *, user, reason: str) -> None:
     )
     history_date = history._meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
     for ids in _batches(list(queryset.order_by().values_list("pk", flat=True))):
+        for relation in unhandled:  # the caller found none of these rows; never leave one dangling
+            if relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": ids}).exists():
+                raise RuntimeError(f"Revert cannot delete {model.__name__} rows set-based: {relation} is not handled.")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {stamps}) "

@@ -5,6 +5,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from common.errors import OutOfScope, StateConflict
+from leads.events import leads_merging
 from leads.models import FollowUpHistory, Lead, LoanCommitment
 from leads.services.attribution import attribute_history
 from leads.services.loans import refresh_next_promise_date
@@ -83,6 +84,8 @@ def lead_merge(*, into: Lead, merge: list[Lead], actor=None) -> Lead:
     firsts = [lead.first_contacted_at for lead in everyone if lead.first_contacted_at]
     into.first_contacted_at = min(firsts) if firsts else None
 
+    # The apps above move their own rows (messaging: the merged leads' threads) before the leads go.
+    leads_merging.send(sender=Lead, into=into, merged_ids=list(merge_ids))
     for other in others:
         other._change_reason = f"Merged into lead #{into.pk}"
         attribute_history(other, actor)

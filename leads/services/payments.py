@@ -11,6 +11,7 @@ from django.utils import timezone
 from booking.rules import check_positive_amount
 from booking.services import booking_add_payment
 from common.errors import StateConflict
+from leads.events import payment_recorded
 from leads.models import LoanCommitment, LoanPayment, LoanStatus, PaymentMethod
 from leads.receipts import receipt_number_allocate
 from leads.services.attribution import attribute_history
@@ -104,4 +105,6 @@ def loan_payment_record(
     if commitment.status == LoanStatus.CLEARED:
         refresh_next_promise_date(commitment.lead_id)
     payment.commitment = commitment
+    # The apps above (messaging: the customer's `payment_received`) write their rows in this transaction.
+    payment_recorded.send(sender=LoanPayment, payment=payment, actor=actor)
     return payment

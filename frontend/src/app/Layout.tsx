@@ -55,6 +55,7 @@ export function Layout() {
         ] as [string, string][])
       : []),
     ...(orgAdmin ? ([["/intake-sources", t("nav.intakeSources")]] as [string, string][]) : []),
+    ...(orgAdmin ? ([["/channels", t("nav.channels")]] as [string, string][]) : []),
   ];
   return (
     <>

@@ -22,6 +22,7 @@ export const routes: RouteObject[] = [
           { path: "intake-sources", lazy: () => import("./routes/intake-sources") },
           { path: "unassigned", lazy: () => import("./routes/unassigned") },
           { path: "team", lazy: () => import("./routes/team") },
+          { path: "channels", lazy: () => import("./routes/channels") },
           { path: "*", lazy: () => import("./routes/not-found") },
         ],
       },

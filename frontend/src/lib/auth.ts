@@ -40,11 +40,10 @@ export function isManager(me: Me | undefined): boolean {
   return me.memberships.some((membership) => ["org_admin", "branch_manager"].includes(String(membership.role)));
 }
 
-/** Org admins and staff manage the intake sources (their keys and form snippets). */
+/** Org admins and staff manage the organization's intake sources (keys, form snippets) and messaging channels. */
 export function isOrgAdmin(me: Me | undefined): boolean {
   if (!me) return false;
-  if (me.is_staff || me.is_superuser) return true;
-  return me.memberships.some((membership) => String(membership.role) === "org_admin");
+  return me.is_staff || me.is_superuser || me.memberships.some((membership) => String(membership.role) === "org_admin");
 }
 
 /** Org admins of `organization` and staff add and deactivate branch managers; branch managers do not. */

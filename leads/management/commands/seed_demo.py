@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from booking.models import Booking
 from booking.services import booking_create
-from leads.models import ContactMethod, Lead, LeadSource
+from leads.models import ConsentVia, ContactMethod, Lead, LeadSource, MessagingConsent
 from leads.services import (
     followup_record,
     lead_create,
@@ -52,6 +52,10 @@ LEADS = [
 # The number the desk's journeys find as a user types it (`0321 5550123`, e2e/journeys/): A1's
 # Ayesha Khan (due today, no promise). Other rows' numbers follow their stem; ids stay as they were.
 PHONE_AS_TYPED = {("A1", "Ayesha Khan"): "03215550123"}
+
+# Customers who agreed to WhatsApp/SMS messages (told staff on a call), and the language they read:
+# Bilal Ahmed's promise is a day overdue, so `send_payment_reminders` has a reminder for him every day.
+MESSAGING_CONSENT = {"Muhammad Asif": "en", "Bilal Ahmed": "ur"}
 
 # The loan book per branch: name, amount, promised (days from today), payments, reschedules (new dates).
 # Together the promises fall in every aging bucket (1-7, 8-30, 31-60, 61-90, 90+ days late), some are
@@ -138,6 +142,11 @@ class Command(BaseCommand):
             if lead is None:
                 continue
             created += 1
+            if name in MESSAGING_CONSENT:
+                Lead.objects.filter(pk=lead.pk).update(
+                    messaging_consent=MessagingConsent.OPTED_IN, messaging_consent_at=timezone.now(),
+                    messaging_consent_via=ConsentVia.STAFF, language=MESSAGING_CONSENT[name],
+                )
             if followup_offset is not None:
                 followup_record(
                     lead=lead,

@@ -7,6 +7,7 @@ import { SlaBadge } from "../../features/lead/components/SlaBadge";
 import { Timeline } from "../../features/lead/components/Timeline";
 import { useLead } from "../../features/lead/api/lead";
 import { LoanBook } from "../../features/loans/components/LoanBook";
+import { MessagesPanel } from "../../features/messages/components/MessagesPanel";
 import { RecordCallForm } from "../../features/my-day/components/RecordCallForm";
 import type { Schemas } from "../../lib/api/client";
 import { businessToday } from "../../lib/dates";
@@ -16,7 +17,7 @@ interface CreatedState {
   knownAtBranches?: string[];
 }
 
-/** A lead's card: details, actions, a call, the loan book and the timeline. */
+/** A lead's card: details, actions, a call, the loan book, the messages and the timeline. */
 export function Component() {
   const { t } = useTranslation();
   const id = Number(useParams().id);
@@ -51,6 +52,7 @@ export function Component() {
       )}
       <LeadActions lead={data} />
       <LoanBook leadId={data.id} today={today} />
+      <MessagesPanel leadId={data.id} />
       <Timeline leadId={data.id} />
     </>
   );

@@ -382,6 +382,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/leads/detail/{id}/consent/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead's messaging consent
+         * @description Whether, when and how the customer agreed to messages, their language, the channels the organization can send on, and until when free text on WhatsApp is open.
+         */
+        get: operations["leads_consent_retrieve"];
+        /**
+         * Record a lead's messaging consent
+         * @description `opted_in` or `opted_out` (or `unknown`), `via` how it was given (default `staff`: on a call or a visit), and optionally the `language` they are written to in. The time is now.
+         */
+        put: operations["leads_consent_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/leads/detail/{id}/followups/": {
         parameters: {
             query?: never;
@@ -436,6 +460,30 @@ export interface paths {
         get: operations["leads_loan_commitments_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/detail/{id}/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead's message thread
+         * @description WhatsApp and SMS messages to and from the customer, newest first, paginated, each with its `status` (`queued`, `sent`, `delivered`, `read`, `failed`; `received` for the customer's).
+         */
+        get: operations["leads_messages_list"];
+        put?: never;
+        /**
+         * Send a message to a lead
+         * @description Queues a template (`template` with `params`, in the lead's language) or free text (`body`) on `channel`; it is sent in the background and its `status` moves in the thread. Nothing is sent to a customer who has not opted in.
+         */
+        post: operations["leads_messages_send"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1038,6 +1086,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/messaging/channels/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Connected channels (org admins)
+         * @description Your organizations' WhatsApp numbers and Twilio senders. Secrets are never shown.
+         */
+        get: operations["messaging_channels_list"];
+        put?: never;
+        /**
+         * Connect a WhatsApp number or a Twilio account (org admins)
+         * @description Connecting the same kind again replaces the organization's channel of that kind (a new token, say). The secret (`access_token`, `auth_token`) is stored encrypted and never shown back.
+         */
+        post: operations["messaging_channels_connect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messaging/channels/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a channel (org admins)
+         * @description Its intake branch, daily limit, `active`, or a new secret (write-only).
+         */
+        patch: operations["messaging_channels_update"];
+        trace?: never;
+    };
+    "/api/messaging/templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Message templates
+         * @description The templates of your organizations (seeded: payment_due_soon, payment_due_today, payment_overdue, payment_received; English and Urdu; WhatsApp and SMS). Filters `channel`, `language`, `code`.
+         */
+        get: operations["messaging_templates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messaging/templates/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit a message template (org admins)
+         * @description The text (numbered parameters `{{1}}`… without gaps) and, for WhatsApp, the name and language of the template Meta approved.
+         */
+        put: operations["messaging_templates_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/working-time/": {
         parameters: {
             query?: never;
@@ -1223,6 +1355,83 @@ export interface components {
             branch: number;
             branch_name: string;
         };
+        /** @description Connect a WhatsApp number (Cloud API) or a Twilio SMS sender; the secret is write-only. */
+        ChannelConnectInputRequest: components["schemas"]["ChannelConnectWhatsAppRequest"] | components["schemas"]["ChannelConnectTwilioRequest"];
+        /** @description A Twilio account for SMS: its SID, auth token and sending number (or messaging service). */
+        ChannelConnectTwilioRequest: {
+            /** Format: int64 */
+            organization: number;
+            /** @description `sms` for this shape. */
+            kind: components["schemas"]["MessageChannelEnum"];
+            account_sid: string;
+            auth_token: string;
+            from_number?: string;
+            messaging_service_sid?: string;
+            /** @description Where messages from unknown numbers become leads: a branch of the organization (default its first). */
+            intake_branch?: number | null;
+            daily_limit?: number;
+        };
+        /** @description A WhatsApp Business number: its phone number id and a system user's permanent access token. */
+        ChannelConnectWhatsAppRequest: {
+            /** Format: int64 */
+            organization: number;
+            /** @description `whatsapp` for this shape. */
+            kind: components["schemas"]["MessageChannelEnum"];
+            phone_number_id: string;
+            access_token: string;
+            business_account_id?: string;
+            display_phone_number?: string;
+            /** @description Where messages from unknown numbers become leads: a branch of the organization (default its first). */
+            intake_branch?: number | null;
+            daily_limit?: number;
+        };
+        /** @description A connected channel; its secret is never shown (`has_secret` only says one is stored). */
+        ChannelOutput: {
+            readonly id: number;
+            readonly organization: number;
+            readonly kind: components["schemas"]["MessageChannelEnum"];
+            /** @description E.164, e.g. +923001234567. */
+            readonly display_phone_number: string;
+            /** @default  */
+            readonly phone_number_id: string;
+            readonly business_account_id: string;
+            readonly account_sid: string;
+            /** @default  */
+            readonly from_number: string;
+            readonly messaging_service_sid: string;
+            /** @description Where a message from an unknown number becomes a lead; the organization's first branch unless chosen. */
+            readonly intake_branch: number | null;
+            /** @description The most messages this channel sends per business day. */
+            readonly daily_limit: number;
+            /** @default true */
+            readonly active: boolean;
+            has_secret: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        ConsentInputRequest: {
+            messaging_consent: components["schemas"]["MessagingConsentEnum"];
+            /** @default staff */
+            via?: components["schemas"]["ConsentViaEnum"];
+            /**
+             * @description The language the customer is written to in.
+             *
+             *     * `en` - English
+             *     * `ur` - Urdu
+             */
+            language?: components["schemas"]["LanguageEnum"];
+        };
+        /**
+         * @description * `intake_form` - Intake form
+         *     * `staff` - Staff, on a call or a visit
+         *     * `inbound_message` - Inbound message
+         *     * `import` - Import
+         *     * `other` - Other
+         * @enum {string}
+         */
+        ConsentViaEnum: "intake_form" | "staff" | "inbound_message" | "import" | "other";
         /**
          * @description * `call` - Call
          *     * `whatsapp` - WhatsApp
@@ -1233,6 +1442,12 @@ export interface components {
          * @enum {string}
          */
         ContactMethodEnum: "call" | "whatsapp" | "sms" | "visit" | "email" | "other";
+        /**
+         * @description * `out` - Outgoing
+         *     * `in` - Incoming
+         * @enum {string}
+         */
+        DirectionEnum: "out" | "in";
         DuplicateCheckOutput: {
             /** @description Matching leads you can see. */
             possible_duplicates: components["schemas"]["PossibleDuplicate"][];
@@ -1534,6 +1749,12 @@ export interface components {
             /** @description The new password. */
             password: string;
         };
+        /**
+         * @description * `en` - English
+         *     * `ur` - Urdu
+         * @enum {string}
+         */
+        LanguageEnum: "en" | "ur";
         LeadAssignInputRequest: {
             /** @description Ids of leads of branches you manage (at most 100). */
             leads: number[];
@@ -1853,6 +2074,22 @@ export interface components {
             /** @description Leads merged into `into` and then deleted. */
             merge: number[];
         };
+        /** @description A lead's consent and what the composer needs to know (the channels and the WhatsApp window). */
+        LeadMessagingOutput: {
+            readonly id: number;
+            readonly messaging_consent: components["schemas"]["MessagingConsentEnum"];
+            /** Format: date-time */
+            readonly messaging_consent_at: string | null;
+            readonly messaging_consent_via: components["schemas"]["ConsentViaEnum"];
+            readonly language: components["schemas"]["LanguageEnum"];
+            /**
+             * Format: date-time
+             * @description Free text on WhatsApp until then (24 hours after the customer's last message).
+             */
+            whatsapp_window_ends_at: string | null;
+            /** @description The channels the lead's organization can send on (the log provider's in development). */
+            channels: components["schemas"]["MessageChannelEnum"][];
+        };
         /**
          * @description * `walk_in` - Walk-in
          *     * `phone` - Phone
@@ -2131,6 +2368,96 @@ export interface components {
          * @enum {string}
          */
         MembershipRoleEnum: "org_admin" | "branch_user" | "branch_manager";
+        /** @enum {string} */
+        MessageChannelEnum: "whatsapp" | "sms";
+        MessageOutput: {
+            readonly id: number;
+            readonly lead: number;
+            readonly direction: components["schemas"]["DirectionEnum"];
+            readonly channel: components["schemas"]["MessageChannelEnum"];
+            readonly template: string | null;
+            readonly language: components["schemas"]["LanguageEnum"];
+            readonly body: string;
+            readonly status: components["schemas"]["MessageStatusEnum"];
+            readonly error: string;
+            readonly created_by: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly sent_at: string | null;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            /** Format: date-time */
+            readonly read_at: string | null;
+        };
+        /** @description A template with its parameters, or free text (WhatsApp: only within the 24-hour window). */
+        MessageSendInputRequest: components["schemas"]["MessageSendTemplateRequest"] | components["schemas"]["MessageSendTextRequest"];
+        /** @description A template of your organization (`GET /api/messaging/templates/`) in the lead's language, with its numbered parameters in order. */
+        MessageSendTemplateRequest: {
+            /**
+             * @description Default: WhatsApp when the organization has it connected, else SMS.
+             *
+             *     * `whatsapp` - WhatsApp
+             *     * `sms` - SMS
+             */
+            channel?: components["schemas"]["MessageChannelEnum"];
+            /** @description A template code, e.g. payment_due_today. */
+            template: string;
+            /** @description The template's parameters: {{1}} is the first. */
+            params?: string[];
+        };
+        /** @description Free text: on WhatsApp only within 24 hours of the customer's last message; any time by SMS. */
+        MessageSendTextRequest: {
+            /**
+             * @description Default: WhatsApp when the organization has it connected, else SMS.
+             *
+             *     * `whatsapp` - WhatsApp
+             *     * `sms` - SMS
+             */
+            channel?: components["schemas"]["MessageChannelEnum"];
+            body: string;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `sent` - Sent
+         *     * `delivered` - Delivered
+         *     * `read` - Read
+         *     * `failed` - Failed
+         *     * `received` - Received
+         * @enum {string}
+         */
+        MessageStatusEnum: "queued" | "sent" | "delivered" | "read" | "failed" | "received";
+        MessageTemplateInputRequest: {
+            body: string;
+            provider_name?: string;
+            provider_language?: string;
+        };
+        MessageTemplateOutput: {
+            readonly id: number;
+            readonly organization: number;
+            readonly code: string;
+            readonly channel: components["schemas"]["MessageChannelEnum"];
+            readonly language: components["schemas"]["LanguageEnum"];
+            readonly body: string;
+            /**
+             * Provider template name
+             * @description The name of the template Meta approved (WhatsApp only).
+             */
+            readonly provider_name: string;
+            /** @description The approved template's language code, e.g. en or ur (WhatsApp only). */
+            readonly provider_language: string;
+            /** @description How many numbered parameters the body takes. */
+            parameter_count: number;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /**
+         * @description * `unknown` - Unknown
+         *     * `opted_in` - Opted in
+         *     * `opted_out` - Opted out
+         * @enum {string}
+         */
+        MessagingConsentEnum: "unknown" | "opted_in" | "opted_out";
         MetaChangeRequest: {
             /** @description `leadgen`; other fields are ignored. */
             field: string;
@@ -2252,6 +2579,26 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["BookingOutput"][];
+            /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
+            count_is_estimate?: boolean;
+        };
+        PaginatedChannelOutputList: {
+            /**
+             * @description Exact up to 10,000 matches; beyond that an estimate (see count_is_estimate).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ChannelOutput"][];
             /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
             count_is_estimate?: boolean;
         };
@@ -2415,6 +2762,46 @@ export interface components {
             /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
             count_is_estimate?: boolean;
         };
+        PaginatedMessageOutputList: {
+            /**
+             * @description Exact up to 10,000 matches; beyond that an estimate (see count_is_estimate).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MessageOutput"][];
+            /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
+            count_is_estimate?: boolean;
+        };
+        PaginatedMessageTemplateOutputList: {
+            /**
+             * @description Exact up to 10,000 matches; beyond that an estimate (see count_is_estimate).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MessageTemplateOutput"][];
+            /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
+            count_is_estimate?: boolean;
+        };
         PaginatedOverdueLoanOutputList: {
             /**
              * @description Exact up to 10,000 matches; beyond that an estimate (see count_is_estimate).
@@ -2434,6 +2821,14 @@ export interface components {
             results: components["schemas"]["OverdueLoanOutput"][];
             /** @description Present, and true, only when there are more than 10,000 matches and `count` is the database's estimate. Page numbers keep working; `next` is null on the last page. */
             count_is_estimate?: boolean;
+        };
+        PatchedChannelUpdateInputRequest: {
+            /** @description Where messages from unknown numbers become leads: a branch of the organization (default its first). */
+            intake_branch?: number | null;
+            daily_limit?: number;
+            active?: boolean;
+            /** @description A new access token (WhatsApp) or auth token (Twilio); never shown back. */
+            secret?: string;
         };
         /** @description PUT needs customer_name, contact_number and branch; PATCH any subset. Omitted fields keep their value. */
         PatchedLeadUpdateInputRequest: {
@@ -4012,6 +4407,133 @@ export interface operations {
             };
         };
     };
+    leads_consent_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadMessagingOutput"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_consent_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadMessagingOutput"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     leads_followups_list: {
         parameters: {
             query?: {
@@ -4207,6 +4729,157 @@ export interface operations {
             };
             /** @description No such lead in your branches, or no such page. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_messages_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page; at most 100 (larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMessageOutputList"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such lead in your branches, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    leads_messages_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageSendInputRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOutput"];
+                };
+            };
+            /** @description Invalid input: an unknown template, missing parameters, both or neither of `template` and `body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such lead in your branches. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The customer has not opted in (`messaging_consent`), free text on WhatsApp outside the 24-hour window, or no channel is connected. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6610,6 +7283,346 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    messaging_channels_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page; at most 100 (larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedChannelOutputList"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    messaging_channels_connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelConnectInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelOutput"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    messaging_channels_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedChannelUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelOutput"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    messaging_templates_list: {
+        parameters: {
+            query?: {
+                channel?: "sms" | "whatsapp";
+                code?: string;
+                language?: "en" | "ur";
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page; at most 100 (larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMessageTemplateOutputList"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    messaging_templates_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageTemplateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplateOutput"];
+                };
+            };
+            /** @description Invalid input; each offending field (or `non_field_errors`) lists its messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in: no, an invalid or an expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Signed in, but not a member of any branch or organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or outside your branches (which is the same thing for you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
             };
         };
     };

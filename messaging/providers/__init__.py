@@ -1,0 +1,1 @@
+"""The providers messages go through, behind one small interface (`base.Provider`)."""
