@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
-from intake.models import IntakeSource, MetaLead, MetaPage
+from intake.models import IntakeSource, IntakeSubmission, MetaLead, MetaPage
 from intake.services import intake_source_create, intake_source_revoke, intake_source_update, meta_page_connect
 from intake.services.sources import SOURCE_EDITABLE_FIELDS, administers_any_organization
 from intake.snippet import form_snippet
@@ -195,4 +195,32 @@ class MetaLeadAdmin(OrgAdminScopedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntakeSubmission)
+class IntakeSubmissionAdmin(OrgAdminScopedAdmin):
+    """Enquiries as accepted, read-only: staff see what failed and why (`error`); the sweep retries pending ones."""
+
+    member_can_write = False
+    list_display = ["received_at", "source", "customer_name", "contact_number", "status", "created_lead", "lead",
+                    "attempts", "error"]
+    list_filter = ["status", "created_lead"]
+    search_fields = ["customer_name", "contact_number", "idempotency_key"]
+    readonly_fields = ["source", "idempotency_key", "customer_name", "contact_number", "passport_number", "cnic",
+                       "area", "remarks", "messaging_consent", "utm_source", "utm_campaign", "client_address",
+                       "received_at", "status", "attempts", "error", "lead", "created_lead", "processed_at"]
+    date_hierarchy = "received_at"
+
+    def get_queryset(self, request):
+        sources = IntakeSource.objects.administered_by(request.user).values("pk")
+        return IntakeSubmission.objects.filter(source__in=sources).select_related("source", "lead")
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -10,6 +10,7 @@ through the same intake as a web form's.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leads.models import Lead, LeadSource
@@ -188,3 +189,64 @@ class MetaLead(models.Model):
 
     def __str__(self):
         return self.leadgen_id
+
+
+class IntakeSubmissionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")  # accepted, not processed yet (a task is queued; the sweep retries it)
+    DONE = "done", _("Done")  # a new lead, or a follow-up on the customer's lead (`created_lead` says which)
+    FAILED = "failed", _("Failed")  # refused when processed: `error` says why
+    SPAM = "spam", _("Spam")  # the honeypot was filled: kept to be seen, never processed
+
+
+class IntakeSubmission(models.Model):
+    """One enquiry posted to `POST /api/leads/intake/`, stored as accepted (normalised) and processed after the
+    answer: the request validates and stores it, a task (or the sweep) takes it into the leads."""
+
+    source = models.ForeignKey(
+        IntakeSource, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("intake source")
+    )
+    # The client's `Idempotency-Key` header: a retried post with the same key stores nothing new (per source).
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True, default="")
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    contact_number = models.CharField(_("contact number"), max_length=32)
+    passport_number = models.CharField(_("passport number"), max_length=32, blank=True, default="")
+    cnic = models.CharField(_("CNIC"), max_length=32, blank=True, default="")
+    area = models.CharField(_("area"), max_length=100, blank=True, default="")
+    remarks = models.TextField(_("remarks"), blank=True, default="")
+    messaging_consent = models.BooleanField(_("messaging consent"), null=True, blank=True)
+    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True, default="")
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True, default="")
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=IntakeSubmissionStatus.choices, default=IntakeSubmissionStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True, default="")
+    # The lead it became or followed up (no database constraint, as `MetaLead.lead`: an import's revert deletes
+    # leads set-based; a submission only names a lead it created or followed up).
+    lead = models.ForeignKey(
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lead"),
+        db_constraint=False,
+    )
+    created_lead = models.BooleanField(_("new lead"), null=True, blank=True,
+                                       help_text=_("True: a new lead; False: a follow-up on the customer's lead."))
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intake submission")
+        verbose_name_plural = _("intake submissions")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "idempotency_key"], condition=~Q(idempotency_key=""),
+                name="intake_submission_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=IntakeSubmissionStatus.values), name="intake_submission_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="intake_submission_status_idx")]
+
+    def __str__(self):
+        return f"{self.customer_name} ({self.get_status_display()})"

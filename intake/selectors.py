@@ -21,7 +21,9 @@ def intake_source_for_key(key) -> IntakeSource | None:
     if parts is None:
         return None
     prefix, secret = parts
-    source = IntakeSource.objects.select_related("branch").filter(key_prefix=prefix, revoked_at__isnull=True).first()
+    # One indexed query (key_prefix is unique), nothing joined: the request needs only the source's own row.
+    found = list(IntakeSource.objects.filter(key_prefix=prefix, revoked_at__isnull=True).order_by()[:1])
+    source = found[0] if found else None
     if source is None or not secret_matches(secret, source.key_hash):
         return None
     return source

@@ -24,3 +24,19 @@ def fetch_meta_lead(self, meta_lead_id: int) -> None:
             meta_lead_give_up(meta_lead_id=meta_lead_id, reason=str(exc))
             return
         raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from None
+
+
+@shared_task(name="intake.process_intake_submission", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=5)
+def process_intake_submission(self, submission_id: int) -> None:
+    """Take an accepted enquiry in (once: the row is claimed). An unexpected error is retried with back-off and
+    the last retry marks the submission failed with its reason; the sweep catches a task that was lost."""
+    from intake.services.accept import intake_submission_give_up, intake_submission_process
+
+    try:
+        intake_submission_process(submission_id=submission_id)
+    except Exception as exc:  # noqa: BLE001 - recorded on the row by the service
+        if self.request.retries >= self.max_retries:
+            intake_submission_give_up(submission_id=submission_id, reason=f"{exc.__class__.__name__}: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from None

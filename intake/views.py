@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 from collections.abc import Mapping
@@ -12,10 +13,11 @@ from django.http import HttpResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from common.api.parsers import JSONParser, PayloadTooLarge
 from common.api.schema import ACCESS_ERRORS, error_responses
@@ -32,7 +34,7 @@ from intake.serializers import (
     IntakeSourceOutputSerializer,
     MetaWebhookSerializer,
 )
-from intake.services import Enquiry, intake_source_create, intake_source_revoke, intake_submit, meta_leads_record
+from intake.services import Enquiry, intake_accept, intake_source_create, intake_source_revoke, meta_leads_record
 from intake.services.sources import administers_any_organization
 from intake.throttling import IntakeAddressThrottle, IntakeKeyThrottle
 
@@ -138,6 +140,18 @@ class IntakeSourceRevokeView(IntakeSourceAPIView):
         return Response(IntakeSourceOutputSerializer(source, context={"request": request}).data)
 
 
+IDEMPOTENCY_KEY_MAX = 100
+
+
+def _client_address(request) -> str | None:
+    """The client's address as the throttles see it (`NUM_PROXIES`), when it is one."""
+    ident = BaseThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address((ident or "").strip()))
+    except ValueError:
+        return None
+
+
 def _is_form(request) -> bool:
     return (request.content_type or "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
@@ -161,21 +175,39 @@ class IntakeView(OneRoundTripThrottlesMixin, GenericAPIView):
             key = request.data.get("intake_key")
         return key
 
+    @staticmethod
+    def idempotency_key(request) -> str:
+        """The `Idempotency-Key` header (printable ASCII, at most 100 characters), or ""; a bad one is a 400."""
+        given = request.headers.get("idempotency-key")
+        if given is None:
+            return ""
+        given = given.strip()
+        if not given or len(given) > IDEMPOTENCY_KEY_MAX or not all(" " <= ch <= "~" for ch in given):
+            raise ValidationError({"Idempotency-Key": [
+                f"An idempotency key is 1 to {IDEMPOTENCY_KEY_MAX} printable ASCII characters."]})
+        return given
+
     @extend_schema(
         operation_id="leads_intake_create",
         summary="Post an enquiry (a new lead, or a follow-up on the customer's lead)",
         description=(
             "Opened by an intake source's key: the `X-Intake-Key` header, or (an HTML form's post, "
-            "form-encoded) the `intake_key` field. The answer is always the same `{\"received\": true}`, "
-            "whether a lead was created, a returning customer's lead got a follow-up, or the honeypot "
-            "`website` was filled (then nothing is stored). A form post is sent on (303) to `next` (a page of "
+            "form-encoded) the `intake_key` field. The enquiry is validated and stored, and answered at once "
+            "with `{\"received\": true}`; the lead (a new one, or a follow-up on a returning customer's) is made "
+            "in the background. The answer is the same when the honeypot `website` was filled (then nothing is "
+            "processed) or a retried post repeats an `Idempotency-Key` (then nothing new is stored). A form post is sent on (303) to `next` (a page of "
             "one of the source's allowed origins) or the source's thank-you page, when there is one. Limited "
             "per key and per client address (`DJANGO_THROTTLE_INTAKE`). Cross-origin calls only from the "
             "source's allowed origins."
         ),
         auth=[],
-        parameters=[OpenApiParameter("X-Intake-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-                                     description="The intake source's key (ik_…).")],
+        parameters=[
+            OpenApiParameter("X-Intake-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                             description="The intake source's key (ik_…)."),
+            OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                             description="Any string of up to 100 printable characters, unique per post: a retried "
+                                         "post with the same key is answered as received and stores nothing new."),
+        ],
         request={
             "application/json": IntakeInputSerializer,
             "application/x-www-form-urlencoded": IntakeFormInputSerializer,
@@ -215,10 +247,13 @@ class IntakeView(OneRoundTripThrottlesMixin, GenericAPIView):
             serializer.is_valid(raise_exception=True)
             data = {name: value for name, value in serializer.validated_data.items()
                     if name not in ("website", "intake_key", "next")}
-            intake_submit(source=source, enquiry=Enquiry(**data))
+            enquiry = Enquiry(**data)
         else:
-            logger.info("Intake source %s: honeypot filled, dropped.", source.pk,
+            enquiry = None  # stored as spam, never processed
+            logger.info("Intake source %s: honeypot filled, not processed.", source.pk,
                         extra={"event": "intake.honeypot", "source_id": source.pk})
+        intake_accept(source=source, enquiry=enquiry, client_address=_client_address(request),
+                      idempotency_key=self.idempotency_key(request))
         target = self._redirect_target(source, request) if is_form else ""
         if target:
             return HttpResponseRedirect(target, status=status.HTTP_303_SEE_OTHER)

@@ -71,6 +71,9 @@ class ConsentInputSerializer(serializers.Serializer):
 class LeadMessagingOutputSerializer(serializers.ModelSerializer):
     """A lead's consent and what the composer needs to know (the channels and the WhatsApp window)."""
 
+    messaging_consent_via = serializers.ChoiceField(
+        choices=ConsentVia.choices, allow_blank=True, help_text="How consent was given or withdrawn; empty while unknown."
+    )
     whatsapp_window_ends_at = serializers.DateTimeField(
         allow_null=True, help_text="Free text on WhatsApp until then (24 hours after the customer's last message)."
     )

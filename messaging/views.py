@@ -2,9 +2,11 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from common.api.schema import ACCESS_ERRORS, error_responses
+from leads.models import CustomerLanguage
 from messaging.models import ChannelKind
 from messaging.permissions import IsOrganizationAdmin
 from messaging.selectors import (
@@ -155,7 +157,7 @@ class MessageTemplateListView(BranchScopedAPIView):
         "payment_overdue, payment_received; English and Urdu; WhatsApp and SMS). Filters `channel`, `language`, `code`.",
         parameters=[
             OpenApiParameter("channel", str, enum=ChannelKind.values),
-            OpenApiParameter("language", str, enum=["en", "ur"]),
+            OpenApiParameter("language", str, enum=CustomerLanguage.values),
             OpenApiParameter("code", str),
         ],
         responses={200: MessageTemplateOutputSerializer(many=True), **error_responses(400, *ACCESS_ERRORS, 404)},
@@ -163,9 +165,12 @@ class MessageTemplateListView(BranchScopedAPIView):
     )
     def get(self, request):
         templates = self.get_queryset()
+        allowed = {"channel": ChannelKind.values, "language": CustomerLanguage.values}
         for name in ("channel", "language", "code"):
             value = request.query_params.get(name)
             if value:
+                if name in allowed and value not in allowed[name]:
+                    raise ValidationError({name: [f"Select one of: {', '.join(allowed[name])}."]})
                 templates = templates.filter(**{name: value[:50]})
         page = self.paginate_queryset(templates)
         return self.get_paginated_response(MessageTemplateOutputSerializer(_with_counts(page), many=True).data)

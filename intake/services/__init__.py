@@ -3,6 +3,13 @@
 Views, the admin, commands and tasks call these; callers import them from here.
 """
 
+from intake.services.accept import (
+    Accepted,
+    intake_accept,
+    intake_submission_give_up,
+    intake_submission_process,
+    intake_submissions_sweep,
+)
 from intake.services.meta import (
     meta_lead_fetch,
     meta_lead_give_up,
@@ -19,6 +26,11 @@ from intake.services.sources import (
 from intake.services.submissions import Enquiry, IntakeOutcome, intake_submit
 
 __all__ = [
+    "Accepted",
+    "intake_accept",
+    "intake_submission_give_up",
+    "intake_submission_process",
+    "intake_submissions_sweep",
     "CreatedSource",
     "Enquiry",
     "IntakeOutcome",

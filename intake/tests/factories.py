@@ -1,7 +1,7 @@
 import factory
 
 from intake.keys import new_key
-from intake.models import IntakeSource, MetaPage
+from intake.models import IntakeSource, IntakeSubmission, MetaPage
 from intake.tests.fake_graph import TOKEN
 from leads.models import LeadSource
 from organizations.tests.factories import BranchFactory
@@ -35,3 +35,14 @@ class MetaPageFactory(factory.django.DjangoModelFactory):
     page_id = factory.Sequence(lambda n: f"{5001 + n}")
     name = factory.Sequence(lambda n: f"Page {n}")
     access_token = TOKEN
+
+
+class IntakeSubmissionFactory(factory.django.DjangoModelFactory):
+    """An accepted enquiry, pending (stored as the request stores it: normalised)."""
+
+    class Meta:
+        model = IntakeSubmission
+
+    source = factory.SubFactory(IntakeSourceFactory)
+    customer_name = factory.Sequence(lambda n: f"Customer {n}")
+    contact_number = factory.Sequence(lambda n: f"+92300{1000000 + n:07d}")

@@ -14,9 +14,10 @@ class HistoryUserSerializer(serializers.Serializer):
 @extend_schema_field(
     {
         "description": "The value before (`old`, null on creation) and after (`new`) the change: a string, "
-        "number, boolean or null; related objects are their ids, dates and amounts strings.",
+        "number, boolean or null; related objects are their ids, dates and amounts strings, JSON fields (a lead's "
+        "`attribution`) objects.",
         "nullable": True,
-        "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+        "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "object"}],
     }
 )
 class AuditValueField(serializers.JSONField):

@@ -661,7 +661,7 @@ export interface paths {
         put?: never;
         /**
          * Post an enquiry (a new lead, or a follow-up on the customer's lead)
-         * @description Opened by an intake source's key: the `X-Intake-Key` header, or (an HTML form's post, form-encoded) the `intake_key` field. The answer is always the same `{"received": true}`, whether a lead was created, a returning customer's lead got a follow-up, or the honeypot `website` was filled (then nothing is stored). A form post is sent on (303) to `next` (a page of one of the source's allowed origins) or the source's thank-you page, when there is one. Limited per key and per client address (`DJANGO_THROTTLE_INTAKE`). Cross-origin calls only from the source's allowed origins.
+         * @description Opened by an intake source's key: the `X-Intake-Key` header, or (an HTML form's post, form-encoded) the `intake_key` field. The enquiry is validated and stored, and answered at once with `{"received": true}`; the lead (a new one, or a follow-up on a returning customer's) is made in the background. The answer is the same when the honeypot `website` was filled (then nothing is processed) or a retried post repeats an `Idempotency-Key` (then nothing new is stored). A form post is sent on (303) to `next` (a page of one of the source's allowed origins) or the source's thank-you page, when there is one. Limited per key and per client address (`DJANGO_THROTTLE_INTAKE`). Cross-origin calls only from the source's allowed origins.
          */
         post: operations["leads_intake_create"];
         delete?: never;
@@ -1255,6 +1255,8 @@ export interface components {
              */
             strategy: components["schemas"]["StrategyEnum"];
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         /**
          * @description A new booking; identity data is normalised, the branch must be one the caller may act on.
          *
@@ -1460,10 +1462,10 @@ export interface components {
         };
         FieldChange: {
             field: string;
-            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings. */
-            old: (string | number | boolean) | null;
-            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings. */
-            new: (string | number | boolean) | null;
+            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings, JSON fields (a lead's `attribution`) objects. */
+            old: (string | number | boolean | Record<string, never>) | null;
+            /** @description The value before (`old`, null on creation) and after (`new`) the change: a string, number, boolean or null; related objects are their ids, dates and amounts strings, JSON fields (a lead's `attribution`) objects. */
+            new: (string | number | boolean | Record<string, never>) | null;
         };
         /**
          * @description * `csv` - CSV
@@ -2080,7 +2082,16 @@ export interface components {
             readonly messaging_consent: components["schemas"]["MessagingConsentEnum"];
             /** Format: date-time */
             readonly messaging_consent_at: string | null;
-            readonly messaging_consent_via: components["schemas"]["ConsentViaEnum"];
+            /**
+             * @description How consent was given or withdrawn; empty while unknown.
+             *
+             *     * `intake_form` - Intake form
+             *     * `staff` - Staff, on a call or a visit
+             *     * `inbound_message` - Inbound message
+             *     * `import` - Import
+             *     * `other` - Other
+             */
+            messaging_consent_via: components["schemas"]["ConsentViaEnum"] | components["schemas"]["BlankEnum"];
             readonly language: components["schemas"]["LanguageEnum"];
             /**
              * Format: date-time
@@ -5539,6 +5550,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Any string of up to 100 printable characters, unique per post: a retried post with the same key is answered as received and stores nothing new. */
+                "Idempotency-Key"?: string;
                 /** @description The intake source's key (ik_…). */
                 "X-Intake-Key"?: string;
             };
