@@ -100,6 +100,10 @@ def table(report: dict) -> str:
             f"with {job['rerun_queries']} queries; target ≤ 3 s: {'met' if job['seconds'] <= 3 else 'MISSED'}"
         )
     lines += http_lines(report.get("http", []))
+    if report.get("sla"):
+        from benchmarks import steps_sla
+
+        lines += steps_sla.table_lines(report["sla"])
     if report.get("intake"):
         from benchmarks import steps_intake
 

@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks import big_branch, http, stages, steps_assign, steps_intake, steps_loans, steps_messaging, steps_reports, steps_transfers
-from benchmarks import steps_webhooks
+from benchmarks import (
+    big_branch, http, stages, steps_assign, steps_intake, steps_loans, steps_messaging, steps_reports, steps_sla,
+    steps_transfers, steps_webhooks,
+)
 from benchmarks.big_branch import BIG_BRANCH_USERNAME
 from benchmarks.big_branch import big_branch_leads, seed_big_branch
 from benchmarks.database import SEED_VERSION
@@ -113,6 +115,11 @@ def measure_all(*, args, report: dict, log) -> int:
             scope = visible_branch_ids(user)
             workload = Workload(branch_id=branch.id, scope=scope, today=timezone.localdate(), requests=args.requests)
             runner = Runner(token=token, workload=workload, requests=args.requests, log=log)
+            if steps_sla.wanted(args.only):
+                report["sla"] = steps_sla.measure(log=log)
+                if steps_sla.only_these(args.only):
+                    report["requests"] = []
+                    return failures
             if steps_intake.wanted(args.only):
                 report["intake"] = steps_intake.measure(log=log, port=args.http_port, workers=args.http_workers)
                 failures += steps_intake.failures(report["intake"])

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from common.identity import normalize_cnic, normalize_contact_number, normalize_passport
 from leads.loan_book import leads_with_overdue_promise
-from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus, LoanCommitment
+from leads.models import FINAL_LEAD_STATUSES, Lead, LeadSource, LeadStatus, LoanCommitment, sla_breached_condition
 from common.api.filters import DateFilter, IdFilter
 
 ORDERING_FIELDS = (
@@ -108,6 +108,11 @@ class LeadFilter(django_filters.FilterSet):
     never_contacted = _true_false_filter(
         "filter_never_contacted", "true: no follow-up recorded yet (no first contact); false: contacted at least once."
     )
+    sla_breached = _true_false_filter(
+        "filter_sla_breached",
+        "true: the first-contact SLA was missed (first contact after `first_contact_due_at`, or none yet and that "
+        "time passed while the lead was open); false: every other lead, those without an SLA included.",
+    )
     q = django_filters.CharFilter(
         method="filter_text",
         max_length=100,
@@ -136,6 +141,13 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_never_contacted(self, queryset, name, value):
         return queryset.never_contacted() if value == "true" else queryset.filter(last_contacted_at__isnull=False)
+
+    def filter_sla_breached(self, queryset, name, value):
+        # "Now" to the minute: the same list asked again within the minute is the same query, so its
+        # remembered count estimate (common/api/pagination.py) serves the next pages.
+        now = timezone.now().replace(second=0, microsecond=0)
+        condition = sla_breached_condition(now=now)
+        return queryset.filter(condition) if value == "true" else queryset.exclude(condition)
 
     def filter_has_overdue_promise(self, queryset, name, value):
         return leads_with_overdue_promise(queryset, as_of=timezone.localdate(), has_overdue=value == "true")

@@ -194,13 +194,18 @@ class LeadQuerySet(ScopedQuerySet):
         return self.filter(condition, lead_status=LeadStatus.LOST)
 
     def sla_breached(self, *, now=None):
-        """Leads that missed their first-contact SLA: first contacted after `first_contact_due_at`, or not
-        yet contacted and the due time has passed. Leads without a due time (no SLA) never count."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(first_contacted_at__isnull=True, first_contact_due_at__lt=now)
-            | Q(first_contacted_at__gt=F("first_contact_due_at"))
-        )
+        """Leads that missed their first-contact SLA (`sla_breached_condition`). Leads without a due time
+        (no SLA) never count."""
+        return self.filter(sla_breached_condition(now=now or timezone.now()))
+
+    def sla_met(self):
+        """Leads first contacted on or before their `first_contact_due_at`."""
+        return self.filter(sla_met_condition())
+
+    def sla_escalation_due(self, *, now=None):
+        """Open leads still waiting for their first contact past the due time and not yet escalated: what
+        `escalate_sla_breaches` claims (lead_sla_escalation_idx, migration 0015, holds exactly these)."""
+        return self.filter(sla_escalation_condition(now=now or timezone.now()))
 
     def never_contacted(self):
         """Leads without any recorded follow-up (no first contact yet)."""
@@ -214,6 +219,42 @@ def stale_condition(*, now=None) -> Q:
     """No contact since `now - STALE_AFTER` (the creation time stands in for a lead never contacted)."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     return Q(last_contacted_at__lte=cutoff) | Q(last_contacted_at__isnull=True, created_at__lte=cutoff)
+
+
+def sla_met_condition() -> Q:
+    """The first contact came on or before the due time."""
+    return Q(first_contact_due_at__isnull=False, first_contacted_at__lte=F("first_contact_due_at"))
+
+
+def sla_breached_condition(*, now) -> Q:
+    """The first contact came after the due time, or has not come, the due time has passed and the lead was
+    still open then. A lead converted or lost by its due time without a contact neither met nor breached
+    its SLA: nobody was left waiting (a walk-in who booked at once, a spam enquiry marked lost)."""
+    due = F("first_contact_due_at")
+    return Q(first_contacted_at__gt=due) | (
+        Q(first_contacted_at__isnull=True, first_contact_due_at__lt=now)
+        & ~Q(converted_at__lte=due)
+        & ~Q(lost_at__lte=due)
+    )
+
+
+def sla_breached_values(*, due, first_contacted_at, converted_at, lost_at, now) -> bool:
+    """`sla_breached_condition` judged on a row's values in Python (rows, exports)."""
+    if due is None:
+        return False
+    if first_contacted_at is not None:
+        return first_contacted_at > due
+    if due >= now:
+        return False
+    return not any(closed is not None and closed <= due for closed in (converted_at, lost_at))
+
+
+def sla_escalation_condition(*, now) -> Q:
+    """Open, never contacted, due before `now`, not escalated yet (a subset of the breached)."""
+    return (
+        Q(sla_escalated_at__isnull=True, first_contacted_at__isnull=True, first_contact_due_at__lt=now)
+        & ~Q(lead_status__in=FINAL_LEAD_STATUSES)
+    )
 
 
 class Lead(OrganizationFollowsBranch):
@@ -339,9 +380,18 @@ class Lead(OrganizationFollowsBranch):
                 fields=["branch", "created_at"],
                 include=[
                     "id", "lead_status", "lead_source", "lost_reason_category", "last_contacted_at",
-                    "first_contacted_at",
+                    "first_contacted_at", "first_contact_due_at", "converted_at", "lost_at",
                 ],
                 name="lead_report_cohort_idx",
+            ),
+            # `escalate_sla_breaches`'s claim (`sla_escalation_condition`): only the open leads with a due
+            # time still waiting for their first contact and not yet escalated, so the job reads a few
+            # index entries however big the book is; a lead leaves the index once contacted, closed or told.
+            models.Index(
+                fields=["first_contact_due_at"],
+                condition=Q(sla_escalated_at__isnull=True, first_contacted_at__isnull=True,
+                            first_contact_due_at__isnull=False) & ~Q(lead_status__in=FINAL_LEAD_STATUSES),
+                name="lead_sla_escalation_idx",
             ),
             # Also `lead_due_open_idx` (migration 0003, raw SQL): today's follow-ups of a branch in the
             # list's order (last contact, never-contacted first; then id), open leads only. Django
@@ -354,6 +404,18 @@ class Lead(OrganizationFollowsBranch):
     @property
     def is_open(self) -> bool:
         return self.lead_status not in FINAL_LEAD_STATUSES
+
+    @property
+    def sla_breached(self) -> bool:
+        """Whether the lead missed its first-contact SLA, as of now."""
+        return self.is_sla_breached()
+
+    def is_sla_breached(self, now=None) -> bool:
+        """`sla_breached_condition` judged on this row (the list and detail show it without a query)."""
+        return sla_breached_values(
+            due=self.first_contact_due_at, first_contacted_at=self.first_contacted_at,
+            converted_at=self.converted_at, lost_at=self.lost_at, now=now or timezone.now(),
+        )
 
     @property
     def lost_reason_code(self) -> str | None:

@@ -11,6 +11,11 @@ with the same filters sees exactly the leads counted (leads/tests/test_reports.p
   `never_contacted=true`); `first_contact_median_business_hours` is, per source, the median
   business time (leads/business_hours.py) from creation to the first follow-up of the cohort's
   contacted leads;
+- `first_contact_sla` counts the cohort's leads that have a first-contact due time (`due`), those
+  first contacted by it (`met`) and those that missed it
+  (`breached` = `list/?sla_breached=true`), as of now; `met_share` = met / (met + breached). The
+  rest of `due` is still waiting within its time, or was converted or lost before it without a
+  contact (docs/sla.md). Counted in the cohort's own aggregate: no query of its own;
 - `followups_due` counts the follow-ups (any lead of the branch) that scheduled the next contact
   for a day of the period; `followups_done_on_time` those after which the lead's next follow-up
   was recorded on or before that day. Days the nightly `refresh_report_rollups` has rolled up are
@@ -39,6 +44,8 @@ from leads.models import (
     FollowUpDueDay,
     LostReason,
     ReportRollupState,
+    sla_breached_condition,
+    sla_met_condition,
     stale_condition,
 )
 from organizations.models import Branch
@@ -81,6 +88,7 @@ def _empty_numbers(weeks: list[date], codes: list[str]) -> dict:
         "never_contacted": 0,
         "lost_by_reason": {code: 0 for code in codes},
         "first_contact_median_business_hours": {source: None for source in LeadSource.values},
+        "first_contact_sla": {"due": 0, "met": 0, "breached": 0, "met_share": None},
     }
 
 
@@ -112,6 +120,9 @@ def summary_report(*, user, period: Period, branch_id: int | None = None, now=No
         leads=Count("id"),
         stale=Count("id", filter=~Q(lead_status__in=FINAL_LEAD_STATUSES) & stale_condition(now=now)),
         never_contacted=Count("id", filter=Q(last_contacted_at__isnull=True)),
+        sla_due=Count("id", filter=Q(first_contact_due_at__isnull=False)),
+        sla_met=Count("id", filter=sla_met_condition()),
+        sla_breached=Count("id", filter=sla_breached_condition(now=now)),
     )
     for row in groups:
         branch = numbers[row["branch_id"]]
@@ -123,6 +134,10 @@ def summary_report(*, user, period: Period, branch_id: int | None = None, now=No
         branch["new_per_week"][week] = branch["new_per_week"].get(week, 0) + count
         branch["stale"] += row["stale"]
         branch["never_contacted"] += row["never_contacted"]
+        sla = branch["first_contact_sla"]
+        sla["due"] += row["sla_due"]
+        sla["met"] += row["sla_met"]
+        sla["breached"] += row["sla_breached"]
         if row["lead_status"] == LeadStatus.LOST:
             code = code_of.get(row["lost_reason_category_id"], LOST_REASON_OTHER)
             branch["lost_by_reason"][code] = branch["lost_by_reason"].get(code, 0) + count
@@ -146,6 +161,8 @@ def summary_report(*, user, period: Period, branch_id: int | None = None, now=No
             all_waits[source].extend(hours)
         for key in ("leads", "followups_due", "followups_done_on_time", "stale", "never_contacted"):
             total[key] += branch[key]
+        for key in ("due", "met", "breached"):
+            total["first_contact_sla"][key] += branch["first_contact_sla"][key]
         for key in ("by_status", "by_source", "new_per_week", "lost_by_reason"):
             for name, count in branch[key].items():
                 total[key][name] = total[key].get(name, 0) + count
@@ -231,6 +248,8 @@ def _finish(numbers: dict) -> dict:
     numbers["converted"] = numbers["by_status"][LeadStatus.CONVERTED]
     numbers["conversion_rate"] = _rate(numbers["converted"], numbers["leads"])
     numbers["followup_compliance"] = _rate(numbers["followups_done_on_time"], numbers["followups_due"])
+    sla = numbers["first_contact_sla"]
+    sla["met_share"] = _rate(sla["met"], sla["met"] + sla["breached"])
     numbers["new_per_week"] = [{"week": week, "leads": count} for week, count in sorted(numbers["new_per_week"].items())]
     return numbers
 

@@ -78,6 +78,8 @@ LEAD_ROW_COLUMNS = (
     "customer_name", "contact_number", "passport_number", "cnic", "area", "branch", "organization", "lead_source",
     "lead_status", "lost_reason_category", "next_followup_date", "last_contacted_at", "assigned_to", "booking",
     "next_promise_date", "created_at", "updated_at",
+    # the first-contact SLA (`first_contact_due_at`, and what `sla_breached` is judged on)
+    "first_contact_due_at", "first_contacted_at", "converted_at", "lost_at",
     "branch__name", "branch__code", "assigned_to__username", "lost_reason_category__code",
 )
 

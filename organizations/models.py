@@ -1,5 +1,9 @@
+from datetime import time
+
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,20 +28,110 @@ class MembershipRole(models.TextChoices):
 BRANCH_ROLES = (MembershipRole.BRANCH_USER, MembershipRole.BRANCH_MANAGER)
 
 
+DEFAULT_FIRST_CONTACT_HOURS = 4
+MAX_FIRST_CONTACT_HOURS = 240  # 30 working days of 8 hours: beyond it a "first contact SLA" means nothing
+ALL_WEEKDAYS = 0b1111111
+# Monday to Saturday: Pakistani travel agencies commonly open six days and close on Sunday.
+DEFAULT_WORKING_DAYS = 0b0111111
+
+
+def weekdays_of(mask: int) -> frozenset[int]:
+    """The weekdays (Monday 0 … Sunday 6) a `working_days` bit mask names."""
+    return frozenset(day for day in range(7) if mask & (1 << day))
+
+
+def mask_of(weekdays) -> int:
+    """The `working_days` bit mask of some weekdays (Monday 0 … Sunday 6)."""
+    return sum(1 << day for day in set(weekdays))
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     # ISO 4217 code of the organization's money (loan book amounts, reports); a database default too, so
     # rows written by code that predates the column (old migrations, raw SQL) still get one.
     currency = models.CharField(_("currency"), max_length=3, default="PKR", db_default="PKR")
+    # Working time (organizations/working_time.py, docs/sla.md): a new lead's first contact is due
+    # `first_contact_hours` of it after the lead came in. Database defaults too, like `currency`.
+    first_contact_hours = models.PositiveSmallIntegerField(
+        _("first contact within (business hours)"), default=DEFAULT_FIRST_CONTACT_HOURS,
+        db_default=DEFAULT_FIRST_CONTACT_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FIRST_CONTACT_HOURS)],
+        help_text=_("A new lead's first contact is due this many working hours after it came in."),
+    )
+    # Bit n set: weekday n (Monday 0 … Sunday 6) is a working day.
+    working_days = models.PositiveSmallIntegerField(
+        _("working days"), default=DEFAULT_WORKING_DAYS, db_default=DEFAULT_WORKING_DAYS
+    )
+    opens_at = models.TimeField(_("opens at"), default=time(9, 0), db_default=time(9, 0))
+    closes_at = models.TimeField(_("closes at"), default=time(18, 0), db_default=time(18, 0))
+    holiday_country = models.CharField(
+        _("public holidays of"), max_length=2, blank=True, default="PK", db_default="PK",
+        help_text=_("The country whose public holidays are days off (ISO code, e.g. PK); empty: none."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_contact_hours__gte=1, first_contact_hours__lte=MAX_FIRST_CONTACT_HOURS),
+                name="organization_first_contact_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(working_days__gte=1, working_days__lte=ALL_WEEKDAYS),
+                name="organization_working_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="organization_closes_after_opening"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def working_weekdays(self) -> frozenset[int]:
+        return weekdays_of(self.working_days)
+
+    def clean(self):
+        from organizations.business_time import supported_countries
+
+        if self.holiday_country and self.holiday_country not in supported_countries():
+            raise ValidationError({"holiday_country": [f"No public holiday calendar for {self.holiday_country!r}."]})
+        if self.opens_at is not None and self.closes_at is not None and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": ["Closes after it opens (no shift past midnight)."]})
+        if not 0 < (self.working_days or 0) <= ALL_WEEKDAYS:
+            raise ValidationError({"working_days": ["Choose at least one working day."]})
+
+
+class OrganizationHoliday(models.Model):
+    """One day an organization treats differently from its calendar: `closed` a day off besides the
+    public holidays (a local holiday, Eid on the day it was really sighted), or not `closed` a day it
+    works although the calendar or the weekday says otherwise (a public holiday estimated on the
+    wrong day, a busy Sunday before Hajj)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="holiday_overrides", verbose_name=_("organization")
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100, blank=True, default="")
+    closed = models.BooleanField(
+        _("closed"), default=True, help_text=_("Closed that day; untick for a day worked although it is a holiday.")
+    )
+
+    class Meta:
+        verbose_name = _("holiday or working day")
+        verbose_name_plural = _("holidays and working days")
+        ordering = ["organization_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "date"], name="organization_holiday_unique_date"),
+        ]
+
+    def __str__(self):
+        state = _("closed") if self.closed else _("open")
+        return f"{self.date}: {self.name or state}"
 
 
 class OrganizationFollowsBranch(models.Model):

@@ -1,11 +1,25 @@
-"""User services: revoking a user's API tokens and browser sessions; a user's language."""
+"""User services: revoking a user's API tokens and browser sessions; a user's language. Organization services:
+its working time (the first-contact SLA's calendar)."""
+
+from dataclasses import dataclass
+from datetime import date, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from knox.models import get_token_model
 
-from organizations.models import UserPreferences, UserSession
+from common.errors import OutOfScope
+from organizations.models import (
+    Membership,
+    MembershipRole,
+    Organization,
+    OrganizationHoliday,
+    UserPreferences,
+    UserSession,
+    mask_of,
+)
+from organizations.scoping import user_sees_everything
 
 
 @transaction.atomic
@@ -41,6 +55,60 @@ def user_language_set(*, user, language: str) -> UserPreferences:
     preferences, _ = UserPreferences.objects.update_or_create(user=user, defaults={"language": language})
     return preferences
 
+
+
+@dataclass(frozen=True)
+class WorkingDay:
+    """One exception to an organization's calendar: closed that day, or open although the calendar says not."""
+
+    date: date
+    closed: bool = True
+    name: str = ""
+
+
+def may_manage_organization(user, organization_id: int) -> bool:
+    """Staff and superusers, and the organization's org admins."""
+    return user_sees_everything(user) or Membership.objects.filter(
+        user=user, organization_id=organization_id, role=MembershipRole.ORG_ADMIN
+    ).exists()
+
+
+@transaction.atomic
+def organization_working_time_set(
+    *,
+    organization: Organization,
+    actor,
+    first_contact_hours: int,
+    working_days: set[int],
+    opens_at: time,
+    closes_at: time,
+    holiday_country: str,
+    days: list[WorkingDay],
+) -> Organization:
+    """Set the organization's first-contact hours, working weekdays (Monday 0 … Sunday 6), opening hours, public
+    holiday calendar and its own exceptions (`days` replaces them all). Org admins of it and staff only
+    (`OutOfScope` for anyone else: the organization does not exist for them). Leads created from now on follow
+    it; due times already set stay."""
+    if actor is not None and not may_manage_organization(actor, organization.pk):
+        raise OutOfScope()
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    organization.first_contact_hours = first_contact_hours
+    organization.working_days = mask_of(working_days)
+    organization.opens_at, organization.closes_at = opens_at, closes_at
+    organization.holiday_country = holiday_country.upper()
+    organization.full_clean(exclude=["name"])
+    seen = set()
+    for day in days:
+        if day.date in seen:
+            raise ValidationError({"days": [f"{day.date} is given twice."]})
+        seen.add(day.date)
+    organization.save()
+    OrganizationHoliday.objects.filter(organization=organization).delete()
+    OrganizationHoliday.objects.bulk_create(
+        OrganizationHoliday(organization=organization, date=day.date, closed=day.closed, name=day.name[:100])
+        for day in sorted(days, key=lambda day: day.date)
+    )
+    return organization
 
 
 INVITATION_INVALID = "This invitation link is invalid or has already been used; ask your manager for a new one."

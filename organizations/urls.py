@@ -11,4 +11,5 @@ urlpatterns = [
     path("auth/session/", views.SessionView.as_view(), name="session"),
     path("auth/invitation/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("organizations/<int:pk>/working-time/", views.WorkingTimeView.as_view(), name="working-time"),
 ]

@@ -14,14 +14,26 @@ from rest_framework.views import APIView
 
 from organizations.authentication import TokenAuthentication
 from common.api.throttling import ScopedRateThrottle
-from organizations.services import user_accept_invitation, user_sign_out_everywhere
+from common.errors import OutOfScope
+from organizations.business_time import WEEKDAY_NAMES
+from organizations.scoped_views import BranchScopedAPIView
+from organizations.selectors import organizations_visible_to
+from organizations.services import (
+    WorkingDay,
+    organization_working_time_set,
+    user_accept_invitation,
+    user_sign_out_everywhere,
+)
 from organizations.serializers import (
     InvitationAcceptSerializer,
     MeSerializer,
     SessionSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
+    WorkingTimeInputSerializer,
+    WorkingTimeOutputSerializer,
     me_data,
+    working_time_data,
 )
 
 # Every endpoint is throttled per user (or per address when anonymous); logins more strictly.
@@ -200,6 +212,57 @@ class SessionView(APIView):
     def get_authenticate_header(self, request):
         # A 401 here is about the session, yet still a 401 (not DRF's 403 fallback) for clients to tell apart.
         return 'Session realm="api"'
+
+
+class WorkingTimeView(BranchScopedAPIView):
+    """An organization's working time: the first-contact SLA's hours, working days, opening hours, public holiday
+    calendar and its own exceptions (docs/sla.md). Any member of the organization reads it; its org admins (and
+    staff) replace it with `PUT`. An organization the caller is no member of answers 404."""
+
+    scoped_queryset = staticmethod(organizations_visible_to)
+    serializer_class = WorkingTimeInputSerializer
+
+    @extend_schema(
+        summary="An organization's working time (first-contact SLA)",
+        responses={200: WorkingTimeOutputSerializer, 404: OpenApiResponse(description="Not your organization."),
+                   429: THROTTLED},
+        tags=["organizations"],
+    )
+    def get(self, request, pk):
+        return Response(working_time_data(self.get_scoped_object(pk)))
+
+    @extend_schema(
+        summary="Replace an organization's working time (org admins)",
+        request=WorkingTimeInputSerializer,
+        responses={
+            200: WorkingTimeOutputSerializer,
+            400: OpenApiResponse(description="A field is invalid; the body names it."),
+            403: OpenApiResponse(description="A member who is not an org admin of the organization."),
+            404: OpenApiResponse(description="Not your organization."),
+            429: THROTTLED,
+        },
+        tags=["organizations"],
+    )
+    def put(self, request, pk):
+        organization = self.get_scoped_object(pk)
+        serializer = WorkingTimeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            organization = organization_working_time_set(
+                organization=organization,
+                actor=request.user,
+                first_contact_hours=data["first_contact_hours"],
+                working_days={WEEKDAY_NAMES.index(name) for name in data["working_days"]},
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                holiday_country=data["holiday_country"],
+                days=[WorkingDay(date=day["date"], closed=day["closed"], name=day["name"]) for day in data["days"]],
+            )
+        except OutOfScope:
+            # A member of the organization who may read it but not change it.
+            return Response({"detail": "Only the organization's admins change its working time."}, status=403)
+        return Response(working_time_data(organization))
 
 
 class InvitationAcceptView(APIView):

@@ -12,7 +12,14 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from leads.models import FINAL_LEAD_STATUSES, LOST_REASON_OTHER, SEEDED_LOST_REASONS, LeadSource, LeadStatus
+from leads.models import (
+    FINAL_LEAD_STATUSES,
+    LOST_REASON_OTHER,
+    SEEDED_LOST_REASONS,
+    LeadSource,
+    LeadStatus,
+    sla_breached_values,
+)
 from transfers.models import FileFormat, LeadExport
 from transfers.selectors import organizations_seen_whole
 
@@ -42,6 +49,8 @@ _COLUMNS = (
     ("outstanding_amount", "outstanding_amount"),
     ("overdue_amount", "overdue_amount"),
     ("next_promise_date", "next_promise_date"),
+    ("first_contact_due_at", "first_contact_due_at"),
+    ("sla_breached", None),
     ("created_at", "created_at"),
     ("updated_at", "updated_at"),
 )
@@ -72,6 +81,8 @@ READABLE_TITLES = {
     "outstanding_amount": "Outstanding amount",
     "overdue_amount": "Overdue amount",
     "next_promise_date": "Next promise date",
+    "first_contact_due_at": "First contact due at",
+    "sla_breached": "SLA breached",
     "created_at": "Created at",
     "updated_at": "Updated at",
 }
@@ -80,6 +91,7 @@ LABELS_READABLE = "readable"
 _CHOICE_LABELS = {"lead_source": LeadSource, "lead_status": LeadStatus}
 _SOURCES = [source for _name, source in _COLUMNS if source]
 _LOST_REASON_LABEL = "lost_reason_category__label"  # fetched after the columns, read for readable files only
+_SLA_INPUTS = ("first_contacted_at", "converted_at", "lost_at")  # fetched last: what `sla_breached` is judged on
 _MASKED = ("passport_number", "cnic")
 # Text a spreadsheet would run as a formula; phone numbers (+92…) are written by us, never free text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,16 +119,21 @@ def mask(value: str) -> str:
 
 
 def _records(leads: QuerySet, *, whole_orgs, for_csv: bool, readable: bool = False):
-    rows = leads.values_list(*_SOURCES, _LOST_REASON_LABEL).iterator(chunk_size=FETCH_CHUNK)
+    rows = leads.values_list(*_SOURCES, _LOST_REASON_LABEL, *_SLA_INPUTS).iterator(chunk_size=FETCH_CHUNK)
     positions = {source: index for index, source in enumerate(_SOURCES)}
     organization_at, status_at = positions["organization_id"], positions["lead_status"]
+    due_at = positions["first_contact_due_at"]
+    now = timezone.now()
     code_at = positions["lost_reason_category__code"]
     masked_at = [positions[name] for name in _MASKED]
     text_at = [index for index, (name, _s) in enumerate([c for c in _COLUMNS if c[1]]) if name in _FREE_TEXT]
     choice_at = {positions[name]: choices for name, choices in _CHOICE_LABELS.items()}
     for row in rows:
         row = list(row)
+        first_contacted_at, converted_at, lost_at = (row.pop(), row.pop(), row.pop())[::-1]
         reason_label = row.pop()
+        breached = sla_breached_values(due=row[due_at], first_contacted_at=first_contacted_at,
+                                       converted_at=converted_at, lost_at=lost_at, now=now)
         lost = row[status_at] == LeadStatus.LOST
         is_open = row[status_at] not in FINAL_LEAD_STATUSES
         # As the list shows it (Lead.lost_reason_code): none while not lost, `other` without a category.
@@ -136,6 +153,7 @@ def _records(leads: QuerySet, *, whole_orgs, for_csv: bool, readable: bool = Fal
         for index in text_at:
             row[index] = _neutralised(row[index], for_csv=for_csv)
         row.insert(HEADER.index("is_open"), ("Yes" if is_open else "No") if readable else is_open)
+        row.insert(HEADER.index("sla_breached"), ("Yes" if breached else "No") if readable else breached)
         yield row
 
 

@@ -25,6 +25,7 @@ from leads.models import Lead, LeadSource, LeadStatus
 from leads.services.assignment import leads_auto_assign, notify_assigned
 from leads.services.followups import followup_record
 from leads.services.leads import DUPLICATE_PASSPORT_MESSAGE, lead_check_fields, lead_check_status_change
+from leads.services.sla import leads_set_first_contact_due
 from organizations.models import user_sees_everything, visible_branch_ids
 from transfers.vocabulary import FOLLOWUP_REMARKS, LEAD_COLUMNS, MATCH_FIELDS, ImportMode, RowAction
 
@@ -245,6 +246,7 @@ def leads_import_rows(
             row_of_lead[match.pk] = number
             _prepare_update(outcome, match, values, now, to_update)
 
+    leads_set_first_contact_due([lead for _outcome, lead, _values in to_create], now=now)
     _write_creates(to_create, actor, change_reason)
     _write_updates(to_update, actor, change_reason)
     for outcome, lead, values in [*to_create, *to_update]:

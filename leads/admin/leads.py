@@ -95,7 +95,7 @@ class LeadAdmin(ServiceAdminMixin, BranchScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["branch", "assigned_to"]
     readonly_fields = [
         "organization", "lead_status", "lost_reason", "booking", "last_contacted_at", "converted_at", "lost_at",
-        "created_by", "created_at", "updated_at", "outstanding_balance",
+        "first_contact_due_at", "sla_escalated_at", "created_by", "created_at", "updated_at", "outstanding_balance",
     ]
     date_hierarchy = "created_at"
     form = LeadAdminForm

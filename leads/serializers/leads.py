@@ -165,6 +165,16 @@ class LeadListOutputSerializer(FastRowMixin, serializers.ModelSerializer):
     next_promise_date = serializers.DateField(
         read_only=True, allow_null=True, help_text="The earliest open promise's date (null when none)."
     )
+    first_contact_due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="When the first contact is due: the organization's first-contact hours of working time after "
+        "the lead came in. Null: no SLA (a lead created already contacted or converted, or before the SLA existed).",
+    )
+    sla_breached = serializers.BooleanField(
+        read_only=True,
+        help_text="The first contact came after `first_contact_due_at`, or has not come and that time has passed "
+        "while the lead was open (as `list/?sla_breached=true` and the summary's `first_contact_sla` count).",
+    )
 
     class Meta:
         model = Lead
@@ -191,6 +201,8 @@ class LeadListOutputSerializer(FastRowMixin, serializers.ModelSerializer):
             "outstanding_amount",
             "overdue_amount",
             "next_promise_date",
+            "first_contact_due_at",
+            "sla_breached",
             "created_at",
             "updated_at",
         ]

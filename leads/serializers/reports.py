@@ -61,6 +61,23 @@ FirstContactSerializer = type(
 )
 
 
+class FirstContactSlaSerializer(serializers.Serializer):
+    """The first-contact SLA of the period's leads (created in it), as of now."""
+
+    due = serializers.IntegerField(min_value=0, help_text="Leads of the period with a first-contact due time.")
+    met = serializers.IntegerField(min_value=0, help_text="Of those, first contacted on or before it.")
+    breached = serializers.IntegerField(
+        min_value=0,
+        help_text="Of those, first contacted after it, or not yet and it has passed while the lead was open "
+        "(`list/?sla_breached=true`).",
+    )
+    met_share = serializers.FloatField(
+        allow_null=True, min_value=0, max_value=1,
+        help_text="met / (met + breached); null when neither. Leads still within their time, or closed before it "
+        "without a contact, are in `due` only.",
+    )
+
+
 class WeekCountSerializer(serializers.Serializer):
     week = serializers.DateField(help_text="The Monday of the week.")
     leads = serializers.IntegerField(min_value=0)
@@ -82,6 +99,7 @@ class SummaryNumbersSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=0), help_text="Lost leads of the period by catalogue code."
     )
     first_contact_median_business_hours = FirstContactSerializer()
+    first_contact_sla = FirstContactSlaSerializer()
 
 
 class BranchSummarySerializer(SummaryNumbersSerializer):

@@ -18,6 +18,7 @@ from leads.services.rules import (
     check_not_in_past,
     lock_in_scope,
 )
+from leads.services.sla import first_contact_due_at
 from organizations.scoping import check_branch_in_scope
 
 LEAD_EDITABLE_FIELDS = (
@@ -153,7 +154,8 @@ def lead_create(
     messaging_consent: str = MessagingConsent.UNKNOWN,
     messaging_consent_via: str = "",
 ) -> Lead:
-    """Create an open lead in one of `actor`'s branches; passports are unique per organization.
+    """Create an open lead in one of `actor`'s branches; passports are unique per organization. A `new` lead's
+    first contact is due the organization's first-contact hours of working time from now (`leads.services.sla`).
 
     The assignee must be able to open the branch; without one, the branch's assignment rule picks one
     (or none: the unassigned queue), and whoever got the lead is told after the commit. The next
@@ -185,6 +187,9 @@ def lead_create(
     )
     lead_check_fields(lead, allow_historical_dates=allow_historical_dates, actor=actor)
     _check_passport_free(lead)
+    lead.first_contact_due_at = first_contact_due_at(
+        organization_id=branch.organization_id, lead_status=lead_status, now=timezone.now()
+    )
     attribute_history(lead, actor)
     # Last before the insert: the rule's row stays locked from here to the commit.
     if assigned_to is not None:

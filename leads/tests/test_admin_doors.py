@@ -83,6 +83,7 @@ class MemberAdminDoorTests(TestCase):
         lead = Lead.objects.get(customer_name="New Customer")
         self.assertEqual((lead.created_by, lead.passport_number, lead.organization_id),
                          (self.member, "ZZ9998888", self.a1.organization_id))
+        self.assertGreater(lead.first_contact_due_at, lead.created_at)  # the first-contact SLA, as every door
 
     def test_state_changes_are_actions_calling_the_services(self):
         url = reverse("admin:leads_lead_changelist")

@@ -43,6 +43,7 @@ class JobsWriteEachLineOnceTests(TestCase):
             (("sync_booking_leads",), "bookings without a lead."),
             (("resume_imports",), "Resumed 0 import(s)"),
             (("purge_imports",), "Deleted 0 import(s)"),
+            (("escalate_sla_breaches",), "breached leads in"),
         ):
             with self.subTest(args=args):
                 lines = run_into_one_log(*args)

@@ -3,6 +3,7 @@ import { Link, useLocation, useParams } from "react-router";
 import { QueryStatus } from "../../components/QueryStatus";
 import { LeadActions } from "../../features/lead/components/LeadActions";
 import { LeadDetails } from "../../features/lead/components/LeadDetails";
+import { SlaBadge } from "../../features/lead/components/SlaBadge";
 import { Timeline } from "../../features/lead/components/Timeline";
 import { useLead } from "../../features/lead/api/lead";
 import { LoanBook } from "../../features/loans/components/LoanBook";
@@ -28,6 +29,7 @@ export function Component() {
   return (
     <>
       <h1>{data.customer_name}</h1>
+      <SlaBadge lead={data} />
       {(created.possibleDuplicates?.length || created.knownAtBranches?.length) ? (
         <div role="status" className="warning">
           {created.possibleDuplicates?.length ? (

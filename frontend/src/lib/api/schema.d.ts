@@ -1214,6 +1214,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{id}/working-time/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organization's working time (first-contact SLA)
+         * @description An organization's working time: the first-contact SLA's hours, working days, opening hours, public holiday
+         *     calendar and its own exceptions (docs/sla.md). Any member of the organization reads it; its org admins (and
+         *     staff) replace it with `PUT`. An organization the caller is no member of answers 404.
+         */
+        get: operations["organizations_working_time_retrieve"];
+        /**
+         * Replace an organization's working time (org admins)
+         * @description An organization's working time: the first-contact SLA's hours, working days, opening hours, public holiday
+         *     calendar and its own exceptions (docs/sla.md). Any member of the organization reads it; its org admins (and
+         *     staff) replace it with `PUT`. An organization the caller is no member of answers 404.
+         */
+        put: operations["organizations_working_time_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1369,6 +1397,7 @@ export interface components {
                 [key: string]: number;
             };
             first_contact_median_business_hours: components["schemas"]["FirstContactMedians"];
+            first_contact_sla: components["schemas"]["FirstContactSla"];
             branch: number;
             branch_name: string;
         };
@@ -1510,6 +1539,20 @@ export interface components {
             meta_ads: number | null;
             /** Format: double */
             whatsapp: number | null;
+        };
+        /** @description The first-contact SLA of the period's leads (created in it), as of now. */
+        FirstContactSla: {
+            /** @description Leads of the period with a first-contact due time. */
+            due: number;
+            /** @description Of those, first contacted on or before it. */
+            met: number;
+            /** @description Of those, first contacted after it, or not yet and it has passed while the lead was open (`list/?sla_breached=true`). */
+            breached: number;
+            /**
+             * Format: double
+             * @description met / (met + breached); null when neither. Leads still within their time, or closed before it without a contact, are in `due` only.
+             */
+            met_share: number | null;
         };
         /** @description Parsing only: the date limits are `followup_record`'s. */
         FollowUpCreateInputRequest: {
@@ -1846,6 +1889,13 @@ export interface components {
              * @description The earliest open promise's date (null when none).
              */
             readonly next_promise_date: string | null;
+            /**
+             * Format: date-time
+             * @description When the first contact is due: the organization's first-contact hours of working time after the lead came in. Null: no SLA (a lead created already contacted or converted, or before the SLA existed).
+             */
+            readonly first_contact_due_at: string | null;
+            /** @description The first contact came after `first_contact_due_at`, or has not come and that time has passed while the lead was open (as `list/?sla_breached=true` and the summary's `first_contact_sla` count). */
+            readonly sla_breached: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1909,6 +1959,13 @@ export interface components {
              * @description The earliest open promise's date (null when none).
              */
             readonly next_promise_date: string | null;
+            /**
+             * Format: date-time
+             * @description When the first contact is due: the organization's first-contact hours of working time after the lead came in. Null: no SLA (a lead created already contacted or converted, or before the SLA existed).
+             */
+            readonly first_contact_due_at: string | null;
+            /** @description The first contact came after `first_contact_due_at`, or has not come and that time has passed while the lead was open (as `list/?sla_breached=true` and the summary's `first_contact_sla` count). */
+            readonly sla_breached: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2020,6 +2077,13 @@ export interface components {
              * @description The earliest open promise's date (null when none).
              */
             readonly next_promise_date: string | null;
+            /**
+             * Format: date-time
+             * @description When the first contact is due: the organization's first-contact hours of working time after the lead came in. Null: no SLA (a lead created already contacted or converted, or before the SLA existed).
+             */
+            readonly first_contact_due_at: string | null;
+            /** @description The first contact came after `first_contact_due_at`, or has not come and that time has passed while the lead was open (as `list/?sla_breached=true` and the summary's `first_contact_sla` count). */
+            readonly sla_breached: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2866,6 +2930,13 @@ export interface components {
             customer_name: string;
             branch: number;
         };
+        PublicHoliday: {
+            /** Format: date */
+            date: string;
+            name: string;
+            /** @description The organization works that day (one of its `days`, closed false). */
+            worked: boolean;
+        };
         /** @description The browser session's state, with the CSRF token the SPA sends back as `X-CSRFToken`. */
         Session: {
             authenticated: boolean;
@@ -2930,6 +3001,7 @@ export interface components {
                 [key: string]: number;
             };
             first_contact_median_business_hours: components["schemas"]["FirstContactMedians"];
+            first_contact_sla: components["schemas"]["FirstContactSla"];
         };
         SummaryOutput: {
             /** Format: date */
@@ -3016,6 +3088,89 @@ export interface components {
             entry: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * @description * `mon` - mon
+         *     * `tue` - tue
+         *     * `wed` - wed
+         *     * `thu` - thu
+         *     * `fri` - fri
+         *     * `sat` - sat
+         *     * `sun` - sun
+         * @enum {string}
+         */
+        WorkingDaysEnum: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+        /** @description A day the organization treats differently from its calendar. */
+        WorkingTimeDay: {
+            /** Format: date */
+            date: string;
+            /**
+             * @description true: closed that day (besides the public holidays); false: worked although the public holiday calendar or the weekday says it is a day off.
+             * @default true
+             */
+            closed?: boolean;
+            /** @default  */
+            name?: string;
+        };
+        /** @description A day the organization treats differently from its calendar. */
+        WorkingTimeDayRequest: {
+            /** Format: date */
+            date: string;
+            /**
+             * @description true: closed that day (besides the public holidays); false: worked although the public holiday calendar or the weekday says it is a day off.
+             * @default true
+             */
+            closed?: boolean;
+            /** @default  */
+            name?: string;
+        };
+        /** @description The organization's working time, replaced whole by `PUT`. */
+        WorkingTimeInputRequest: {
+            /** @description A new lead's first contact is due this many working hours after it came in. */
+            first_contact_hours: number;
+            /** @description The working weekdays, e.g. ["mon", "tue", "wed", "thu", "fri", "sat"]. */
+            working_days: components["schemas"]["WorkingDaysEnum"][];
+            /**
+             * Format: time
+             * @description Opening time (HH:MM, business time zone).
+             */
+            opens_at: string;
+            /**
+             * Format: time
+             * @description Closing time, after the opening (HH:MM).
+             */
+            closes_at: string;
+            /** @description The country whose public holidays are days off (ISO 3166 code, e.g. PK); empty: none. */
+            holiday_country: string;
+            /** @description The organization's own exceptions (replaces the ones it had). */
+            days: components["schemas"]["WorkingTimeDayRequest"][];
+        };
+        /** @description The organization's working time and the public holidays of its calendar this year and next. */
+        WorkingTimeOutput: {
+            /** @description A new lead's first contact is due this many working hours after it came in. */
+            first_contact_hours: number;
+            /** @description The working weekdays, e.g. ["mon", "tue", "wed", "thu", "fri", "sat"]. */
+            working_days: components["schemas"]["WorkingDaysEnum"][];
+            /**
+             * Format: time
+             * @description Opening time (HH:MM, business time zone).
+             */
+            opens_at: string;
+            /**
+             * Format: time
+             * @description Closing time, after the opening (HH:MM).
+             */
+            closes_at: string;
+            /** @description The country whose public holidays are days off (ISO 3166 code, e.g. PK); empty: none. */
+            holiday_country: string;
+            /** @description The organization's own exceptions (replaces the ones it had). */
+            days: components["schemas"]["WorkingTimeDay"][];
+            organization: number;
+            organization_name: string;
+            /** @description The business time zone (TIME_ZONE) the hours are in. */
+            time_zone: string;
+            /** @description The calendar's public holidays this year and next. Islamic holidays are estimates: correct them with `days`. */
+            public_holidays: components["schemas"]["PublicHoliday"][];
         };
     };
     responses: never;
@@ -4992,6 +5147,13 @@ export interface operations {
                 /** @description Text in the name, or a passport, contact number or CNIC in any spelling. */
                 q?: string;
                 /**
+                 * @description true: the first-contact SLA was missed (first contact after `first_contact_due_at`, or none yet and that time passed while the lead was open); false: every other lead, those without an SLA included.
+                 *
+                 *     * `true` - true
+                 *     * `false` - false
+                 */
+                sla_breached?: "false" | "true";
+                /**
                  * @description true: open leads with no contact for 7 days or more (as the summary counts `stale`).
                  *
                  *     * `true` - true
@@ -5950,6 +6112,13 @@ export interface operations {
                 page_size?: number;
                 /** @description Text in the name, or a passport, contact number or CNIC in any spelling. */
                 q?: string;
+                /**
+                 * @description true: the first-contact SLA was missed (first contact after `first_contact_due_at`, or none yet and that time passed while the lead was open); false: every other lead, those without an SLA included.
+                 *
+                 *     * `true` - true
+                 *     * `false` - false
+                 */
+                sla_breached?: "false" | "true";
                 /**
                  * @description true: open leads with no contact for 7 days or more (as the summary counts `stale`).
                  *
@@ -7670,6 +7839,94 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
+            };
+        };
+    };
+    organizations_working_time_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingTimeOutput"];
+                };
+            };
+            /** @description Not your organization. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    organizations_working_time_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkingTimeInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingTimeOutput"];
+                };
+            };
+            /** @description A field is invalid; the body names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member who is not an org admin of the organization. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not your organization. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -9,7 +9,7 @@ export type ListQuery = NonNullable<operations["leads_list"]["parameters"]["quer
 
 /** The list filters the desk passes through from its own address (strings as the API reads them). */
 export const LIST_FILTERS = [
-  "q", "branch_id", "lead_status", "lead_source", "is_open", "stale", "never_contacted", "has_overdue_promise",
+  "q", "branch_id", "lead_status", "lead_source", "is_open", "stale", "never_contacted", "has_overdue_promise", "sla_breached",
   "lost_reason_code", "created_at_after", "created_at_before", "next_followup_date", "assigned_to", "unassigned", "area",
   "ordering",
 ] as const;

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { Money } from "../../../components/Money";
 import { QueryStatus } from "../../../components/QueryStatus";
+import { metPercent } from "../sla-share";
 import { useAging, useSummary } from "../api/reports";
 
 const BarChart = lazy(() => import("./Charts"));
@@ -78,6 +79,27 @@ export function Dashboard() {
             <Suspense fallback={<p role="status">{t("query.loading")}</p>}>
               <BarChart title={t("dashboard.funnel")} labels={funnelLabels} series={funnel} />
             </Suspense>
+          </section>
+          <section aria-labelledby="sla-heading" className="panel">
+            <h2 id="sla-heading">{t("sla.title")}</h2>
+            <table>
+              <thead>
+                <tr><th scope="col">{t("field.branch")}</th><th scope="col">{t("sla.met")}</th><th scope="col">{t("sla.breachedCount")}</th><th scope="col">{t("sla.share")}</th></tr>
+              </thead>
+              <tbody>
+                {[...data.branches.map((branch) => ({ key: String(branch.branch), name: branch.branch_name, id: branch.branch, sla: branch.first_contact_sla })),
+                  ...(data.branches.length > 1 ? [{ key: "total", name: t("sla.total"), id: branchId, sla: total.first_contact_sla }] : [])].map((row) => (
+                  <tr key={row.key}>
+                    <th scope="row">{row.name}</th>
+                    <td>{row.sla.met}</td>
+                    <td>
+                      <Link to={findLink({ ...period, ...(row.id ? { branch_id: String(row.id) } : {}), sla_breached: "true" })}>{row.sla.breached}</Link>
+                    </td>
+                    <td>{metPercent(row.sla.met_share) === null ? "—" : `${metPercent(row.sla.met_share)}%`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </section>
           <section aria-labelledby="lost-heading" className="panel">
             <h2 id="lost-heading">{t("dashboard.lostReasons")}</h2>
