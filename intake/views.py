@@ -1,7 +1,5 @@
 """Intake endpoints: sources (org admins), enquiries (`intake/`, by key) and Meta Lead Ads' webhook."""
 
-import hashlib
-import hmac
 import ipaddress
 import json
 import logging
@@ -22,6 +20,7 @@ from rest_framework.throttling import BaseThrottle
 from common.api.parsers import JSONParser, PayloadTooLarge
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.api.throttling import OneRoundTripThrottlesMixin
+from common.meta_webhooks import meta_signature_valid, meta_subscription_challenge
 from intake.cors import origin_allowed
 from intake.parsers import IntakeFormParser, IntakeJSONParser
 from intake.selectors import intake_source_for_key, intake_sources_administered
@@ -276,17 +275,6 @@ class IntakeView(OneRoundTripThrottlesMixin, GenericAPIView):
         return source.redirect_url
 
 
-def _signature_valid(body: bytes, header) -> bool:
-    secret = settings.META_APP_SECRET
-    if not secret or not isinstance(header, str) or not header.startswith("sha256="):
-        return False
-    given = header[len("sha256="):].strip().lower()
-    if len(given) != 64 or any(c not in "0123456789abcdef" for c in given):
-        return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, given)
-
-
 class MetaWebhookView(GenericAPIView):
     """GET, POST /api/leads/intake/meta/: Meta Lead Ads' subscription check and `leadgen` changes."""
 
@@ -316,15 +304,7 @@ class MetaWebhookView(GenericAPIView):
         tags=TAGS,
     )
     def get(self, request):
-        token = settings.META_VERIFY_TOKEN
-        given = request.query_params.get("hub.verify_token", "")
-        challenge = request.query_params.get("hub.challenge", "")
-        if (
-            request.query_params.get("hub.mode") != "subscribe" or not token or not challenge
-            or len(challenge) > 200 or not hmac.compare_digest(given.encode(), token.encode())
-        ):
-            raise PermissionDenied("Not a valid subscription check.")
-        return HttpResponse(challenge, content_type="text/plain; charset=utf-8")
+        return HttpResponse(meta_subscription_challenge(request.query_params), content_type="text/plain; charset=utf-8")
 
     @extend_schema(
         operation_id="leads_intake_meta_webhook",
@@ -345,7 +325,9 @@ class MetaWebhookView(GenericAPIView):
         body = request.stream.read(limit + 1) if request.stream is not None else b""
         if len(body) > limit:
             raise PayloadTooLarge()
-        if not _signature_valid(body, request.headers.get("x-hub-signature-256")):
+        if not meta_signature_valid(
+            body=body, header=request.headers.get("x-hub-signature-256"), app_secret=settings.META_APP_SECRET
+        ):
             raise AuthenticationFailed("Missing or wrong X-Hub-Signature-256.")
         try:
             payload = json.loads(body)

@@ -31,24 +31,29 @@ def visible_branch_ids(user) -> list[int]:
     `visible_to(user)` is built on it. Staff and superusers are handled by the callers
     (they see every row, which needs no id list).
     """
+    return _reached_branch_ids(user, cache_attribute="_visible_branch_ids")
+
+
+def _reached_branch_ids(user, *, cache_attribute: str, roles=None) -> list[int]:
+    """The branches `user`'s memberships (of `roles`, default every role) reach, memoised on the user.
+
+    One query rooted at the user's memberships, each with its organization's branches (a LEFT JOIN): a
+    branch membership reaches its branch, an org admin's (no branch, by the membership_role_matches_scope
+    constraint) every branch of the organization. The model is looked up in the app registry:
+    organizations.models builds its querysets on this module.
+    """
     if not (user and user.is_authenticated):
         return []
-    cached = getattr(user, "_visible_branch_ids", None)
+    cached = getattr(user, cache_attribute, None)
     if cached is None:
-        # One query rooted at the user's memberships, each with its organization's branches (a
-        # LEFT JOIN): a branch membership reaches its branch, an org admin's (no branch, by the
-        # membership_role_matches_scope constraint) every branch of the organization. The model is
-        # looked up in the app registry: organizations.models builds its querysets on this module.
-        membership = apps.get_model("organizations", "Membership")
-        rows = (
-            membership.objects.filter(user=user)
-            .order_by()
-            .values_list("branch_id", "organization__branches__id")
-        )
+        memberships = apps.get_model("organizations", "Membership").objects.filter(user=user)
+        if roles is not None:
+            memberships = memberships.filter(role__in=roles)
+        rows = memberships.order_by().values_list("branch_id", "organization__branches__id")
         ids = {branch_id if branch_id is not None else org_branch_id for branch_id, org_branch_id in rows}
         ids.discard(None)
         cached = sorted(ids)
-        user._visible_branch_ids = cached
+        setattr(user, cache_attribute, cached)
     return cached
 
 
@@ -74,21 +79,7 @@ def managed_branch_ids(user) -> list[int]:
     """Ids of the branches `user` manages: every branch of the organizations they are org admin of, and the
     branches they are branch manager of (memoised per request). Staff and superusers are handled by the
     callers, as for `visible_branch_ids`."""
-    if not (user and user.is_authenticated):
-        return []
-    cached = getattr(user, "_managed_branch_ids", None)
-    if cached is None:
-        membership = apps.get_model("organizations", "Membership")
-        rows = (
-            membership.objects.filter(user=user, role__in=("org_admin", "branch_manager"))
-            .order_by()
-            .values_list("branch_id", "organization__branches__id")
-        )
-        ids = {branch_id if branch_id is not None else org_branch_id for branch_id, org_branch_id in rows}
-        ids.discard(None)
-        cached = sorted(ids)
-        user._managed_branch_ids = cached
-    return cached
+    return _reached_branch_ids(user, cache_attribute="_managed_branch_ids", roles=("org_admin", "branch_manager"))
 
 
 def manages_branch(user, branch) -> bool:

@@ -1,7 +1,7 @@
 """Webhook signatures, checked on the raw request before anything is parsed or stored.
 
 - Meta (WhatsApp Cloud API): `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body keyed
-  with the app secret (`META_APP_SECRET`).
+  with the app secret (`META_APP_SECRET`): `common.meta_webhooks`, shared with Lead Ads (intake).
 - Twilio: `X-Twilio-Signature`, base64 HMAC-SHA1 keyed with the account's auth token over the full
   URL Twilio requested followed by every POST parameter, sorted by name, as name+value (Twilio's
   documented algorithm; its own validator also accepts the URL with or without the scheme's default
@@ -13,27 +13,11 @@ Every comparison is `hmac.compare_digest`; a missing secret or token verifies no
 import base64
 import hashlib
 import hmac
-import re
 from urllib.parse import urlsplit, urlunsplit
 
-_HEX64 = re.compile(r"[0-9a-f]{64}")
+from common.meta_webhooks import meta_signature, meta_signature_valid  # noqa: F401  (Meta's, shared with intake)
+
 _DEFAULT_PORTS = {"https": 443, "http": 80}
-
-
-def meta_signature_valid(*, body: bytes, header: str | None, app_secret: str) -> bool:
-    """True when `header` is `sha256=<hex>` of `body` under `app_secret`."""
-    if not app_secret or not isinstance(header, str) or not header.startswith("sha256="):
-        return False
-    given = header[len("sha256="):].strip().lower()
-    if not _HEX64.fullmatch(given):
-        return False
-    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, given)
-
-
-def meta_signature(*, body: bytes, app_secret: str) -> str:
-    """The header Meta would send for `body` (tests, benchmarks)."""
-    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def twilio_signature(*, url: str, params, auth_token: str) -> str:

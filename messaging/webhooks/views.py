@@ -8,7 +8,6 @@ callback names (WhatsApp's `phone_number_id`; Twilio's `AccountSid` and number):
 ever looked at.
 """
 
-import hmac
 import json
 import logging
 import threading
@@ -18,7 +17,7 @@ from django.conf import settings
 from django.http import HttpResponse, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import AuthenticationFailed, ParseError, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, ParseError
 from rest_framework.views import APIView
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
@@ -32,13 +31,13 @@ from messaging.services.inbound import inbound_message_receive
 from messaging.services.statuses import message_status_apply_or_retry
 from messaging.webhooks.payloads import is_twilio_inbound, twilio_inbound, twilio_status, whatsapp_changes
 from messaging.webhooks.serializers import TwilioWebhookSerializer, WebhookReceivedSerializer, WhatsAppWebhookSerializer
-from messaging.webhooks.signatures import meta_signature_valid, twilio_signature_valid
+from common.meta_webhooks import meta_signature_valid, meta_subscription_challenge
+from messaging.webhooks.signatures import twilio_signature_valid
 
 logger = logging.getLogger("messaging.webhooks")
 
 TAGS = ["customer messages"]
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
-MAX_CHALLENGE_CHARS = 200
 TOO_LARGE = OpenApiResponse(ErrorDetailSerializer, description="The body is larger than MESSAGING_WEBHOOK_MAX_BYTES.")
 
 
@@ -119,15 +118,7 @@ class WhatsAppWebhookView(_WebhookView):
         tags=TAGS,
     )
     def get(self, request):
-        token = settings.META_VERIFY_TOKEN
-        given = request.query_params.get("hub.verify_token", "")
-        challenge = request.query_params.get("hub.challenge", "")
-        if (
-            request.query_params.get("hub.mode") != "subscribe" or not token or not challenge
-            or len(challenge) > MAX_CHALLENGE_CHARS or not hmac.compare_digest(given.encode(), token.encode())
-        ):
-            raise PermissionDenied("Not a valid subscription check.")
-        return HttpResponse(challenge, content_type="text/plain; charset=utf-8")
+        return HttpResponse(meta_subscription_challenge(request.query_params), content_type="text/plain; charset=utf-8")
 
     @extend_schema(
         operation_id="messaging_whatsapp_webhook",
