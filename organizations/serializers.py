@@ -1,7 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from common.api.fields import BusinessDateField, ChoiceField, StrictBooleanField, StrictCharField
+from common.api.fields import BusinessDateField, ChoiceField, HourMinuteField, StrictBooleanField, StrictCharField
 from organizations.business_time import WEEKDAY_NAMES, holiday_names
 from organizations.models import MAX_FIRST_CONTACT_HOURS, Membership
 
@@ -83,8 +83,8 @@ class WorkingTimeInputSerializer(serializers.Serializer):
         child=ChoiceField(choices=WEEKDAY_NAMES), min_length=1, max_length=7,
         help_text="The working weekdays, e.g. [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"].",
     )
-    opens_at = serializers.TimeField(format="%H:%M", help_text="Opening time (HH:MM, business time zone).")
-    closes_at = serializers.TimeField(format="%H:%M", help_text="Closing time, after the opening (HH:MM).")
+    opens_at = HourMinuteField(help_text="Opening time (HH:MM, business time zone).")
+    closes_at = HourMinuteField(help_text="Closing time, after the opening (HH:MM).")
     holiday_country = StrictCharField(
         max_length=2, allow_blank=True,
         help_text="The country whose public holidays are days off (ISO 3166 code, e.g. PK); empty: none.",

@@ -60,6 +60,19 @@ EARLIEST_BUSINESS_DAY, LATEST_BUSINESS_DAY = date(1900, 1, 1), date(2999, 12, 31
 OUT_OF_RANGE_DAY = f"Enter a day between {EARLIEST_BUSINESS_DAY} and {LATEST_BUSINESS_DAY}."
 
 
+# A wall-clock time written HH:MM (seconds and fractions accepted on input). OpenAPI's `format: time` is
+# RFC 3339's full-time, which needs seconds and a UTC offset, so the schema names the shape with a pattern.
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$", "example": "09:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as `HH:MM` (business time zone); `HH:MM:SS` is accepted too."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
 class BusinessDateField(serializers.DateField):
     """A local day (YYYY-MM-DD) between the years 1900 and 2999: `0001-01-01` or `9999-12-31` is a 400 on the field.
 

@@ -3131,13 +3131,13 @@ export interface components {
             /** @description The working weekdays, e.g. ["mon", "tue", "wed", "thu", "fri", "sat"]. */
             working_days: components["schemas"]["WorkingDaysEnum"][];
             /**
-             * Format: time
              * @description Opening time (HH:MM, business time zone).
+             * @example 09:00
              */
             opens_at: string;
             /**
-             * Format: time
              * @description Closing time, after the opening (HH:MM).
+             * @example 09:00
              */
             closes_at: string;
             /** @description The country whose public holidays are days off (ISO 3166 code, e.g. PK); empty: none. */
@@ -3152,13 +3152,13 @@ export interface components {
             /** @description The working weekdays, e.g. ["mon", "tue", "wed", "thu", "fri", "sat"]. */
             working_days: components["schemas"]["WorkingDaysEnum"][];
             /**
-             * Format: time
              * @description Opening time (HH:MM, business time zone).
+             * @example 09:00
              */
             opens_at: string;
             /**
-             * Format: time
              * @description Closing time, after the opening (HH:MM).
+             * @example 09:00
              */
             closes_at: string;
             /** @description The country whose public holidays are days off (ISO 3166 code, e.g. PK); empty: none. */
