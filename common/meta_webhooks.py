@@ -12,7 +12,12 @@ import hmac
 import re
 
 from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
+
+from common.api.schema import error_responses
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 MAX_CHALLENGE_CHARS = 200
@@ -46,3 +51,27 @@ def meta_subscription_challenge(query_params) -> str:
     ):
         raise PermissionDenied("Not a valid subscription check.")
     return challenge
+
+
+def meta_subscription_response(request) -> HttpResponse:
+    """The answer to Meta's subscription check: the challenge as plain text, or a 403."""
+    return HttpResponse(meta_subscription_challenge(request.query_params), content_type="text/plain; charset=utf-8")
+
+
+def meta_subscription_check_schema(*, operation_id: str, tags: list[str]):
+    """The OpenAPI description of a `GET` answering Meta's subscription check (`meta_subscription_response`)."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary="Meta's subscription check: echoes hub.challenge when hub.verify_token is META_VERIFY_TOKEN",
+        auth=[],
+        parameters=[
+            OpenApiParameter("hub.mode", OpenApiTypes.STR, enum=["subscribe"], required=True),
+            OpenApiParameter("hub.verify_token", OpenApiTypes.STR, required=True),
+            OpenApiParameter("hub.challenge", OpenApiTypes.STR, required=True),
+        ],
+        responses={
+            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="`hub.challenge`, as sent."),
+            **error_responses(403, e403="Not a subscription, or a wrong verify token."),
+        },
+        tags=tags,
+    )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -17,10 +17,10 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from common.api.parsers import JSONParser, PayloadTooLarge
+from common.api.parsers import JSONParser, read_raw_body
 from common.api.schema import ACCESS_ERRORS, error_responses
 from common.api.throttling import OneRoundTripThrottlesMixin
-from common.meta_webhooks import meta_signature_valid, meta_subscription_challenge
+from common.meta_webhooks import meta_signature_valid, meta_subscription_check_schema, meta_subscription_response
 from intake.cors import origin_allowed
 from intake.parsers import IntakeFormParser, IntakeJSONParser
 from intake.selectors import intake_source_for_key, intake_sources_administered
@@ -288,23 +288,9 @@ class MetaWebhookView(GenericAPIView):
     def get_authenticate_header(self, request):
         return 'X-Hub-Signature-256 realm="meta"'
 
-    @extend_schema(
-        operation_id="leads_intake_meta_verify",
-        summary="Meta's subscription check: echoes hub.challenge when hub.verify_token is META_VERIFY_TOKEN",
-        auth=[],
-        parameters=[
-            OpenApiParameter("hub.mode", OpenApiTypes.STR, enum=["subscribe"], required=True),
-            OpenApiParameter("hub.verify_token", OpenApiTypes.STR, required=True),
-            OpenApiParameter("hub.challenge", OpenApiTypes.STR, required=True),
-        ],
-        responses={
-            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="`hub.challenge`, as sent."),
-            **error_responses(403, e403="Not a subscription, or a wrong verify token."),
-        },
-        tags=TAGS,
-    )
+    @meta_subscription_check_schema(operation_id="leads_intake_meta_verify", tags=TAGS)
     def get(self, request):
-        return HttpResponse(meta_subscription_challenge(request.query_params), content_type="text/plain; charset=utf-8")
+        return meta_subscription_response(request)
 
     @extend_schema(
         operation_id="leads_intake_meta_webhook",
@@ -321,10 +307,7 @@ class MetaWebhookView(GenericAPIView):
         tags=TAGS,
     )
     def post(self, request):
-        limit = settings.META_WEBHOOK_MAX_BYTES
-        body = request.stream.read(limit + 1) if request.stream is not None else b""
-        if len(body) > limit:
-            raise PayloadTooLarge()
+        body = read_raw_body(request, limit=settings.META_WEBHOOK_MAX_BYTES)
         if not meta_signature_valid(
             body=body, header=request.headers.get("x-hub-signature-256"), app_secret=settings.META_APP_SECRET
         ):

@@ -23,7 +23,7 @@ from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from common.api.parsers import JSONParser, PayloadTooLarge
+from common.api.parsers import JSONParser, read_raw_body
 from common.api.schema import ErrorDetailSerializer, error_responses
 from messaging.encryption import SecretUnreadable, reveal
 from messaging.models import Channel, ChannelKind
@@ -31,7 +31,7 @@ from messaging.services.inbound import inbound_message_receive
 from messaging.services.statuses import message_status_apply_or_retry
 from messaging.webhooks.payloads import is_twilio_inbound, twilio_inbound, twilio_status, whatsapp_changes
 from messaging.webhooks.serializers import TwilioWebhookSerializer, WebhookReceivedSerializer, WhatsAppWebhookSerializer
-from common.meta_webhooks import meta_signature_valid, meta_subscription_challenge
+from common.meta_webhooks import meta_signature_valid, meta_subscription_check_schema, meta_subscription_response
 from messaging.webhooks.signatures import twilio_signature_valid
 
 logger = logging.getLogger("messaging.webhooks")
@@ -70,19 +70,8 @@ def forget_channels() -> None:
 
 
 def read_body(request) -> bytes:
-    """The raw body, at most MESSAGING_WEBHOOK_MAX_BYTES (413 beyond, judged before reading when it says its length)."""
-    limit = settings.MESSAGING_WEBHOOK_MAX_BYTES
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise PayloadTooLarge()
-    stream = request.stream
-    body = stream.read(limit + 1) if stream is not None else b""
-    if len(body) > limit:
-        raise PayloadTooLarge()
-    return body
+    """The raw body, at most MESSAGING_WEBHOOK_MAX_BYTES (413 beyond)."""
+    return read_raw_body(request, limit=settings.MESSAGING_WEBHOOK_MAX_BYTES)
 
 
 class _WebhookView(APIView):
@@ -102,23 +91,9 @@ class WhatsAppWebhookView(_WebhookView):
     def get_authenticate_header(self, request):
         return 'X-Hub-Signature-256 realm="whatsapp"'
 
-    @extend_schema(
-        operation_id="messaging_whatsapp_verify",
-        summary="Meta's subscription check: echoes hub.challenge when hub.verify_token is META_VERIFY_TOKEN",
-        auth=[],
-        parameters=[
-            OpenApiParameter("hub.mode", OpenApiTypes.STR, enum=["subscribe"], required=True),
-            OpenApiParameter("hub.verify_token", OpenApiTypes.STR, required=True),
-            OpenApiParameter("hub.challenge", OpenApiTypes.STR, required=True),
-        ],
-        responses={
-            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="`hub.challenge`, as sent."),
-            **error_responses(403, e403="Not a subscription, or a wrong verify token."),
-        },
-        tags=TAGS,
-    )
+    @meta_subscription_check_schema(operation_id="messaging_whatsapp_verify", tags=TAGS)
     def get(self, request):
-        return HttpResponse(meta_subscription_challenge(request.query_params), content_type="text/plain; charset=utf-8")
+        return meta_subscription_response(request)
 
     @extend_schema(
         operation_id="messaging_whatsapp_webhook",
